@@ -71,7 +71,8 @@ static struct hash_entry *bucket_find(const struct hash_bucket *bucket, const ch
 	return NULL;
 }
 
-static int hash_insert(struct hash *hash, const char *key, const void *value, bool replace)
+static int hash_insert(struct hash *hash, const char *key, const void *value,
+		       bool replace)
 {
 	struct hash_bucket *bucket = hash_bucket_of(hash, key);
 	struct hash_entry *entry = bucket_find(bucket, key);

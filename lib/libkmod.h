@@ -36,8 +36,9 @@ struct kmod_ctx *kmod_ref(struct kmod_ctx *ctx);
 struct kmod_ctx *kmod_unref(struct kmod_ctx *ctx);
 /* Routes library messages to log_fn (priority as in syslog.h). Since: 1 */
 void kmod_set_log_fn(struct kmod_ctx *ctx,
-		     void (*log_fn)(void *log_data, int priority, const char *file, int line,
-				    const char *fn, const char *format, va_list args),
+		     void (*log_fn)(void *log_data, int priority, const char *file,
+				    int line, const char *fn, const char *format,
+				    va_list args),
 		     const void *data);
 /* Returns: the highest priority that is still logged. Since: 1 */
 int kmod_get_log_priority(const struct kmod_ctx *ctx);
@@ -82,18 +83,20 @@ int kmod_dump_index(struct kmod_ctx *ctx, enum kmod_index type, int fd);
  */
 struct kmod_list;
 /* Returns: the entry after curr, or NULL at the end. Since: 1 */
-struct kmod_list *kmod_list_next(const struct kmod_list *list, const struct kmod_list *curr);
+struct kmod_list *kmod_list_next(const struct kmod_list *list,
+				 const struct kmod_list *curr);
 /* Returns: the entry before curr, or NULL at the start. Since: 1 */
-struct kmod_list *kmod_list_prev(const struct kmod_list *list, const struct kmod_list *curr);
+struct kmod_list *kmod_list_prev(const struct kmod_list *list,
+				 const struct kmod_list *curr);
 /* Returns: the last entry. Since: 1 */
 struct kmod_list *kmod_list_last(const struct kmod_list *list);
 
-#define kmod_list_foreach(list_entry, first_entry)                                  \
-	for (list_entry = first_entry; list_entry != NULL;                          \
+#define kmod_list_foreach(list_entry, first_entry)         \
+	for (list_entry = first_entry; list_entry != NULL; \
 	     list_entry = kmod_list_next(first_entry, list_entry))
 
-#define kmod_list_foreach_reverse(list_entry, first_entry)                          \
-	for (list_entry = kmod_list_last(first_entry); list_entry != NULL;          \
+#define kmod_list_foreach_reverse(list_entry, first_entry)                 \
+	for (list_entry = kmod_list_last(first_entry); list_entry != NULL; \
 	     list_entry = kmod_list_prev(first_entry, list_entry))
 
 /*
@@ -183,13 +186,11 @@ int kmod_module_insert_module(struct kmod_module *mod, unsigned int flags,
 /* Loads mod with its dependencies and soft dependencies, running install
  * commands. Returns: 0, a negative errno, or a KMOD_PROBE_APPLY_BLACKLIST* value
  * when a blacklist stopped it. Since: 3 */
-int kmod_module_probe_insert_module(struct kmod_module *mod, unsigned int flags,
-				    const char *extra_options,
-				    int (*run_install)(struct kmod_module *m,
-						       const char *cmdline, void *data),
-				    const void *data,
-				    void (*print_action)(struct kmod_module *m, bool install,
-							 const char *options));
+int kmod_module_probe_insert_module(
+	struct kmod_module *mod, unsigned int flags, const char *extra_options,
+	int (*run_install)(struct kmod_module *m, const char *cmdline, void *data),
+	const void *data,
+	void (*print_action)(struct kmod_module *m, bool install, const char *options));
 
 const char *kmod_module_get_name(const struct kmod_module *mod);
 const char *kmod_module_get_path(const struct kmod_module *mod);

@@ -125,7 +125,7 @@ struct kmod_list *kmod_list_remove_data(struct kmod_list *list, const void *data
 {
 	struct kmod_list *it;
 
-	kmod_list_foreach(it, list) {
+	kmod_list_foreach (it, list) {
 		if (it->data == data) {
 			if (it == list)
 				return kmod_list_remove(it);
@@ -159,7 +159,7 @@ size_t kmod_list_count(const struct kmod_list *list)
 	const struct kmod_list *it;
 	size_t n = 0;
 
-	kmod_list_foreach(it, list)
+	kmod_list_foreach (it, list)
 		n++;
 	return n;
 }

@@ -16,7 +16,7 @@ static const char *log_level_name(int priority, char *buf, size_t size)
 		[LOG_EMERG] = "EMERGENCY", [LOG_ALERT] = "ALERT",
 		[LOG_CRIT] = "CRITICAL",   [LOG_ERR] = "ERROR",
 		[LOG_WARNING] = "WARNING", [LOG_NOTICE] = "NOTICE",
-		[LOG_INFO] = "INFO",       [LOG_DEBUG] = "DEBUG",
+		[LOG_INFO] = "INFO",	   [LOG_DEBUG] = "DEBUG",
 	};
 
 	if (priority >= 0 && (size_t)priority < ARRAY_SIZE(names))

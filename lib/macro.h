@@ -33,24 +33,23 @@
 #define XSTRINGIFY(x) #x
 #define STRINGIFY(x) XSTRINGIFY(x)
 
-#define container_of(ptr, type, member)                                            \
-	((type *)((char *)(ptr)-offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Move ownership out of a cleanup variable. */
-#define TAKE_PTR(p)                                                                \
-	({                                                                         \
-		__typeof__(p) _taken_ = (p);                                       \
-		(p) = NULL;                                                        \
-		_taken_;                                                           \
+#define TAKE_PTR(p)                          \
+	({                                   \
+		__typeof__(p) _taken_ = (p); \
+		(p) = NULL;                  \
+		_taken_;                     \
 	})
-#define TAKE_FD(fd)                                                                \
-	({                                                                         \
-		int _taken_fd_ = (fd);                                             \
-		(fd) = -1;                                                         \
-		_taken_fd_;                                                        \
+#define TAKE_FD(fd)                    \
+	({                             \
+		int _taken_fd_ = (fd); \
+		(fd) = -1;             \
+		_taken_fd_;            \
 	})
 
 static inline void freep(void *p)

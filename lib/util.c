@@ -361,7 +361,8 @@ char *path_make_absolute_cwd(const char *p)
 
 unsigned long long ts_usec(const struct timespec *ts)
 {
-	return (unsigned long long)ts->tv_sec * 1000000ULL + (unsigned long long)ts->tv_nsec / 1000;
+	return (unsigned long long)ts->tv_sec * 1000000ULL +
+	       (unsigned long long)ts->tv_nsec / 1000;
 }
 
 unsigned long long now_usec(void)

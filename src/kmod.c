@@ -1,9 +1,118 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Placeholder entry point until the tools land (issue: the tools). */
+/*
+ * The kmod multi-call binary. Invoked as one of the compat names it runs that
+ * tool; invoked as `kmod` it takes a command word (tools.md 1.1 and 9).
+ */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int main(void)
+#include "kmod.h"
+#include "lib/macro.h"
+
+static const struct kmod_cmd kmod_cmd_help;
+
+static const struct kmod_cmd *const kmod_cmds[] = {
+	&kmod_cmd_help,
+	&kmod_cmd_list,
+	&kmod_cmd_static_nodes,
+};
+
+static const struct kmod_cmd *const kmod_compat_cmds[] = {
+	&kmod_cmd_compat_lsmod,	  &kmod_cmd_compat_rmmod,    &kmod_cmd_compat_insmod,
+	&kmod_cmd_compat_modinfo, &kmod_cmd_compat_modprobe, &kmod_cmd_compat_depmod,
+};
+
+void kmod_print_version(void)
 {
-	fprintf(stderr, "kmod: tools not built yet\n");
-	return 1;
+	printf("kmod version %s\n%s\n", KMOD_VERSION, KMOD_FEATURES);
+	printf("modkit version %s\n", MODKIT_VERSION);
+}
+
+static int kmod_help(int argc, char *argv[])
+{
+	printf("kmod - manage kernel modules: list, load, remove, query and index them\n"
+	       "Usage:\n"
+	       "\t%s [options] command [command_options]\n\n"
+	       "Options:\n"
+	       "\t-V, --version     print the version and exit\n"
+	       "\t-h, --help        print this help and exit\n\n"
+	       "Commands:\n",
+	       program_invocation_short_name);
+	for (size_t i = 0; i < ARRAY_SIZE(kmod_cmds); i++) {
+		if (kmod_cmds[i]->help != NULL)
+			printf("  %-12s %s\n", kmod_cmds[i]->name, kmod_cmds[i]->help);
+	}
+	printf("\nkmod also answers to these names (symlinks to it):\n");
+	for (size_t i = 0; i < ARRAY_SIZE(kmod_compat_cmds); i++)
+		printf("  %-12s %s\n", kmod_compat_cmds[i]->name,
+		       kmod_compat_cmds[i]->help);
+	return EXIT_SUCCESS;
+}
+
+static const struct kmod_cmd kmod_cmd_help = {
+	.name = "help",
+	.cmd = kmod_help,
+	.help = "show this help",
+};
+
+static int handle_kmod_commands(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd;
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "+hV", options, NULL);
+
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'h':
+			kmod_help(argc, argv);
+			return EXIT_SUCCESS;
+		case 'V':
+			kmod_print_version();
+			return EXIT_SUCCESS;
+		default:
+			return EXIT_FAILURE;
+		}
+	}
+	if (optind >= argc) {
+		fputs("missing command\n", stderr);
+		kmod_help(argc, argv);
+		return EXIT_FAILURE;
+	}
+	cmd = argv[optind];
+	for (size_t i = 0; i < ARRAY_SIZE(kmod_cmds); i++) {
+		if (streq(kmod_cmds[i]->name, cmd)) {
+			int first = optind;
+
+			/* The sub-command sees its own word as argv[0]; getopt restarts. */
+			optind = 0;
+			return kmod_cmds[i]->cmd(argc - first, argv + first);
+		}
+	}
+	fprintf(stderr, "invalid command '%s'\n", cmd);
+	kmod_help(argc, argv);
+	return EXIT_FAILURE;
+}
+
+int main(int argc, char *argv[])
+{
+	const char *name = strrchr(argv[0], '/');
+
+	name = name ? name + 1 : argv[0];
+	if (streq(name, "kmod"))
+		return handle_kmod_commands(argc, argv);
+	for (size_t i = 0; i < ARRAY_SIZE(kmod_compat_cmds); i++) {
+		if (streq(kmod_compat_cmds[i]->name, name))
+			return kmod_compat_cmds[i]->cmd(argc, argv);
+	}
+	return EXIT_FAILURE;
 }

@@ -157,7 +157,7 @@ TEST(list_ops)
 	l = kmod_list_prepend(l, &v[0]);
 	l = kmod_list_append(l, &v[3]);
 	CHECK_INT_EQ(kmod_list_count(l), 4);
-	kmod_list_foreach(it, l)
+	kmod_list_foreach (it, l)
 		CHECK(it->data == &v[i++]);
 	CHECK(kmod_list_last(l)->data == &v[3]);
 	CHECK(kmod_list_prev(l, l) == NULL);
@@ -166,7 +166,7 @@ TEST(list_ops)
 	l = kmod_list_remove_n_latest(l, 2);
 	CHECK_INT_EQ(kmod_list_count(l), 1);
 	i = 3;
-	kmod_list_foreach_reverse(it, l)
+	kmod_list_foreach_reverse (it, l)
 		i = *(int *)it->data;
 	CHECK_INT_EQ(i, 1);
 	kmod_list_free(l);

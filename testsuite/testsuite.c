@@ -53,9 +53,13 @@ const char *test_mem_diff(const void *a, size_t alen, const void *b, size_t blen
 	for (i = 0; i < n && pa[i] == pb[i]; i++)
 		;
 	start = i > 40 ? i - 40 : 0;
-	snprintf(buf, sizeof(buf), "\n  first difference at byte %zu\n  got:      '%.*s'\n  expected: '%.*s'",
-		 i, (int)((alen - start) > 120 ? 120 : alen - start), (const char *)pa + start,
-		 (int)((blen - start) > 120 ? 120 : blen - start), (const char *)pb + start);
+	snprintf(
+		buf, sizeof(buf),
+		"\n  first difference at byte %zu\n  got:      '%.*s'\n  expected: '%.*s'",
+		i, (int)((alen - start) > 120 ? 120 : alen - start),
+		(const char *)pa + start,
+		(int)((blen - start) > 120 ? 120 : blen - start),
+		(const char *)pb + start);
 	return buf;
 }
 
@@ -218,7 +222,8 @@ static int drain_pipes(int fd_out, int fd_err, struct test_run *r)
 			char chunk[65536];
 			ssize_t n;
 
-			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (pfd[i].fd < 0 ||
+			    !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			n = read(pfd[i].fd, chunk, sizeof(chunk));
 			if (n <= 0) {
@@ -344,8 +349,10 @@ static int run_one(const struct test *t)
 	if (waitpid(pid, &status, 0) < 0)
 		return -1;
 	if (WIFSIGNALED(status)) {
-		fprintf(stderr, "# %s: killed by signal %d (%s)\n", t->name, WTERMSIG(status),
-			WTERMSIG(status) == SIGALRM ? "timeout" : strsignal(WTERMSIG(status)));
+		fprintf(stderr, "# %s: killed by signal %d (%s)\n", t->name,
+			WTERMSIG(status),
+			WTERMSIG(status) == SIGALRM ? "timeout" :
+						      strsignal(WTERMSIG(status)));
 		return -1;
 	}
 	return WEXITSTATUS(status) == 0 ? 0 : -1;
@@ -381,7 +388,8 @@ int test_main(int argc, char *argv[])
 
 		if (r != 0)
 			failed++;
-		printf("%s %zu - %s\n", r == 0 ? "ok" : "not ok", i + 1, selected[i]->name);
+		printf("%s %zu - %s\n", r == 0 ? "ok" : "not ok", i + 1,
+		       selected[i]->name);
 	}
 	return failed ? 1 : 0;
 }

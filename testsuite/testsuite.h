@@ -28,68 +28,70 @@ struct test {
 void test_register(const struct test *t);
 int test_main(int argc, char *argv[]);
 
-#define TEST(fn)                                                                   \
-	static int fn(void);                                                       \
-	static const struct test test_##fn = { .name = #fn, .func = fn };          \
-	__attribute__((constructor)) static void test_register_##fn(void)          \
-	{                                                                          \
-		test_register(&test_##fn);                                         \
-	}                                                                          \
+#define TEST(fn)                                                          \
+	static int fn(void);                                              \
+	static const struct test test_##fn = { .name = #fn, .func = fn }; \
+	__attribute__((constructor)) static void test_register_##fn(void) \
+	{                                                                 \
+		test_register(&test_##fn);                                \
+	}                                                                 \
 	static int fn(void)
 
-#define TEST_MAIN()                                                                \
-	int main(int argc, char *argv[])                                           \
-	{                                                                          \
-		return test_main(argc, argv);                                      \
+#define TEST_MAIN()                           \
+	int main(int argc, char *argv[])      \
+	{                                     \
+		return test_main(argc, argv); \
 	}
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-#define CHECK(cond)                                                                \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			test_fail(__FILE__, __LINE__, "CHECK(%s) failed", #cond);  \
-			return 1;                                                  \
-		}                                                                  \
+#define CHECK(cond)                                                               \
+	do {                                                                      \
+		if (!(cond)) {                                                    \
+			test_fail(__FILE__, __LINE__, "CHECK(%s) failed", #cond); \
+			return 1;                                                 \
+		}                                                                 \
 	} while (0)
 
-#define CHECK_MSG(cond, ...)                                                       \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			test_fail(__FILE__, __LINE__, __VA_ARGS__);                \
-			return 1;                                                  \
-		}                                                                  \
+#define CHECK_MSG(cond, ...)                                        \
+	do {                                                        \
+		if (!(cond)) {                                      \
+			test_fail(__FILE__, __LINE__, __VA_ARGS__); \
+			return 1;                                   \
+		}                                                   \
 	} while (0)
 
-#define CHECK_INT_EQ(a, b)                                                         \
-	do {                                                                       \
-		long long _a = (long long)(a), _b = (long long)(b);                \
-		if (_a != _b) {                                                    \
+#define CHECK_INT_EQ(a, b)                                                              \
+	do {                                                                            \
+		long long _a = (long long)(a), _b = (long long)(b);                     \
+		if (_a != _b) {                                                         \
 			test_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, \
-				  _a, _b);                                         \
-			return 1;                                                  \
-		}                                                                  \
+				  _a, _b);                                              \
+			return 1;                                                       \
+		}                                                                       \
 	} while (0)
 
-#define CHECK_STR_EQ(a, b)                                                         \
-	do {                                                                       \
-		const char *_a = (a), *_b = (b);                                   \
-		if (_a == NULL || _b == NULL || strcmp(_a, _b) != 0) {             \
-			test_fail(__FILE__, __LINE__, "%s == %s:\n  got:      '%s'\n  expected: '%s'", \
-				  #a, #b, _a ? _a : "(null)", _b ? _b : "(null)");  \
-			return 1;                                                  \
-		}                                                                  \
+#define CHECK_STR_EQ(a, b)                                                             \
+	do {                                                                           \
+		const char *_a = (a), *_b = (b);                                       \
+		if (_a == NULL || _b == NULL || strcmp(_a, _b) != 0) {                 \
+			test_fail(__FILE__, __LINE__,                                  \
+				  "%s == %s:\n  got:      '%s'\n  expected: '%s'", #a, \
+				  #b, _a ? _a : "(null)", _b ? _b : "(null)");         \
+			return 1;                                                      \
+		}                                                                      \
 	} while (0)
 
-#define CHECK_MEM_EQ(a, alen, b, blen)                                             \
-	do {                                                                       \
-		size_t _al = (alen), _bl = (blen);                                 \
-		if (_al != _bl || memcmp((a), (b), _al) != 0) {                    \
-			test_fail(__FILE__, __LINE__, "%s (%zu bytes) != %s (%zu bytes)%s", \
-				  #a, _al, #b, _bl, test_mem_diff((a), _al, (b), _bl)); \
-			return 1;                                                  \
-		}                                                                  \
+#define CHECK_MEM_EQ(a, alen, b, blen)                                               \
+	do {                                                                         \
+		size_t _al = (alen), _bl = (blen);                                   \
+		if (_al != _bl || memcmp((a), (b), _al) != 0) {                      \
+			test_fail(__FILE__, __LINE__,                                \
+				  "%s (%zu bytes) != %s (%zu bytes)%s", #a, _al, #b, \
+				  _bl, test_mem_diff((a), _al, (b), _bl));           \
+			return 1;                                                    \
+		}                                                                    \
 	} while (0)
 
 /* A description of the first difference (static buffer). */
@@ -107,9 +109,9 @@ int test_read_file(const char *path, char **data, size_t *len);
 
 /* Result of running a program. */
 struct test_run {
-	char *out;  /* stdout, NUL-terminated */
+	char *out; /* stdout, NUL-terminated */
 	size_t out_len;
-	char *err;  /* stderr */
+	char *err; /* stderr */
 	size_t err_len;
 	int status; /* exit status, or 128+signal */
 };
@@ -122,13 +124,15 @@ int test_run(struct test_run *r, const char *const argv[], const char *const env
 void test_run_release(struct test_run *r);
 
 /* Compares r's output with expected strings (NULL = don't care) and exit status. */
-#define CHECK_RUN(r, exp_out, exp_err, exp_status)                                 \
-	do {                                                                       \
-		if ((exp_out) != NULL)                                             \
-			CHECK_MEM_EQ((r)->out, (r)->out_len, (exp_out), strlen(exp_out)); \
-		if ((exp_err) != NULL)                                             \
-			CHECK_MEM_EQ((r)->err, (r)->err_len, (exp_err), strlen(exp_err)); \
-		CHECK_INT_EQ((r)->status, (exp_status));                           \
+#define CHECK_RUN(r, exp_out, exp_err, exp_status)                      \
+	do {                                                            \
+		if ((exp_out) != NULL)                                  \
+			CHECK_MEM_EQ((r)->out, (r)->out_len, (exp_out), \
+				     strlen(exp_out));                  \
+		if ((exp_err) != NULL)                                  \
+			CHECK_MEM_EQ((r)->err, (r)->err_len, (exp_err), \
+				     strlen(exp_err));                  \
+		CHECK_INT_EQ((r)->status, (exp_status));                \
 	} while (0)
 
 /* Directory of the build tree's programs and of the source tree (from the

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The multi-call binary: each tool is a struct kmod_cmd; kmod.c dispatches on the
+ * basename of argv[0] (compat names) or on the first word after `kmod`.
+ */
+
+struct kmod_cmd {
+	const char *name;
+	int (*cmd)(int argc, char *argv[]);
+	const char *help;
+};
+
+/* tools reachable as `kmod <name>` */
+extern const struct kmod_cmd kmod_cmd_list;
+extern const struct kmod_cmd kmod_cmd_static_nodes;
+
+/* tools reachable through their own name (symlinks to kmod) */
+extern const struct kmod_cmd kmod_cmd_compat_lsmod;
+extern const struct kmod_cmd kmod_cmd_compat_rmmod;
+extern const struct kmod_cmd kmod_cmd_compat_insmod;
+extern const struct kmod_cmd kmod_cmd_compat_modinfo;
+extern const struct kmod_cmd kmod_cmd_compat_modprobe;
+extern const struct kmod_cmd kmod_cmd_compat_depmod;
+
+/* Prints the two kmod-compatible --version lines plus modkit's own. */
+void kmod_print_version(void);
