@@ -1,2 +1,149 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * modinfo of built-in modules, from <module dir>/modules.builtin.modinfo
+ * (formats.md 2.8).
+ *
+ * The file is a plain run of NUL-terminated records "<modname>.<key>=<value>",
+ * where modname is the kbuild name (underscores). kbuild writes the records of one
+ * module next to each other, so a search can stop at the first record of another
+ * module once it has seen one of its own. Empty records (double NULs) are skipped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "internal.h"
+
+/* A read-only view of the whole file: mapped, or NULL/0 when it is empty. */
+struct builtin_file {
+	const char *data;
+	size_t size;
+};
+
+static int builtin_file_map(const char *dirname, struct builtin_file *out)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	void *p;
+	int len;
+
+	len = snprintf(path, sizeof(path), "%s/modules.builtin.modinfo", dirname);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return -ENAMETOOLONG;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (st.st_size == 0) {
+		out->data = NULL;
+		out->size = 0;
+		return 0;
+	}
+	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	out->data = p;
+	out->size = st.st_size;
+	return 0;
+}
+
+static void builtin_file_unmap(struct builtin_file *f)
+{
+	if (f->data != NULL)
+		munmap((void *)f->data, f->size);
+}
+
+int builtin_get_modinfo(struct kmod_ctx *ctx, const char *modname, char ***strings)
+{
+	struct builtin_file f;
+	const char *p, *end, *dirname;
+	size_t namelen, total = 0, count = 0, i;
+	bool matched = false;
+	const char *first = NULL, *last_end = NULL;
+	char **array, *dst;
+	int err;
+
+	if (ctx == NULL || modname == NULL || strings == NULL)
+		return -EINVAL;
+
+	dirname = kmod_get_dirname(ctx);
+	if (dirname == NULL)
+		return -ENOENT;
+
+	err = builtin_file_map(dirname, &f);
+	if (err < 0)
+		return err;
+
+	namelen = strlen(modname);
+	p = f.data;
+	end = f.data + f.size;
+
+	/* First pass: find the module's run of records and size the result. */
+	while (p != NULL && p < end) {
+		const char *nul = memchr(p, '\0', end - p);
+		const char *rec_end = nul != NULL ? nul : end;
+		size_t reclen = rec_end - p;
+
+		if (reclen > namelen && p[namelen] == '.' &&
+		    memcmp(p, modname, namelen) == 0) {
+			if (!matched)
+				first = p;
+			matched = true;
+			count++;
+			total += reclen - namelen; /* "key=value" + NUL */
+			last_end = rec_end;
+		} else if (reclen > 0 && matched) {
+			break;
+		}
+		p = rec_end + 1;
+	}
+
+	if (count == 0) {
+		builtin_file_unmap(&f);
+		*strings = NULL;
+		return 0;
+	}
+
+	if (count > INT_MAX / 2) {
+		builtin_file_unmap(&f);
+		return -EOVERFLOW;
+	}
+
+	array = malloc(count * sizeof(char *) + total);
+	if (array == NULL) {
+		builtin_file_unmap(&f);
+		return -ENOMEM;
+	}
+
+	/* Second pass over the same run, copying "key=value" strings. */
+	dst = (char *)(array + count);
+	for (p = first, i = 0; i < count && p < last_end + 1 && p < end;) {
+		const char *nul = memchr(p, '\0', end - p);
+		const char *rec_end = nul != NULL ? nul : end;
+		size_t reclen = rec_end - p;
+
+		if (reclen > namelen) {
+			size_t n = reclen - namelen - 1;
+
+			array[i++] = dst;
+			memcpy(dst, p + namelen + 1, n);
+			dst[n] = '\0';
+			dst += n + 1;
+		}
+		p = rec_end + 1;
+	}
+
+	builtin_file_unmap(&f);
+	*strings = array;
+	return (int)count;
+}

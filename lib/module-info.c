@@ -1,2 +1,432 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Metadata read from a module's file: .modinfo entries (plus the signature
+ * fields), __versions records, exported symbols and the symbols it needs.
+ * Built-in modules have no file; their .modinfo comes from
+ * modules.builtin.modinfo (builtin.c).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+
+struct module_info {
+	char *value;
+	char key[];
+};
+
+struct module_symbol {
+	uint64_t crc;
+	char symbol[];
+};
+
+struct module_dependency_symbol {
+	uint64_t crc;
+	uint8_t bind;
+	char symbol[];
+};
+
+static void elf_freep(struct kmod_elf **elf)
+{
+	elf_free(*elf);
+}
+#define _cleanup_elf_ _cleanup_(elf_freep)
+
+/* Parses the (decompressed) image of the module's file; the image stays owned by
+ * the module's kmod_file, which outlives the returned object. */
+static int module_get_elf(const struct kmod_module *mod, struct kmod_file **filep,
+			  struct kmod_elf **elf)
+{
+	struct kmod_file *file;
+	int err;
+
+	err = module_get_file(mod, &file);
+	if (err < 0)
+		return err;
+	err = file_load_contents(file);
+	if (err < 0)
+		return err;
+	err = elf_new(file_get_contents(file), file_get_size(file), elf);
+	if (err < 0)
+		return err;
+	if (filep != NULL)
+		*filep = file;
+	return 0;
+}
+
+static bool module_is_builtin_nofile(const struct kmod_module *mod)
+{
+	if (mod->builtin)
+		return true;
+	return lookup_builtin(mod->ctx, mod->name);
+}
+
+static struct kmod_list *info_append(struct kmod_list *list, const char *key,
+				     size_t keylen, const char *value, size_t valuelen)
+{
+	struct module_info *info;
+	struct kmod_list *n;
+	size_t size;
+
+	if (uadd_overflow(keylen, valuelen, &size) || uadd_overflow(size, 2, &size) ||
+	    uadd_overflow(size, sizeof(*info), &size))
+		return NULL;
+	info = malloc(size);
+	if (info == NULL)
+		return NULL;
+	memcpy(info->key, key, keylen);
+	info->key[keylen] = '\0';
+	info->value = info->key + keylen + 1;
+	memcpy(info->value, value, valuelen);
+	info->value[valuelen] = '\0';
+
+	n = kmod_list_append(list, info);
+	if (n == NULL)
+		free(info);
+	return n;
+}
+
+static struct kmod_list *info_append_hex(struct kmod_list *list, const char *key,
+					 const char *bytes, size_t len)
+{
+	_cleanup_free_ char *hex = sig_hex_format(bytes, len);
+
+	if (hex == NULL)
+		return NULL;
+	return info_append(list, key, strlen(key), hex, strlen(hex));
+}
+
+static void sig_info_releasep(struct sig_info *sig)
+{
+	sig_info_release(sig);
+}
+
+/* Appends the five signature fields in modinfo's order (formats.md 4); returns the
+ * number appended or -ENOMEM. */
+static int info_append_signature(struct kmod_list **list, const struct kmod_file *file)
+{
+	_cleanup_(sig_info_releasep) struct sig_info sig = { 0 };
+	struct kmod_list *n;
+	int count = 0;
+
+	if (!sig_info_get(file_get_contents(file), file_get_size(file), &sig))
+		return 0;
+
+	n = info_append(*list, "sig_id", STRLEN("sig_id"), sig.id_type,
+			strlen(sig.id_type));
+	if (n == NULL)
+		return -ENOMEM;
+	*list = n;
+	count++;
+
+	n = info_append(*list, "signer", STRLEN("signer"), sig.signer ? sig.signer : "",
+			sig.signer ? sig.signer_len : 0);
+	if (n == NULL)
+		return -ENOMEM;
+	*list = n;
+	count++;
+
+	if (sig.key_id_len > 0) {
+		n = info_append_hex(*list, "sig_key", sig.key_id, sig.key_id_len);
+		if (n == NULL)
+			return -ENOMEM;
+		*list = n;
+		count++;
+	}
+
+	n = info_append(*list, "sig_hashalgo", STRLEN("sig_hashalgo"), sig.hash_algo,
+			strlen(sig.hash_algo));
+	if (n == NULL)
+		return -ENOMEM;
+	*list = n;
+	count++;
+
+	/* Like kmod, an empty signature (PKCS#7 without libcrypto) is left out. */
+	if (sig.sig_len > 0) {
+		n = info_append_hex(*list, "signature", sig.sig, sig.sig_len);
+		if (n == NULL)
+			return -ENOMEM;
+		*list = n;
+		count++;
+	}
+
+	return count;
+}
+
+KMOD_EXPORT int kmod_module_get_info(const struct kmod_module *mod,
+				     struct kmod_list **list)
+{
+	_cleanup_free_ char **strings = NULL;
+	_cleanup_elf_ struct kmod_elf *elf = NULL;
+	struct kmod_file *file = NULL;
+	struct kmod_list *l = NULL;
+	int count, i, err;
+
+	if (mod == NULL || list == NULL)
+		return -ENOENT;
+
+	if (module_is_builtin_nofile(mod)) {
+		count = builtin_get_modinfo(mod->ctx, mod->name, &strings);
+		if (count < 0)
+			return count;
+	} else {
+		err = module_get_elf(mod, &file, &elf);
+		if (err < 0)
+			return err;
+		count = elf_get_strings(elf, ".modinfo", &strings);
+		if (count < 0)
+			return count;
+	}
+
+	for (i = 0; i < count; i++) {
+		const char *key = strings[i];
+		const char *eq = strchr(key, '=');
+		size_t keylen = eq != NULL ? (size_t)(eq - key) : strlen(key);
+		const char *value = eq != NULL ? eq + 1 : "";
+		struct kmod_list *n = info_append(l, key, keylen, value, strlen(value));
+
+		if (n == NULL)
+			goto oom;
+		l = n;
+	}
+
+	if (file != NULL) {
+		err = info_append_signature(&l, file);
+		if (err < 0)
+			goto oom;
+		count += err;
+	}
+
+	*list = kmod_list_append_list(*list, l);
+	return count;
+
+oom:
+	kmod_module_info_free_list(l);
+	return -ENOMEM;
+}
+
+KMOD_EXPORT const char *kmod_module_info_get_key(const struct kmod_list *entry)
+{
+	const struct module_info *info;
+
+	if (entry == NULL || entry->data == NULL)
+		return NULL;
+	info = entry->data;
+	return info->key;
+}
+
+KMOD_EXPORT const char *kmod_module_info_get_value(const struct kmod_list *entry)
+{
+	const struct module_info *info;
+
+	if (entry == NULL || entry->data == NULL)
+		return NULL;
+	info = entry->data;
+	return info->value;
+}
+
+/* Every list of this file owns its entries' data as single allocations. */
+static void data_list_free(struct kmod_list *list)
+{
+	while (list != NULL) {
+		free(list->data);
+		list = kmod_list_remove(list);
+	}
+}
+
+KMOD_EXPORT void kmod_module_info_free_list(struct kmod_list *list)
+{
+	data_list_free(list);
+}
+
+/* One list entry per record: crc plus a copy of the symbol name, with the extra
+ * bind byte for dependency symbols. */
+static int symbol_list_build(const struct kmod_modversion *syms, int count,
+			     bool with_bind, struct kmod_list **list)
+{
+	struct kmod_list *l = NULL;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		size_t len = strlen(syms[i].symbol) + 1;
+		struct kmod_list *n;
+		void *data;
+
+		if (with_bind) {
+			struct module_dependency_symbol *d = malloc(sizeof(*d) + len);
+
+			if (d == NULL)
+				goto oom;
+			d->crc = syms[i].crc;
+			d->bind = (uint8_t)syms[i].bind;
+			memcpy(d->symbol, syms[i].symbol, len);
+			data = d;
+		} else {
+			struct module_symbol *s = malloc(sizeof(*s) + len);
+
+			if (s == NULL)
+				goto oom;
+			s->crc = syms[i].crc;
+			memcpy(s->symbol, syms[i].symbol, len);
+			data = s;
+		}
+
+		n = kmod_list_append(l, data);
+		if (n == NULL) {
+			free(data);
+			goto oom;
+		}
+		l = n;
+	}
+
+	*list = kmod_list_append_list(*list, l);
+	return count;
+
+oom:
+	data_list_free(l);
+	return -ENOMEM;
+}
+
+KMOD_EXPORT int kmod_module_get_versions(const struct kmod_module *mod,
+					 struct kmod_list **list)
+{
+	_cleanup_elf_ struct kmod_elf *elf = NULL;
+	_cleanup_free_ struct kmod_modversion *versions = NULL;
+	int count, err;
+
+	if (mod == NULL || list == NULL)
+		return -ENOENT;
+
+	err = module_get_elf(mod, NULL, &elf);
+	if (err < 0)
+		return err;
+	count = elf_get_modversions(elf, &versions);
+	if (count < 0)
+		return count;
+	return symbol_list_build(versions, count, false, list);
+}
+
+KMOD_EXPORT const char *kmod_module_version_get_symbol(const struct kmod_list *entry)
+{
+	const struct module_symbol *v;
+
+	if (entry == NULL || entry->data == NULL)
+		return NULL;
+	v = entry->data;
+	return v->symbol;
+}
+
+KMOD_EXPORT uint64_t kmod_module_version_get_crc(const struct kmod_list *entry)
+{
+	const struct module_symbol *v;
+
+	if (entry == NULL || entry->data == NULL)
+		return 0;
+	v = entry->data;
+	return v->crc;
+}
+
+KMOD_EXPORT void kmod_module_versions_free_list(struct kmod_list *list)
+{
+	data_list_free(list);
+}
+
+KMOD_EXPORT int kmod_module_get_symbols(const struct kmod_module *mod,
+					struct kmod_list **list)
+{
+	_cleanup_elf_ struct kmod_elf *elf = NULL;
+	_cleanup_free_ struct kmod_modversion *symbols = NULL;
+	int count, err;
+
+	if (mod == NULL || list == NULL)
+		return -ENOENT;
+
+	err = module_get_elf(mod, NULL, &elf);
+	if (err < 0)
+		return err;
+	count = elf_get_symbols(elf, &symbols);
+	if (count < 0)
+		return count;
+	return symbol_list_build(symbols, count, false, list);
+}
+
+KMOD_EXPORT const char *kmod_module_symbol_get_symbol(const struct kmod_list *entry)
+{
+	const struct module_symbol *s;
+
+	if (entry == NULL || entry->data == NULL)
+		return NULL;
+	s = entry->data;
+	return s->symbol;
+}
+
+KMOD_EXPORT uint64_t kmod_module_symbol_get_crc(const struct kmod_list *entry)
+{
+	const struct module_symbol *s;
+
+	if (entry == NULL || entry->data == NULL)
+		return 0;
+	s = entry->data;
+	return s->crc;
+}
+
+KMOD_EXPORT void kmod_module_symbols_free_list(struct kmod_list *list)
+{
+	data_list_free(list);
+}
+
+KMOD_EXPORT int kmod_module_get_dependency_symbols(const struct kmod_module *mod,
+						   struct kmod_list **list)
+{
+	_cleanup_elf_ struct kmod_elf *elf = NULL;
+	_cleanup_free_ struct kmod_modversion *symbols = NULL;
+	int count, err;
+
+	if (mod == NULL || list == NULL)
+		return -ENOENT;
+
+	err = module_get_elf(mod, NULL, &elf);
+	if (err < 0)
+		return err;
+	count = elf_get_dependency_symbols(elf, &symbols);
+	if (count < 0)
+		return count;
+	return symbol_list_build(symbols, count, true, list);
+}
+
+KMOD_EXPORT const char *kmod_module_dependency_symbol_get_symbol(
+	const struct kmod_list *entry)
+{
+	const struct module_dependency_symbol *s;
+
+	if (entry == NULL || entry->data == NULL)
+		return NULL;
+	s = entry->data;
+	return s->symbol;
+}
+
+KMOD_EXPORT int kmod_module_dependency_symbol_get_bind(const struct kmod_list *entry)
+{
+	const struct module_dependency_symbol *s;
+
+	if (entry == NULL || entry->data == NULL)
+		return 0;
+	s = entry->data;
+	return s->bind;
+}
+
+KMOD_EXPORT uint64_t kmod_module_dependency_symbol_get_crc(const struct kmod_list *entry)
+{
+	const struct module_dependency_symbol *s;
+
+	if (entry == NULL || entry->data == NULL)
+		return 0;
+	s = entry->data;
+	return s->crc;
+}
+
+KMOD_EXPORT void kmod_module_dependency_symbols_free_list(struct kmod_list *list)
+{
+	data_list_free(list);
+}

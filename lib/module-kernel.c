@@ -1,2 +1,405 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What the running kernel says about modules: the list in /proc/modules and the
+ * per-module directory /sys/module/<name>/ (formats.md 6.5-6.7).
+ *
+ * /proc/modules has one line per loaded module, fields separated by spaces:
+ * "<name> <size> <refcnt> <users> <state> 0x<address>[ (<taints>)]". Only the first
+ * field is used for the list, and the second as a fallback for the size.
+ * /sys/module/<name>/ holds initstate ("live", "coming" or "going" plus a newline),
+ * refcnt, coresize, a holders/ directory with one entry per user and a sections/
+ * directory with one file per ELF section containing its address in hex.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "internal.h"
+
+#define SYSFS_MODULE "/sys/module/"
+#define PROC_MODULES "/proc/modules"
+
+struct module_section {
+	unsigned long address;
+	char name[];
+};
+
+KMOD_EXPORT int kmod_module_new_from_loaded(struct kmod_ctx *ctx, struct kmod_list **list)
+{
+	_cleanup_fclose_ FILE *fp = NULL;
+	_cleanup_free_ char *line = NULL;
+	struct kmod_list *l = NULL;
+	size_t linesize = 0;
+
+	if (ctx == NULL || list == NULL)
+		return -ENOENT;
+
+	fp = fopen(PROC_MODULES, "re");
+	if (fp == NULL) {
+		int err = -errno;
+
+		ERR(ctx, "could not open " PROC_MODULES ": %s\n", strerror(errno));
+		return err;
+	}
+
+	while (getline(&line, &linesize, fp) >= 0) {
+		struct kmod_module *m;
+		struct kmod_list *node;
+		char *saveptr, *name = strtok_r(line, " \t\n", &saveptr);
+		int err;
+
+		if (name == NULL)
+			continue;
+		err = kmod_module_new_from_name(ctx, name, &m);
+		if (err < 0) {
+			ERR(ctx, "could not get module from name '%s': %s\n", name,
+			    strerror(-err));
+			continue;
+		}
+		node = kmod_list_append(l, m);
+		if (node == NULL) {
+			ERR(ctx, "out of memory\n");
+			kmod_module_unref(m);
+			continue;
+		}
+		l = node;
+	}
+
+	*list = l;
+	return 0;
+}
+
+KMOD_EXPORT const char *kmod_module_initstate_str(enum kmod_module_initstate state)
+{
+	switch (state) {
+	case KMOD_MODULE_BUILTIN:
+		return "builtin";
+	case KMOD_MODULE_LIVE:
+		return "live";
+	case KMOD_MODULE_COMING:
+		return "coming";
+	case KMOD_MODULE_GOING:
+		return "going";
+	default:
+		return NULL;
+	}
+}
+
+/* Builtin status is decided by modules.builtin.bin alone (formats.md 6.7); a
+ * module object created from a builtin alias already carries the flag. */
+static bool module_builtin(const struct kmod_module *mod)
+{
+	if (mod->builtin)
+		return true;
+	return lookup_builtin(mod->ctx, mod->name);
+}
+
+KMOD_EXPORT int kmod_module_get_initstate(const struct kmod_module *mod)
+{
+	char path[PATH_MAX], buf[32];
+	_cleanup_close_ int fd = -1;
+	ssize_t r;
+	int len;
+
+	if (mod == NULL)
+		return -ENOENT;
+
+	if (module_builtin(mod))
+		return KMOD_MODULE_BUILTIN;
+
+	len = snprintf(path, sizeof(path), SYSFS_MODULE "%s/initstate", mod->name);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return -ENAMETOOLONG;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+		struct stat st;
+
+		/* The directory appears before initstate while a module is loading. */
+		path[len - STRLEN("/initstate")] = '\0';
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return KMOD_MODULE_COMING;
+		return err;
+	}
+
+	r = read_str_safe(fd, buf, sizeof(buf));
+	if (r < 0) {
+		ERR(mod->ctx, "could not read from '%s': %s\n", path, strerror((int)-r));
+		return (int)r;
+	}
+
+	if (streq(buf, "live\n"))
+		return KMOD_MODULE_LIVE;
+	if (streq(buf, "coming\n"))
+		return KMOD_MODULE_COMING;
+	if (streq(buf, "going\n"))
+		return KMOD_MODULE_GOING;
+
+	ERR(mod->ctx, "unknown %s: '%s'\n", path, buf);
+	return -EINVAL;
+}
+
+KMOD_EXPORT int kmod_module_get_refcnt(const struct kmod_module *mod)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	long refcnt;
+	int len, err;
+
+	if (mod == NULL)
+		return -ENOENT;
+
+	len = snprintf(path, sizeof(path), SYSFS_MODULE "%s/refcnt", mod->name);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return -ENAMETOOLONG;
+
+	/* Kernels without module unloading have no refcnt: not worth a message. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	err = read_str_long(fd, &refcnt, 10);
+	if (err < 0) {
+		ERR(mod->ctx, "could not read integer from '%s': '%s'\n", path,
+		    strerror(-err));
+		return err;
+	}
+	if (refcnt > INT_MAX || refcnt < INT_MIN)
+		return -ERANGE;
+
+	return (int)refcnt;
+}
+
+KMOD_EXPORT struct kmod_list *kmod_module_get_holders(const struct kmod_module *mod)
+{
+	char dname[PATH_MAX];
+	_cleanup_closedir_ DIR *d = NULL;
+	struct kmod_list *list = NULL;
+	struct dirent *dent;
+	int len;
+
+	if (mod == NULL || mod->ctx == NULL)
+		return NULL;
+
+	len = snprintf(dname, sizeof(dname), SYSFS_MODULE "%s/holders", mod->name);
+	if (len < 0 || (size_t)len >= sizeof(dname))
+		return NULL;
+
+	d = opendir(dname);
+	if (d == NULL) {
+		ERR(mod->ctx, "could not open '%s': %s\n", dname, strerror(errno));
+		return NULL;
+	}
+
+	while ((dent = readdir(d)) != NULL) {
+		struct kmod_module *holder;
+		struct kmod_list *node;
+		int err;
+
+		if (streq(dent->d_name, ".") || streq(dent->d_name, ".."))
+			continue;
+
+		err = kmod_module_new_from_name(mod->ctx, dent->d_name, &holder);
+		if (err < 0) {
+			ERR(mod->ctx, "could not create module for '%s': %s\n",
+			    dent->d_name, strerror(-err));
+			goto fail;
+		}
+
+		node = kmod_list_append(list, holder);
+		if (node == NULL) {
+			kmod_module_unref(holder);
+			ERR(mod->ctx, "out of memory\n");
+			goto fail;
+		}
+		list = node;
+	}
+
+	return list;
+
+fail:
+	kmod_module_unref_list(list);
+	return NULL;
+}
+
+KMOD_EXPORT struct kmod_list *kmod_module_get_sections(const struct kmod_module *mod)
+{
+	char dname[PATH_MAX];
+	_cleanup_closedir_ DIR *d = NULL;
+	struct kmod_list *list = NULL;
+	struct dirent *dent;
+	int len;
+
+	if (mod == NULL || mod->ctx == NULL)
+		return NULL;
+
+	len = snprintf(dname, sizeof(dname), SYSFS_MODULE "%s/sections", mod->name);
+	if (len < 0 || (size_t)len >= sizeof(dname))
+		return NULL;
+
+	d = opendir(dname);
+	if (d == NULL) {
+		ERR(mod->ctx, "could not open '%s': %s\n", dname, strerror(errno));
+		return NULL;
+	}
+
+	while ((dent = readdir(d)) != NULL) {
+		struct module_section *section;
+		struct kmod_list *node;
+		_cleanup_close_ int fd = -1;
+		unsigned long address;
+		size_t namelen;
+		int err;
+
+		/* Section names start with '.' themselves: skip only the two links. */
+		if (streq(dent->d_name, ".") || streq(dent->d_name, ".."))
+			continue;
+
+		fd = openat(dirfd(d), dent->d_name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			ERR(mod->ctx, "could not open '%s/%s': %s\n", dname, dent->d_name,
+			    strerror(errno));
+			goto fail;
+		}
+
+		err = read_str_ulong(fd, &address, 16);
+		if (err < 0) {
+			ERR(mod->ctx, "could not read long from '%s/%s': %s\n", dname,
+			    dent->d_name, strerror(-err));
+			goto fail;
+		}
+
+		namelen = strlen(dent->d_name) + 1;
+		section = malloc(sizeof(*section) + namelen);
+		if (section == NULL) {
+			ERR(mod->ctx, "out of memory\n");
+			goto fail;
+		}
+		section->address = address;
+		memcpy(section->name, dent->d_name, namelen);
+
+		node = kmod_list_append(list, section);
+		if (node == NULL) {
+			free(section);
+			ERR(mod->ctx, "out of memory\n");
+			goto fail;
+		}
+		list = node;
+	}
+
+	return list;
+
+fail:
+	kmod_module_section_free_list(list);
+	return NULL;
+}
+
+KMOD_EXPORT const char *kmod_module_section_get_name(const struct kmod_list *entry)
+{
+	const struct module_section *section;
+
+	if (entry == NULL || entry->data == NULL)
+		return NULL;
+	section = entry->data;
+	return section->name;
+}
+
+KMOD_EXPORT unsigned long kmod_module_section_get_address(const struct kmod_list *entry)
+{
+	const struct module_section *section;
+
+	if (entry == NULL || entry->data == NULL)
+		return (unsigned long)-1;
+	section = entry->data;
+	return section->address;
+}
+
+KMOD_EXPORT void kmod_module_section_free_list(struct kmod_list *list)
+{
+	while (list != NULL) {
+		free(list->data);
+		list = kmod_list_remove(list);
+	}
+}
+
+/* Field 2 of the module's /proc/modules line, -ENOENT without such a line. */
+static long proc_modules_size(const struct kmod_module *mod)
+{
+	_cleanup_fclose_ FILE *fp = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t linesize = 0;
+	unsigned int lineno = 0;
+
+	fp = fopen(PROC_MODULES, "re");
+	if (fp == NULL) {
+		int err = -errno;
+
+		ERR(mod->ctx, "could not open " PROC_MODULES ": %s\n", strerror(errno));
+		return err;
+	}
+
+	while (getline(&line, &linesize, fp) >= 0) {
+		char *saveptr, *end, *tok;
+		long value;
+
+		lineno++;
+		tok = strtok_r(line, " \t", &saveptr);
+		if (tok == NULL || !streq(tok, mod->name))
+			continue;
+
+		tok = strtok_r(NULL, " \t", &saveptr);
+		if (tok == NULL) {
+			ERR(mod->ctx, "invalid line format at " PROC_MODULES ":%u\n",
+			    lineno);
+			return -ENOENT;
+		}
+		errno = 0;
+		value = strtol(tok, &end, 10);
+		if (end == tok || *end != '\0' || errno == ERANGE) {
+			ERR(mod->ctx, "invalid line format at " PROC_MODULES ":%u\n",
+			    lineno);
+			return -ENOENT;
+		}
+		return value;
+	}
+
+	return -ENOENT;
+}
+
+KMOD_EXPORT long kmod_module_get_size(const struct kmod_module *mod)
+{
+	char dname[PATH_MAX];
+	_cleanup_close_ int dfd = -1;
+	_cleanup_close_ int cfd = -1;
+	long size = -ENOENT;
+	int len;
+
+	if (mod == NULL)
+		return -ENOENT;
+
+	len = snprintf(dname, sizeof(dname), SYSFS_MODULE "%s", mod->name);
+	if (len < 0 || (size_t)len >= sizeof(dname))
+		return -ENAMETOOLONG;
+
+	/* No directory: not loaded, so no size anywhere. */
+	dfd = open(dname, O_RDONLY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+
+	cfd = openat(dfd, "coresize", O_RDONLY | O_CLOEXEC);
+	if (cfd < 0)
+		return proc_modules_size(mod);
+
+	if (read_str_long(cfd, &size, 10) < 0) {
+		ERR(mod->ctx, "failed to read coresize from %s\n", dname);
+		return -ENOENT;
+	}
+	return size;
+}
