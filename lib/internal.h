@@ -126,7 +126,8 @@ struct kmod_ctx {
 };
 
 const struct kmod_config *ctx_get_config(const struct kmod_ctx *ctx);
-/* Module cache: one object per name (hashkey = name, or name\path for path-created). */
+/* Module cache: one object per key (hashkey = name, or "name\alias" for modules found
+ * through an alias). The cache does not own the modules. */
 struct kmod_module *ctx_lookup_module(const struct kmod_ctx *ctx, const char *key);
 int ctx_add_module(struct kmod_ctx *ctx, struct kmod_module *mod, const char *key);
 void ctx_del_module(struct kmod_ctx *ctx, const char *key);
@@ -197,6 +198,34 @@ void file_free(struct kmod_file *file);
 /* Name as in /sys/module/compression ("zstd", "xz", "gzip"), NULL for NONE. */
 const char *file_compression_name(enum kmod_file_compression_type type);
 
+/* Whole-image decompressors behind file_load_contents() (file-zstd.c, file-xz.c,
+ * file-zlib.c): in[0..in_size) into a malloc'd *out of *out_size bytes. -ENOSYS
+ * (with an ERR message) when the library is compiled out or cannot be loaded,
+ * -EINVAL for corrupt or truncated data, -ENOMEM. */
+int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_size,
+			 void **out, size_t *out_size);
+int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_size,
+		       void **out, size_t *out_size);
+int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_size,
+			 void **out, size_t *out_size);
+
+/* A library loaded with dlopen() on first use, once per process (pthread_once in
+ * the owner calls file_dl_load()); symbol addresses are stored into a struct of
+ * typed function pointers at the given offsets. Never unloaded. */
+struct file_dl_symbol {
+	const char *name;
+	size_t offset;
+};
+struct file_dl {
+	const char *soname;
+	const struct file_dl_symbol *symbols;
+	size_t n_symbols;
+	void *functions; /* the struct the offsets refer to */
+	int err;         /* 0 once loaded, else -ENOSYS */
+	char errmsg[256];
+};
+void file_dl_load(struct file_dl *dl);
+
 /* ---- elf.c: module ELF parsing (formats.md 3) ----------------------------------- */
 
 struct kmod_elf;
@@ -246,14 +275,38 @@ char *sig_hex_format(const char *bytes, size_t len);
 /* ---- conffiles.c: the one *.conf walker (modprobe.d and depmod.d, formats.md 7.1) */
 
 struct conf_file {
-	const char *name; /* basename, points into path */
-	char *path;
+	const char *name;         /* basename, points into path */
+	char *path;               /* as opened: "<dir>/<name>", or the single-file path */
+	unsigned long long stamp; /* mtime stamp (stat_mstamp) when listed */
 };
 
-/* Collects the files of paths (directories or single files, highest precedence
- * first), override-by-basename, sorted by name. extra_names (may be NULL) are
- * pseudo-files inserted into the sort (e.g. "modules.softdep" with path in dirname).
- * Errors about single entries are logged and skipped. */
+/* Why conffiles_list_report() skipped a directory entry. */
+enum conffiles_skip {
+	CONFFILES_SKIP_NOT_CONF, /* name does not end in ".conf" (dot-files: silent) */
+	CONFFILES_SKIP_STAT,     /* stat() of the entry failed (err = -errno) */
+	CONFFILES_SKIP_SUBDIR,   /* the entry is a directory */
+	CONFFILES_SKIP_PATH,     /* a directory path cannot be opened (name is NULL,
+				    err = -errno); non-directories are read as files */
+};
+/* dir is the path exactly as given (messages print "<dir>/<name>"). */
+typedef void (*conffiles_report_fn)(void *data, enum conffiles_skip why, const char *dir,
+				    const char *name, int err);
+
+/*
+ * Collects the files of paths (directories or single files, highest precedence
+ * first), override-by-basename, sorted by name (strcmp). extra_paths (may be NULL)
+ * are pseudo-files such as "<moddir>/modules.softdep": taken only if they exist,
+ * placed in the sort under their basename, and ahead of every path in precedence.
+ * A path that does not exist is skipped silently. Skipped entries are reported to
+ * report (may be NULL); depmod uses this to print its own messages.
+ * Returns 0 or -ENOMEM; *files (free with conffiles_free) and *n on success.
+ */
+int conffiles_list_report(const char *const *paths, const char *const *extra_paths,
+			  conffiles_report_fn report, void *data, struct conf_file **files,
+			  size_t *n);
+/* The library's variant: reports ERR messages of kmod's wording through ctx
+ * ("Directories inside directories are not supported: <dir>/<name>",
+ * "Cannot stat directory entry: <dir>/<name>"); ".conf"-less names are silent. */
 int conffiles_list(const struct kmod_ctx *ctx, const char *const *paths,
 		   const char *const *extra_paths, struct conf_file **files, size_t *n);
 void conffiles_free(struct conf_file *files, size_t n);
@@ -312,6 +365,7 @@ struct kmod_module {
 		bool options : 1;
 		bool install_commands : 1;
 		bool remove_commands : 1;
+		bool builtin : 1; /* 'builtin' below is known */
 	} init;
 	bool builtin;
 	bool visited;   /* probe: already in the plan */
@@ -322,11 +376,14 @@ struct kmod_module {
 /* Parses a modules.dep line ("path: dep dep...") into mod->dep. */
 int module_parse_depline(struct kmod_module *mod, char *line);
 void module_set_path(struct kmod_module *mod, const char *path);
-/* Opens mod->file on demand (-ENOENT when the module has no path). */
+/* Opens mod->file on demand and keeps it (freed with the module); -ENOENT when the
+ * module has no path, else file_open()'s error. */
 int module_get_file(const struct kmod_module *mod, struct kmod_file **file);
 int module_new_from_alias(struct kmod_ctx *ctx, const char *alias, const char *name,
 			  struct kmod_module **mod);
 void module_set_builtin(struct kmod_module *mod, bool builtin);
+/* Builtin state, looked up in modules.builtin.bin on first use. */
+bool module_is_builtin(const struct kmod_module *mod);
 bool module_is_blacklisted(const struct kmod_module *mod);
 
 /* lookups in kmod's order (formats.md 7.4); each appends to *list, returns count */
@@ -338,7 +395,8 @@ int lookup_alias_from_aliases(struct kmod_ctx *ctx, const char *name, struct kmo
 int lookup_alias_from_builtin(struct kmod_ctx *ctx, const char *name, struct kmod_list **list);
 int lookup_alias_from_builtin_aliases(struct kmod_ctx *ctx, const char *name,
 				      struct kmod_list **list);
-/* modules.dep line of a name ("" path when absent), malloc'd, or NULL */
+/* modules.dep.bin value (the modules.dep line) of a name, malloc'd; NULL when the
+ * name or the index is missing */
 char *lookup_moddep(struct kmod_ctx *ctx, const char *name);
 bool lookup_builtin(struct kmod_ctx *ctx, const char *name);
 
