@@ -1,18 +1,138 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Placeholder: replaced by the real tool. */
+/*
+ * insmod: insert one module file, no dependencies, no configuration (tools.md 5.1).
+ */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kmod.h"
+#include "libkmod.h"
+#include "lib/macro.h"
+#include "log.h"
+#include "options.h"
+
+static void help(void)
+{
+	printf("Usage:\n"
+	       "\t%s [options] filename [module options]\n\n"
+	       "Inserts one module file into the running kernel.\n\n"
+	       "Options:\n"
+	       "\t-f, --force     skip the version magic and symbol version checks\n"
+	       "\t                (dangerous: may crash the kernel)\n"
+	       "\t-s, --syslog    send messages to syslog instead of stderr\n"
+	       "\t-v, --verbose   show more messages\n"
+	       "\t-V, --version   print the version and exit\n"
+	       "\t-h, --help      print this help and exit\n",
+	       program_invocation_short_name);
+}
+
+static const char *insert_error(int err)
+{
+	switch (err) {
+	case ENOEXEC:
+		return "Invalid module format";
+	case ENOENT:
+		return "Unknown symbol in module";
+	case ESRCH:
+		return "Module has wrong symbol version";
+	case EINVAL:
+		return "Invalid parameters";
+	default:
+		return strerror(err);
+	}
+}
 
 static int do_insmod(int argc, char *argv[])
 {
-	fprintf(stderr, "%s: not implemented yet\n", "insmod");
-	return EXIT_FAILURE;
+	static const struct option options[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	_cleanup_free_ char *opts = NULL;
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *ctx = NULL;
+	unsigned int flags = 0;
+	bool use_syslog = false;
+	int verbose = LOG_ERR, r, ret = EXIT_FAILURE;
+	const char *filename;
+
+	for (;;) {
+		int c = getopt_long(argc, argv, "fsvVh", options, NULL);
+
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'f':
+			flags |= KMOD_INSERT_FORCE_MODVERSION |
+				 KMOD_INSERT_FORCE_VERMAGIC;
+			break;
+		case 's':
+			use_syslog = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			kmod_print_version();
+			return EXIT_SUCCESS;
+		case 'h':
+			help();
+			return EXIT_SUCCESS;
+		default:
+			return EXIT_FAILURE;
+		}
+	}
+
+	log_open(use_syslog);
+	if (optind >= argc) {
+		ERR("missing filename.\n");
+		goto out;
+	}
+	filename = argv[optind];
+	if (streq(filename, "-")) {
+		ERR("this tool does not support loading from stdin!\n");
+		goto out;
+	}
+	opts = options_from_array(argv + optind + 1, argc - optind - 1);
+	if (opts == NULL) {
+		ERR("could not gather module options: out-of-memory\n");
+		goto out;
+	}
+
+	ctx = kmod_new(NULL, NULL);
+	if (ctx == NULL) {
+		ERR("kmod_new() failed!\n");
+		goto out;
+	}
+	log_setup_kmod_log(ctx, verbose);
+
+	r = kmod_module_new_from_path(ctx, filename, &mod);
+	if (r < 0) {
+		ERR("could not load module %s: %s\n", filename, strerror(-r));
+		goto out;
+	}
+	r = kmod_module_insert_module(mod, flags, opts);
+	if (r < 0) {
+		ERR("could not insert module %s: %s\n", filename, insert_error(-r));
+		goto out;
+	}
+	ret = EXIT_SUCCESS;
+out:
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	log_close();
+	return ret;
 }
 
 const struct kmod_cmd kmod_cmd_compat_insmod = {
 	.name = "insmod",
 	.cmd = do_insmod,
-	.help = "insmod (not implemented yet)",
+	.help = "compat insmod command",
 };

@@ -1,18 +1,389 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Placeholder: replaced by the real tool. */
+/*
+ * modinfo: print a module's .modinfo entries, signature and parameters
+ * (tools.md 7). Library messages are not bridged: libkmod's default logger.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include "kmod.h"
+#include "libkmod.h"
+#include "lib/macro.h"
+#include "lib/util.h"
+#include "log.h"
+
+static char separator = '\n';
+static const char *field;
+
+struct param {
+	struct param *next;
+	const char *name;
+	size_t namelen;
+	const char *param;
+	size_t paramlen;
+	const char *type;
+	size_t typelen;
+};
+
+static void params_free(struct param *p)
+{
+	while (p != NULL) {
+		struct param *next = p->next;
+
+		free(p);
+		p = next;
+	}
+}
+
+/* New parameters go to the front: printed in reverse order of first appearance. */
+static int params_add(struct param **head, const char *name, size_t namelen,
+		      const char *param, size_t paramlen, const char *type,
+		      size_t typelen)
+{
+	struct param *p;
+
+	for (p = *head; p != NULL; p = p->next) {
+		if (p->namelen == namelen && memcmp(p->name, name, namelen) == 0)
+			break;
+	}
+	if (p == NULL) {
+		p = calloc(1, sizeof(*p));
+		if (p == NULL)
+			return -ENOMEM;
+		p->name = name;
+		p->namelen = namelen;
+		p->next = *head;
+		*head = p;
+	}
+	if (param != NULL) {
+		p->param = param;
+		p->paramlen = paramlen;
+	}
+	if (type != NULL) {
+		p->type = type;
+		p->typelen = typelen;
+	}
+	return 0;
+}
+
+static void print_field(const char *key, const char *value)
+{
+	int pad = 15 - (int)strlen(key);
+
+	printf("%s:%*s%s%c", key, pad > 0 ? pad : 0, "", value, separator);
+}
+
+static void print_params(struct param *params)
+{
+	for (struct param *p = params; p != NULL; p = p->next) {
+		if (field != NULL) {
+			/* -F parm / -p */
+			if (p->param != NULL && p->type != NULL)
+				printf("%.*s:%.*s (%.*s)%c", (int)p->namelen, p->name,
+				       (int)p->paramlen, p->param, (int)p->typelen,
+				       p->type, separator);
+			else if (p->param != NULL)
+				printf("%.*s:%.*s%c", (int)p->namelen, p->name,
+				       (int)p->paramlen, p->param, separator);
+			else
+				printf("%.*s: (%.*s)%c", (int)p->namelen, p->name,
+				       (int)p->typelen, p->type, separator);
+			continue;
+		}
+		if (p->param != NULL && p->type != NULL)
+			printf("%-16s%.*s:%.*s (%.*s)%c", "parm:", (int)p->namelen,
+			       p->name, (int)p->paramlen, p->param, (int)p->typelen,
+			       p->type, separator);
+		else if (p->param != NULL)
+			printf("%-16s%.*s:%.*s%c", "parm:", (int)p->namelen, p->name,
+			       (int)p->paramlen, p->param, separator);
+		else
+			printf("%-16s%.*s:%.*s%c", "parm:", (int)p->namelen, p->name,
+			       (int)p->typelen, p->type, separator);
+	}
+}
+
+static int modinfo_do(struct kmod_module *mod)
+{
+	struct kmod_list *info = NULL, *l;
+	struct param *params = NULL;
+	const char *path = kmod_module_get_path(mod);
+	bool builtin = path == NULL;
+	bool want_params = field == NULL || streq(field, "parm");
+	int r;
+
+	if (field != NULL && streq(field, "filename")) {
+		printf("%s%c", builtin ? "(builtin)" : path, separator);
+		return 0;
+	}
+	if (field != NULL && streq(field, "name") && builtin) {
+		printf("%s%c", kmod_module_get_name(mod), separator);
+		return 0;
+	}
+
+	r = kmod_module_get_info(mod, &info);
+	if (r < 0) {
+		ERR("could not get modinfo from '%s': %s\n", kmod_module_get_name(mod),
+		    strerror(-r));
+		return r;
+	}
+
+	if (field == NULL) {
+		if (builtin)
+			printf("%-16s%s%c", "name:", kmod_module_get_name(mod),
+			       separator);
+		printf("%-16s%s%c", "filename:", builtin ? "(builtin)" : path, separator);
+	}
+
+	kmod_list_foreach (l, info) {
+		const char *key = kmod_module_info_get_key(l);
+		const char *value = kmod_module_info_get_value(l);
+		bool is_parm = streq(key, "parm"), is_type = streq(key, "parmtype");
+
+		if (want_params && (is_parm || is_type)) {
+			const char *colon = strchr(value, ':');
+
+			if (colon == NULL) {
+				ERR("Found invalid \"%s=%s\": missing ':'\n", key, value);
+				continue;
+			}
+			r = params_add(&params, value, colon - value,
+				       is_parm ? colon + 1 : NULL, strlen(colon + 1),
+				       is_type ? colon + 1 : NULL, strlen(colon + 1));
+			if (r < 0) {
+				ERR("could not gather parameters: %s\n", strerror(-r));
+				goto out;
+			}
+			continue;
+		}
+		if (field != NULL) {
+			if (streq(field, key))
+				printf("%s%c", value, separator);
+			continue;
+		}
+		if (separator == '\0')
+			printf("%s=%s%c", key, value, separator);
+		else
+			print_field(key, value);
+	}
+	if (want_params)
+		print_params(params);
+	r = 0;
+out:
+	params_free(params);
+	kmod_module_info_free_list(info);
+	return r;
+}
+
+static int modinfo_path_do(struct kmod_ctx *ctx, const char *path)
+{
+	struct kmod_module *mod;
+	int r = kmod_module_new_from_path(ctx, path, &mod);
+
+	if (r < 0) {
+		ERR("Module file %s not found.\n", path);
+		return r;
+	}
+	r = modinfo_do(mod);
+	kmod_module_unref(mod);
+	return r;
+}
+
+static int modinfo_name_do(struct kmod_ctx *ctx, const char *name)
+{
+	struct kmod_module *mod = NULL;
+	int r = kmod_module_new_from_name_lookup(ctx, name, &mod);
+
+	if (r < 0 || mod == NULL) {
+		ERR("Module name %s not found.\n", name);
+		return r < 0 ? r : -ENOENT;
+	}
+	r = modinfo_do(mod);
+	kmod_module_unref(mod);
+	return r;
+}
+
+static int modinfo_alias_do(struct kmod_ctx *ctx, const char *alias)
+{
+	struct kmod_list *list = NULL, *l;
+	int r = kmod_module_new_from_lookup(ctx, alias, &list);
+
+	if (r < 0) {
+		ERR("Module alias %s not found.\n", alias);
+		return r;
+	}
+	if (list == NULL) {
+		ERR("Module %s not found.\n", alias);
+		return -ENOENT;
+	}
+	kmod_list_foreach (l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+		int err = modinfo_do(mod);
+
+		kmod_module_unref(mod);
+		if (err < 0)
+			r = err;
+	}
+	kmod_module_unref_list(list);
+	return r;
+}
+
+static bool is_module_filename(const char *name)
+{
+	struct stat st;
+
+	return stat(name, &st) == 0 && S_ISREG(st.st_mode) &&
+	       path_ends_with_kmod_ext(name, strlen(name));
+}
+
+static void help(void)
+{
+	printf("Usage:\n"
+	       "\t%s [options] <modulename|filename> [args]\n\n"
+	       "Shows what a module file says about itself.\n\n"
+	       "Options:\n"
+	       "\t-a, --author             only the author\n"
+	       "\t-d, --description        only the description\n"
+	       "\t-l, --license            only the license\n"
+	       "\t-p, --parameters         only the parameters\n"
+	       "\t-n, --filename           only the file name\n"
+	       "\t-0, --null               end lines with NUL instead of newline\n"
+	       "\t-m, --modname            the operands are module names, not aliases\n"
+	       "\t-F, --field=FIELD        only the values of FIELD\n"
+	       "\t-k, --set-version=VERSION  kernel release instead of uname -r\n"
+	       "\t-b, --basedir=DIR        root directory of the module tree\n"
+	       "\t-V, --version            print the version and exit\n"
+	       "\t-h, --help               print this help and exit\n",
+	       program_invocation_short_name);
+}
 
 static int do_modinfo(int argc, char *argv[])
 {
-	fprintf(stderr, "%s: not implemented yet\n", "modinfo");
-	return EXIT_FAILURE;
+	static const struct option options[] = {
+		{ "author", no_argument, NULL, 'a' },
+		{ "description", no_argument, NULL, 'd' },
+		{ "license", no_argument, NULL, 'l' },
+		{ "parameters", no_argument, NULL, 'p' },
+		{ "filename", no_argument, NULL, 'n' },
+		{ "null", no_argument, NULL, '0' },
+		{ "modname", no_argument, NULL, 'm' },
+		{ "field", required_argument, NULL, 'F' },
+		{ "set-version", required_argument, NULL, 'k' },
+		{ "basedir", required_argument, NULL, 'b' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const null_config[] = { NULL };
+	const char *kversion = NULL, *root = NULL;
+	char dirname_buf[PATH_MAX];
+	const char *dirname = NULL;
+	struct kmod_ctx *ctx;
+	bool modname = false;
+	int ret = EXIT_SUCCESS;
+
+	field = NULL;
+	separator = '\n';
+	for (;;) {
+		int c = getopt_long(argc, argv, "adlpn0mF:k:b:Vh", options, NULL);
+
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'a':
+			field = "author";
+			break;
+		case 'd':
+			field = "description";
+			break;
+		case 'l':
+			field = "license";
+			break;
+		case 'p':
+			field = "parm";
+			break;
+		case 'n':
+			field = "filename";
+			break;
+		case '0':
+			separator = '\0';
+			break;
+		case 'm':
+			modname = true;
+			break;
+		case 'F':
+			field = optarg;
+			break;
+		case 'k':
+			kversion = optarg;
+			break;
+		case 'b':
+			root = optarg;
+			break;
+		case 'V':
+			kmod_print_version();
+			return EXIT_SUCCESS;
+		case 'h':
+			help();
+			return EXIT_SUCCESS;
+		default:
+			return EXIT_FAILURE;
+		}
+	}
+
+	log_open(false);
+	if (optind >= argc) {
+		ERR("missing module or filename.\n");
+		return EXIT_FAILURE;
+	}
+
+	if (root != NULL || kversion != NULL) {
+		struct utsname u;
+
+		if (kversion == NULL) {
+			if (uname(&u) < 0) {
+				ERR("uname() failed: %m\n");
+				return EXIT_FAILURE;
+			}
+			kversion = u.release;
+		}
+		snprintf(dirname_buf, sizeof(dirname_buf), "%s" MODULE_DIRECTORY "/%s",
+			 root ? root : "", kversion);
+		dirname = dirname_buf;
+	}
+
+	ctx = kmod_new(dirname, null_config);
+	if (ctx == NULL) {
+		ERR("kmod_new() failed!\n");
+		return EXIT_FAILURE;
+	}
+
+	for (int i = optind; i < argc; i++) {
+		const char *name = argv[i];
+		int r;
+
+		if (modname)
+			r = modinfo_name_do(ctx, name);
+		else if (is_module_filename(name))
+			r = modinfo_path_do(ctx, name);
+		else
+			r = modinfo_alias_do(ctx, name);
+		if (r < 0)
+			ret = EXIT_FAILURE;
+	}
+
+	kmod_unref(ctx);
+	return ret;
 }
 
 const struct kmod_cmd kmod_cmd_compat_modinfo = {
 	.name = "modinfo",
 	.cmd = do_modinfo,
-	.help = "modinfo (not implemented yet)",
+	.help = "compat modinfo command",
 };
