@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * depmod.d (formats.md 7.9): which copy of a module wins a name collision (search,
+ * override), extra module directories (external) and skipped names (exclude).
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "depmod.h"
+
+void depmod_config_init(struct depmod_config *cfg)
+{
+	array_init(&cfg->searches, 8);
+	array_init(&cfg->overrides, 8);
+	array_init(&cfg->externals, 4);
+	array_init(&cfg->excludes, 4);
+}
+
+static void free_all(struct array *arr)
+{
+	for (size_t i = 0; i < arr->count; i++)
+		free(arr->array[i]);
+	array_free_array(arr);
+}
+
+void depmod_config_release(struct depmod_config *cfg)
+{
+	free_all(&cfg->searches);
+	free_all(&cfg->overrides);
+	free_all(&cfg->externals);
+	free_all(&cfg->excludes);
+}
+
+static int append_owned(struct array *arr, void *p)
+{
+	if (p == NULL)
+		return -ENOMEM;
+	if (array_append(arr, p) < 0) {
+		free(p);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int search_add(struct depmod_config *cfg, const char *word)
+{
+	size_t len = strlen(word);
+	struct depmod_search *s = malloc(sizeof(*s) + len + 1);
+
+	if (s == NULL)
+		return -ENOMEM;
+	if (streq(word, "built-in"))
+		s->kind = DEPMOD_SEARCH_BUILTIN;
+	else if (streq(word, "external"))
+		s->kind = DEPMOD_SEARCH_EXTERNAL;
+	else
+		s->kind = DEPMOD_SEARCH_DIR;
+	/* "updates/" and "updates" name the same directory */
+	while (len > 1 && word[len - 1] == '/')
+		len--;
+	memcpy(s->path, word, len);
+	s->path[len] = '\0';
+	s->len = len;
+	return append_owned(&cfg->searches, s);
+}
+
+/* KVER is "*" or an extended regex searched anywhere in the kernel version. */
+static bool kver_matches(const char *pattern, const char *kver)
+{
+	regex_t re;
+	bool match;
+
+	if (streq(pattern, "*"))
+		return true;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+		return false;
+	match = regexec(&re, kver, 0, NULL, 0) == 0;
+	regfree(&re);
+	return match;
+}
+
+static int override_add(struct depmod_config *cfg, const char *modname,
+			const char *subdir)
+{
+	size_t mlen = strlen(modname), slen = strlen(subdir);
+	struct depmod_override *o;
+
+	while (slen > 1 && subdir[slen - 1] == '/')
+		slen--;
+	o = malloc(sizeof(*o) + slen + 1 + mlen + 1);
+	if (o == NULL)
+		return -ENOMEM;
+	memcpy(o->path, subdir, slen);
+	o->path[slen] = '/';
+	memcpy(o->path + slen + 1, modname, mlen + 1);
+	o->len = slen + 1 + mlen;
+	return append_owned(&cfg->overrides, o);
+}
+
+int depmod_config_parse(struct depmod_config *cfg, FILE *fp, const char *filename,
+			const char *kver)
+{
+	unsigned int linenum = 0;
+	char *line;
+
+	while ((line = freadline_wrapped(fp, &linenum)) != NULL) {
+		_cleanup_free_ char *owned = line;
+		char *saveptr = NULL, *cmd;
+		int err = 0;
+
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		cmd = strtok_r(line, "\t ", &saveptr);
+		if (cmd == NULL)
+			continue;
+
+		if (streq(cmd, "search")) {
+			const char *w;
+
+			while ((w = strtok_r(NULL, "\t ", &saveptr)) != NULL) {
+				err = search_add(cfg, w);
+				if (err < 0)
+					return err;
+			}
+		} else if (streq(cmd, "override")) {
+			const char *modname = strtok_r(NULL, "\t ", &saveptr);
+			const char *version = strtok_r(NULL, "\t ", &saveptr);
+			const char *subdir = strtok_r(NULL, "\t ", &saveptr);
+
+			if (modname == NULL || version == NULL || subdir == NULL)
+				goto syntax_error;
+			if (!kver_matches(version, kver)) {
+				INF("%s:%u: override kernel did not match %s\n", filename,
+				    linenum, version);
+				continue;
+			}
+			err = override_add(cfg, modname, subdir);
+		} else if (streq(cmd, "external")) {
+			const char *version = strtok_r(NULL, "\t ", &saveptr);
+			const char *dir = strtok_r(NULL, "\t ", &saveptr);
+
+			if (version == NULL || dir == NULL)
+				goto syntax_error;
+			if (!kver_matches(version, kver)) {
+				INF("%s:%u: external directory did not match %s\n",
+				    filename, linenum, version);
+				continue;
+			}
+			err = append_owned(&cfg->externals, strdup(dir));
+		} else if (streq(cmd, "exclude")) {
+			const char *w;
+
+			while ((w = strtok_r(NULL, "\t ", &saveptr)) != NULL) {
+				err = append_owned(&cfg->excludes, strdup(w));
+				if (err < 0)
+					return err;
+			}
+		} else if (streq(cmd, "include") || streq(cmd, "make_map_files")) {
+			INF("%s:%u: command %s not implemented yet\n", filename, linenum,
+			    cmd);
+		} else {
+		syntax_error:
+			ERR("%s:%u: ignoring bad line starting with '%s'\n", filename,
+			    linenum, cmd);
+		}
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static const char *const default_paths[] = {
+	SYSCONFDIR "/depmod.d",	 "/run/depmod.d", "/usr/local/lib/depmod.d",
+	DISTCONFDIR "/depmod.d", "/lib/depmod.d", NULL,
+};
+
+static void config_report(void *data, enum conffiles_skip why, const char *dir,
+			  const char *name, int err)
+{
+	switch (why) {
+	case CONFFILES_SKIP_NOT_CONF:
+		INF("All cfg files need .conf: %s/%s\n", dir, name);
+		break;
+	case CONFFILES_SKIP_STAT:
+		ERR("Cannot stat directory entry: %s/%s\n", dir, name);
+		break;
+	case CONFFILES_SKIP_SUBDIR:
+		ERR("Directories inside directories are not supported: %s/%s\n", dir,
+		    name);
+		break;
+	case CONFFILES_SKIP_PATH:
+		break;
+	}
+}
+
+int depmod_config_load(struct depmod_config *cfg, const char *const *paths,
+		       const char *kver)
+{
+	struct conf_file *files = NULL;
+	size_t n = 0;
+	int err;
+
+	err = conffiles_list_report(paths ? paths : default_paths, NULL, config_report,
+				    NULL, &files, &n);
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < n && err >= 0; i++) {
+		_cleanup_fclose_ FILE *fp = fopen(files[i].path, "re");
+
+		if (fp == NULL) {
+			ERR("could not open '%s' configuration file: %m\n",
+			    files[i].path);
+			continue;
+		}
+		err = depmod_config_parse(cfg, fp, files[i].path, kver);
+	}
+	conffiles_free(files, n);
+	return err;
+}

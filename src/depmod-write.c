@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Write stage (formats.md 2, 1.10.4): every output is generated into a temporary
+ * file "<name>.<pid>.<usec>.<sec>" in the output dir, and renamed over <name> only
+ * after it was completely written and closed without error; on any failure the
+ * temporary file is removed, so every index left behind is complete (either the
+ * previous one or the new one). With -n the text outputs go to stdout instead.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include "depmod.h"
+#include "lib/strbuf.h"
+
+struct write_ctx {
+	struct depmod *d;
+	char **deplines; /* per module index: "path: dep dep" (no newline) */
+};
+
+/* Value of "key=value" when s has exactly that key. */
+static const char *modinfo_value(const char *s, const char *key, size_t keylen)
+{
+	if (strncmp(s, key, keylen) == 0 && s[keylen] == '=')
+		return s + keylen + 1;
+	return NULL;
+}
+
+static int build_deplines(struct write_ctx *w)
+{
+	struct depmod *d = w->d;
+	size_t n = d->modules.count;
+	struct strbuf buf;
+
+	w->deplines = calloc(n + 1, sizeof(char *));
+	if (w->deplines == NULL)
+		return -ENOMEM;
+	strbuf_init(&buf);
+	for (size_t i = 0; i < n; i++) {
+		struct depmod_module *mod = d->modules.array[i];
+		struct depmod_module **list;
+		size_t count;
+		int err = depmod_module_closure(d, mod, &list, &count);
+
+		if (err < 0) {
+			strbuf_release(&buf);
+			return err;
+		}
+		strbuf_clear(&buf);
+		strbuf_pushchars(&buf, depmod_module_outpath(mod));
+		strbuf_pushchar(&buf, ':');
+		for (size_t j = 0; j < count; j++) {
+			strbuf_pushchar(&buf, ' ');
+			strbuf_pushchars(&buf, depmod_module_outpath(list[j]));
+		}
+		free(list);
+		if (strbuf_str(&buf) == NULL ||
+		    (w->deplines[i] = strdup(buf.bytes)) == NULL) {
+			strbuf_release(&buf);
+			return -ENOMEM;
+		}
+	}
+	strbuf_release(&buf);
+	return 0;
+}
+
+static int ferr(FILE *out)
+{
+	return ferror(out) ? -EIO : 0;
+}
+
+static int report_insert(const struct depmod *d, int r, const char *what, const char *key,
+			 const char *value)
+{
+	if (r == -EINVAL) {
+		FATAL("Module index: bad character in '%s %s' - only 7-bit ASCII is "
+		      "supported\n",
+		      key, value);
+		return r;
+	}
+	if (r == 1 && d->warn)
+		WRN("duplicate module %s:\n%s %s\n", what, key, value);
+	return r < 0 ? r : 0;
+}
+
+static int output_index(const struct depmod *d, struct index_writer *idx, FILE *out)
+{
+	int err = index_writer_write(idx, out);
+
+	index_writer_free(idx);
+	return err;
+}
+
+/* ---- modules.dep ---------------------------------------------------------------- */
+
+static int out_dep(struct write_ctx *w, FILE *out)
+{
+	for (size_t i = 0; i < w->d->modules.count; i++) {
+		fputs(w->deplines[i], out);
+		putc('\n', out);
+	}
+	return ferr(out);
+}
+
+static int out_dep_bin(struct write_ctx *w, FILE *out)
+{
+	struct index_writer *idx = index_writer_new();
+
+	if (idx == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < w->d->modules.count; i++) {
+		const struct depmod_module *mod = w->d->modules.array[i];
+		int r = index_writer_insert(idx, mod->modname, w->deplines[i], mod->idx);
+
+		r = report_insert(w->d, r, "deps", mod->modname, w->deplines[i]);
+		if (r < 0) {
+			index_writer_free(idx);
+			return r;
+		}
+	}
+	return output_index(w->d, idx, out);
+}
+
+/* ---- modules.alias --------------------------------------------------------------- */
+
+static int out_alias(struct write_ctx *w, FILE *out)
+{
+	fputs("# Aliases extracted from modules themselves.\n", out);
+	for (size_t i = 0; i < w->d->modules.count; i++) {
+		const struct depmod_module *mod = w->d->modules.array[i];
+
+		for (int j = 0; j < mod->n_modinfo; j++) {
+			const char *v = modinfo_value(mod->modinfo[j], "alias", 5);
+
+			if (v != NULL)
+				fprintf(out, "alias %s %s\n", v, mod->modname);
+		}
+	}
+	return ferr(out);
+}
+
+static int out_alias_bin(struct write_ctx *w, FILE *out)
+{
+	struct index_writer *idx = index_writer_new();
+	char buf[PATH_MAX];
+
+	if (idx == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < w->d->modules.count; i++) {
+		const struct depmod_module *mod = w->d->modules.array[i];
+
+		for (int j = 0; j < mod->n_modinfo; j++) {
+			const char *v = modinfo_value(mod->modinfo[j], "alias", 5);
+			int r;
+
+			if (v == NULL)
+				continue;
+			if (alias_normalize(v, buf, NULL) < 0) {
+				WRN("Unmatched bracket in %s\n", v);
+				continue;
+			}
+			r = index_writer_insert(idx, buf, mod->modname, mod->idx);
+			r = report_insert(w->d, r, "alias", buf, mod->modname);
+			if (r < 0) {
+				index_writer_free(idx);
+				return r;
+			}
+		}
+	}
+	return output_index(w->d, idx, out);
+}
+
+/* ---- modules.softdep / modules.weakdep ------------------------------------------------ */
+
+static int out_modinfo_key(struct write_ctx *w, FILE *out, const char *header,
+			   const char *key)
+{
+	size_t keylen = strlen(key);
+
+	fputs(header, out);
+	for (size_t i = 0; i < w->d->modules.count; i++) {
+		const struct depmod_module *mod = w->d->modules.array[i];
+
+		for (int j = 0; j < mod->n_modinfo; j++) {
+			const char *v = modinfo_value(mod->modinfo[j], key, keylen);
+
+			if (v != NULL)
+				fprintf(out, "%s %s %s\n", key, mod->modname, v);
+		}
+	}
+	return ferr(out);
+}
+
+static int out_softdep(struct write_ctx *w, FILE *out)
+{
+	return out_modinfo_key(w, out,
+			       "# Soft dependencies extracted from modules themselves.\n",
+			       "softdep");
+}
+
+static int out_weakdep(struct write_ctx *w, FILE *out)
+{
+	return out_modinfo_key(w, out,
+			       "# Weak dependencies extracted from modules themselves.\n",
+			       "weakdep");
+}
+
+/* ---- modules.symbols ------------------------------------------------------------------ */
+
+static int out_symbols(struct write_ctx *w, FILE *out)
+{
+	struct depmod_symbol **syms;
+	size_t n;
+	int err = depmod_symbols_sorted(w->d, &syms, &n);
+
+	if (err < 0)
+		return err;
+	fputs("# Aliases for symbols, used by symbol_request().\n", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "alias symbol:%s %s\n", syms[i]->name,
+			syms[i]->owner->modname);
+	free(syms);
+	return ferr(out);
+}
+
+static int out_symbols_bin(struct write_ctx *w, FILE *out)
+{
+	struct index_writer *idx = index_writer_new();
+	struct depmod_symbol **syms;
+	struct strbuf key;
+	size_t n;
+	int err;
+
+	if (idx == NULL)
+		return -ENOMEM;
+	err = depmod_symbols_sorted(w->d, &syms, &n);
+	if (err < 0) {
+		index_writer_free(idx);
+		return err;
+	}
+	strbuf_init(&key);
+	for (size_t i = 0; i < n && err >= 0; i++) {
+		const struct depmod_module *owner = syms[i]->owner;
+
+		strbuf_clear(&key);
+		if (!strbuf_pushchars(&key, "symbol:") ||
+		    !strbuf_pushchars(&key, syms[i]->name) || strbuf_str(&key) == NULL) {
+			err = -ENOMEM;
+			break;
+		}
+		err = index_writer_insert(idx, key.bytes, owner->modname, owner->idx);
+		err = report_insert(w->d, err, "syms", key.bytes, owner->modname);
+	}
+	strbuf_release(&key);
+	free(syms);
+	if (err < 0) {
+		index_writer_free(idx);
+		return err;
+	}
+	return output_index(w->d, idx, out);
+}
+
+/* ---- modules.builtin.bin / modules.builtin.alias.bin ------------------------------------ */
+
+static int out_builtin_bin(struct write_ctx *w, FILE *out)
+{
+	const struct depmod *d = w->d;
+	_cleanup_free_ char *path = NULL;
+	_cleanup_fclose_ FILE *in = NULL;
+	struct index_writer *idx;
+	char line[PATH_MAX + 2];
+	char name[PATH_MAX];
+	int err = 0;
+
+	if (asprintf(&path, "%s/modules.builtin", d->dirname) < 0)
+		return -ENOMEM;
+	in = fopen(path, "re");
+	if (in == NULL) {
+		WRN("could not open modules.builtin at %s: %m\n", d->dirname);
+		return 0; /* an empty file says "no built-in index" */
+	}
+	idx = index_writer_new();
+	if (idx == NULL)
+		return -ENOMEM;
+	while (err >= 0 && fgets(line, sizeof(line), in) != NULL) {
+		char *nl;
+
+		if (!((line[0] >= 'a' && line[0] <= 'z') ||
+		      (line[0] >= 'A' && line[0] <= 'Z'))) {
+			ERR("Invalid modules.builtin line: %s\n", line);
+			continue;
+		}
+		nl = strchr(line, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		if (path_to_modname(line, name, NULL) == NULL)
+			continue;
+		err = index_writer_insert(idx, name, "", 0);
+		err = report_insert(d, err, "builtin", name, "");
+	}
+	if (err < 0) {
+		index_writer_free(idx);
+		return err;
+	}
+	return output_index(d, idx, out);
+}
+
+static int out_builtin_alias_bin(struct write_ctx *w, FILE *out)
+{
+	const struct depmod *d = w->d;
+	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *data = NULL;
+	struct index_writer *idx;
+	char buf[PATH_MAX];
+	size_t size;
+	int err;
+
+	if (asprintf(&path, "%s/modules.builtin.modinfo", d->dirname) < 0)
+		return -ENOMEM;
+	err = read_file(path, &data, &size);
+	if (err < 0) {
+		WRN("could not open modules.builtin.modinfo at %s: %s\n", d->dirname,
+		    strerror(-err));
+		return 0;
+	}
+	idx = index_writer_new();
+	if (idx == NULL)
+		return -ENOMEM;
+	for (size_t pos = 0; pos < size && err >= 0;) {
+		char *rec = data + pos;
+		size_t len = strnlen(rec, size - pos);
+		char *dot, *eq;
+
+		/* read_file() NUL-terminates, so an unterminated last record ends there */
+		pos += len + 1;
+		dot = strchr(rec, '.');
+		if (dot == NULL)
+			continue;
+		eq = strchr(dot + 1, '=');
+		if (eq == NULL || eq - dot - 1 != 5 ||
+		    strncmp(dot + 1, "alias", 5) != 0 || eq[1] == '\0')
+			continue;
+		*dot = '\0';
+		if (alias_normalize(eq + 1, buf, NULL) < 0) {
+			WRN("Unmatched bracket in %s\n", eq + 1);
+			continue;
+		}
+		err = index_writer_insert(idx, buf, rec, 0);
+		err = report_insert(d, err, "builtin alias", buf, rec);
+	}
+	if (err < 0) {
+		index_writer_free(idx);
+		return err;
+	}
+	return output_index(d, idx, out);
+}
+
+/* ---- modules.devname -------------------------------------------------------------------- */
+
+static int out_devname(struct write_ctx *w, FILE *out)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < w->d->modules.count; i++) {
+		const struct depmod_module *mod = w->d->modules.array[i];
+		const char *devname = NULL;
+		char type = '\0';
+		unsigned int major = 0, minor = 0;
+
+		for (int j = 0; j < mod->n_modinfo; j++) {
+			const char *v = modinfo_value(mod->modinfo[j], "alias", 5);
+			unsigned int maj, min;
+
+			if (v == NULL)
+				continue;
+			if (strstartswith(v, "devname:")) {
+				devname = v + STRLEN("devname:");
+			} else if (sscanf(v, "char-major-%u-%u", &maj, &min) == 2) {
+				type = 'c';
+				major = maj;
+				minor = min;
+			} else if (sscanf(v, "block-major-%u-%u", &maj, &min) == 2) {
+				type = 'b';
+				major = maj;
+				minor = min;
+			}
+			if (type != '\0' && devname != NULL)
+				break;
+		}
+		if (devname == NULL)
+			continue;
+		if (type == '\0') {
+			ERR("Module '%s' has devname (%s) but lacks major and minor information. "
+			    "Ignoring.\n",
+			    mod->modname, devname);
+			continue;
+		}
+		if (!header) {
+			fputs("# Device nodes to trigger on-demand module loading.\n",
+			      out);
+			header = true;
+		}
+		fprintf(out, "%s %s %c%u:%u\n", mod->modname, devname, type, major,
+			minor);
+	}
+	return ferr(out);
+}
+
+/* ---- driver ---------------------------------------------------------------------------- */
+
+static const struct depmod_output {
+	const char *name;
+	int (*cb)(struct write_ctx *w, FILE *out);
+	bool text;
+} outputs[] = {
+	{ "modules.dep", out_dep, true },
+	{ "modules.dep.bin", out_dep_bin, false },
+	{ "modules.alias", out_alias, true },
+	{ "modules.alias.bin", out_alias_bin, false },
+	{ "modules.softdep", out_softdep, true },
+	{ "modules.weakdep", out_weakdep, true },
+	{ "modules.symbols", out_symbols, true },
+	{ "modules.symbols.bin", out_symbols_bin, false },
+	{ "modules.builtin.bin", out_builtin_bin, false },
+	{ "modules.builtin.alias.bin", out_builtin_alias_bin, false },
+	{ "modules.devname", out_devname, true },
+};
+
+static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o)
+{
+	char tmp[NAME_MAX + 1];
+	struct timeval tv;
+	FILE *out;
+	int fd, err, cerr;
+
+	gettimeofday(&tv, NULL);
+	snprintf(tmp, sizeof(tmp), "%s.%i.%li.%li", o->name, (int)getpid(),
+		 (long)tv.tv_usec, (long)tv.tv_sec);
+	fd = openat(dfd, tmp, O_CREAT | O_EXCL | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = -errno;
+		ERR("openat(%s, %s, o_excl): %m\n", w->d->outdirname, tmp);
+		return err;
+	}
+	out = fdopen(fd, "wb");
+	if (out == NULL) {
+		err = -errno;
+		close(fd);
+		unlinkat(dfd, tmp, 0);
+		return err;
+	}
+	setvbuf(out, NULL, _IOFBF, 1 << 16);
+	err = o->cb(w, out);
+	if (err >= 0 && fflush(out) != 0)
+		err = -errno;
+	if (err >= 0 && ferror(out))
+		err = -EIO;
+	cerr = fclose(out) != 0 ? -errno : 0;
+	if (err < 0) {
+		unlinkat(dfd, tmp, 0);
+		ERR("Could not write index '%s': %s\n", o->name, strerror(-err));
+		return err;
+	}
+	if (cerr < 0) {
+		unlinkat(dfd, tmp, 0);
+		ERR("Could not create index '%s'. Output is truncated: %s\n", o->name,
+		    strerror(-cerr));
+		return cerr;
+	}
+	if (renameat(dfd, tmp, dfd, o->name) < 0) {
+		err = -errno;
+		unlinkat(dfd, tmp, 0);
+		FATAL("renameat(%s, %s, %s, %s): %m\n", w->d->outdirname, tmp,
+		      w->d->outdirname, o->name);
+		return err;
+	}
+	return 0;
+}
+
+int depmod_write(struct depmod *d)
+{
+	struct write_ctx w = { .d = d };
+	int dfd = -1, err;
+
+	err = build_deplines(&w);
+	if (err < 0)
+		goto out;
+
+	if (d->dry_run) {
+		for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++) {
+			if (outputs[i].text)
+				err = outputs[i].cb(&w, stdout);
+		}
+		if (err >= 0 && fflush(stdout) != 0)
+			err = -errno;
+		goto out;
+	}
+
+	err = mkdir_p(d->outdirname, strlen(d->outdirname), 0755);
+	if (err < 0) {
+		FATAL("could not create directory %s: %s\n", d->outdirname,
+		      strerror(-err));
+		goto out;
+	}
+	dfd = open(d->outdirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		err = -errno;
+		FATAL("could not open directory %s: %m\n", d->outdirname);
+		goto out;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++)
+		err = write_one(&w, dfd, &outputs[i]);
+out:
+	if (dfd >= 0)
+		close(dfd);
+	if (w.deplines != NULL) {
+		for (size_t i = 0; i < d->modules.count; i++)
+			free(w.deplines[i]);
+		free(w.deplines);
+	}
+	return err;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * depmod: builds the module indexes of one kernel version (formats.md 1.10, 2).
+ *
+ * The work is a pipeline of stages, each in its own file:
+ *   config  (depmod-config.c)  depmod.d: search order, overrides, externals, excludes
+ *   scan    (depmod-scan.c)    directory walk, name collisions, modules.order ordering
+ *   parse   (depmod-parse.c)   decompress + ELF + .modinfo of every module, in parallel;
+ *                              a worker only ever writes the slot of the module it took
+ *   resolve (depmod-resolve.c) symbol table, dependency edges, topological numbering
+ *   write   (depmod-write.c)   the text files and .bin indexes, each via a temp file
+ *
+ * Everything after the parse stage runs single-threaded in module-index order, so the
+ * output depends neither on the thread count nor on the order workers finish in.
+ * Functions returning int give 0 or a negative errno.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/array.h"
+#include "lib/internal.h"
+
+/* depmod reports through the tool's messages (log.h), not the library's macros */
+#undef DBG
+#undef INFO
+#undef NOTICE
+#undef WRN
+#undef ERR
+#include "log.h"
+
+struct hash;
+
+/* ---- depmod-config.c ------------------------------------------------------------ */
+
+enum depmod_search_kind {
+	DEPMOD_SEARCH_DIR,
+	DEPMOD_SEARCH_BUILTIN, /* "built-in": every directory not listed otherwise */
+	DEPMOD_SEARCH_EXTERNAL, /* "external": the external directories */
+};
+
+struct depmod_search {
+	enum depmod_search_kind kind;
+	size_t len;
+	char path[]; /* relative to the module dir (DEPMOD_SEARCH_DIR) */
+};
+
+struct depmod_override {
+	size_t len; /* of "subdir/modname" */
+	char path[];
+};
+
+struct depmod_config {
+	struct array searches; /* struct depmod_search *, priority order */
+	struct array overrides; /* struct depmod_override * */
+	struct array externals; /* char *, absolute directories */
+	struct array excludes; /* char *, entry names */
+};
+
+void depmod_config_init(struct depmod_config *cfg);
+void depmod_config_release(struct depmod_config *cfg);
+/* Reads every depmod.d file of paths (NULL: the default directories) for kernel
+ * version kver. Bad lines are reported and skipped. */
+int depmod_config_load(struct depmod_config *cfg, const char *const *paths,
+		       const char *kver);
+/* Parses one configuration stream (exposed for the tests and the fuzzer). */
+int depmod_config_parse(struct depmod_config *cfg, FILE *fp, const char *filename,
+			const char *kver);
+
+/* ---- the modules ---------------------------------------------------------------- */
+
+struct depmod_module {
+	char *path; /* absolute */
+	const char *relpath; /* inside path, relative to the module dir; NULL outside */
+	const char *modname; /* inside the same allocation as path */
+	size_t uncrelpath_len; /* relpath up to and including ".ko" */
+	uint32_t hash; /* hash_superfast(modname) */
+	int search_prio; /* lower wins a name collision */
+	int order; /* modules.order key (formats.md 1.10.2) */
+	unsigned int idx; /* final module index */
+
+	/* parse stage */
+	int parse_err;
+	char **modinfo; /* elf_get_strings(".modinfo"), one allocation */
+	int n_modinfo;
+	struct kmod_modversion *exports; /* elf_get_symbols() */
+	int n_exports;
+	struct kmod_modversion *imports; /* elf_get_dependency_symbols() */
+	int n_imports;
+
+	/* resolve stage */
+	struct array deps; /* struct depmod_module *, direct, append order */
+	unsigned int users;
+	int dsi;
+	uint32_t visit; /* closure walk stamp */
+	bool in_cycle_walk;
+};
+
+/* ---- depmod.c: run state ---------------------------------------------------------- */
+
+struct depmod {
+	const char *kver;
+	char *dirname; /* module dir: <basedir><moduledir>/<kver> */
+	size_t dirnamelen;
+	char *outdirname;
+	char sym_prefix; /* 0 = none */
+	int verbose;
+	bool warn;
+	bool errsyms;
+	bool check_symvers; /* -E given: compare CRCs */
+	bool dry_run;
+	FILE *out_verbose; /* where -v edge lines go (stdout) */
+
+	struct depmod_config config;
+	struct array modules; /* struct depmod_module *, scan order, then index order */
+	struct hash *modules_by_name; /* modname -> struct depmod_module * */
+	struct hash *symbols; /* name -> struct depmod_symbol * */
+};
+
+void depmod_init(struct depmod *d);
+void depmod_release(struct depmod *d);
+
+/* ---- depmod-scan.c ------------------------------------------------------------------ */
+
+/* Walks the module dir and the external dirs, keeping one module per name. */
+int depmod_scan(struct depmod *d);
+/* Adds one module file given on the command line (absolute path). */
+int depmod_add_module_file(struct depmod *d, const char *path);
+/* Sorts d->modules into module index order and numbers them. */
+int depmod_order(struct depmod *d);
+/* -A: true when modules.dep is newer than every module file. */
+bool depmod_is_up_to_date(const struct depmod *d);
+
+/* ---- depmod-parse.c ------------------------------------------------------------------ */
+
+/* Thread count: MODKIT_DEPMOD_THREADS if set (>= 1), else the online CPUs. */
+unsigned int depmod_parse_threads(void);
+/* Loads every module; failures are reported (in module order) and the module keeps
+ * no symbols. */
+int depmod_parse(struct depmod *d, unsigned int n_threads);
+/* Parses one module file into mod (exposed for the fuzzer). */
+int depmod_parse_module(struct depmod_module *mod);
+
+/* ---- depmod-resolve.c ----------------------------------------------------------------- */
+
+struct depmod_symbol {
+	struct depmod_module *owner; /* NULL: the kernel (-E / -F) */
+	uint64_t crc;
+	uint32_t hash;
+	char name[];
+};
+
+/* Loads kernel symbols from Module.symvers (-E) or System.map (-F). */
+int depmod_load_symvers(struct depmod *d, const char *filename);
+int depmod_load_system_map(struct depmod *d, const char *filename);
+/* Builds the export table, the dependency edges and the dsi numbering. -ELOOP after
+ * reporting dependency cycles. */
+int depmod_resolve(struct depmod *d);
+/* Owned symbols in modules.symbols order (2048-bucket hash order). */
+int depmod_symbols_sorted(const struct depmod *d, struct depmod_symbol ***syms,
+			  size_t *n);
+/* A module's modules.dep dependency list: closure sorted by dsi (caller frees *list). */
+int depmod_module_closure(struct depmod *d, struct depmod_module *mod,
+			  struct depmod_module ***list, size_t *n);
+/* Path as written in the indexes: relative when inside the module dir. */
+static inline const char *depmod_module_outpath(const struct depmod_module *mod)
+{
+	return mod->relpath ? mod->relpath : mod->path;
+}
+
+/* ---- depmod-write.c ---------------------------------------------------------------------- */
+
+/* Writes every output file (or the text files to stdout when dry_run). */
+int depmod_write(struct depmod *d);
