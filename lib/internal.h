@@ -322,12 +322,23 @@ struct kmod_config {
 	struct kmod_list *install_commands;
 	struct kmod_list *softdeps;
 	struct kmod_list *weakdeps;
-	/* paths and stamps of the files read, for kmod_validate_resources() */
+	/* paths and mtime stamps of the config paths and of the files read, for
+	 * config_is_stale() (kmod_validate_resources()) */
 	struct kmod_list *paths;
 };
 
+/* config_paths NULL = the default modprobe.d directories (formats.md 7.1); also
+ * reads ctx->dirname's modules.softdep/weakdep and /proc/cmdline. -ENOMEM only:
+ * missing or bad files are skipped (bad lines logged). */
 int config_new(struct kmod_ctx *ctx, const char *const *config_paths,
 	       struct kmod_config **out);
+/* As config_new() with another kernel command line file; NULL reads none (tests). */
+int config_new_full(struct kmod_ctx *ctx, const char *const *config_paths,
+		    const char *cmdline_path, struct kmod_config **out);
+/* Parses one modprobe.d stream into config (filename for messages). -ENOMEM only. */
+int config_parse_stream(struct kmod_config *config, FILE *fp, const char *filename);
+/* Parses kernel command line text (first 4095 bytes), formats.md 7.5. -ENOMEM only. */
+int config_parse_kcmdline(struct kmod_config *config, const char *cmdline);
 void config_free(struct kmod_config *config);
 /* Accessors of the list entries. */
 const char *config_alias_get_name(const struct kmod_list *l);

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The *.conf walker: selection of entries, merging and ordering across paths,
+ * override by basename, pseudo-files, and the messages about skipped entries.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "strbuf.h"
+#include "testsuite.h"
+
+static struct strbuf logbuf;
+
+static void capture_log(void *data, int priority, const char *file, int line,
+			const char *fn, const char *format, va_list args)
+{
+	char *text;
+
+	if (vasprintf(&text, format, args) < 0)
+		abort();
+	strbuf_pushchars(&logbuf, fn);
+	strbuf_pushchars(&logbuf, ": ");
+	strbuf_pushchars(&logbuf, text);
+	free(text);
+}
+
+static struct kmod_ctx *test_ctx(void)
+{
+	struct kmod_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	strbuf_init(&logbuf);
+	ctx->log.fn = capture_log;
+	ctx->log.priority = LOG_ERR;
+	return ctx;
+}
+
+static const char *logged(void)
+{
+	const char *s = strbuf_str(&logbuf);
+
+	return s ? s : "";
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *s;
+
+	if (asprintf(&s, "%s/%s", a, b) < 0)
+		abort();
+	return s;
+}
+
+static void touch(const char *dir, const char *name, const char *content)
+{
+	char *p = join(dir, name);
+
+	if (test_write_str(p, content) < 0)
+		abort();
+	free(p);
+}
+
+/* "name=path" lines of a listing, relative paths made from root */
+static char *describe(const struct conf_file *files, size_t n, const char *root)
+{
+	struct strbuf b;
+	size_t rl = strlen(root);
+
+	strbuf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = files[i].path;
+
+		if (strncmp(p, root, rl) == 0)
+			p += rl + 1;
+		strbuf_pushchars(&b, files[i].name);
+		strbuf_pushchar(&b, '=');
+		strbuf_pushchars(&b, p);
+		strbuf_pushchar(&b, '\n');
+	}
+	strbuf_pushchar(&b, '\0');
+	return strbuf_steal(&b);
+}
+
+TEST(selects_conf_entries)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *d = join(root, "d");
+	const char *paths[] = { d, NULL };
+	struct conf_file *files;
+	size_t n;
+
+	touch(d, "b.conf", "");
+	touch(d, "a.conf", "");
+	touch(d, "x.conf", "");
+	touch(d, ".hidden.conf", "");
+	touch(d, "notes.txt", "");
+	touch(d, "conf", "");
+	touch(d, "a.conf~", "");
+	touch(d, "a.CONF", "");
+	CHECK_INT_EQ(conffiles_list(ctx, paths, NULL, &files, &n), 0);
+	CHECK_STR_EQ(describe(files, n, root),
+		     "a.conf=d/a.conf\nb.conf=d/b.conf\nx.conf=d/x.conf\n");
+	CHECK_STR_EQ(logged(), "");
+	conffiles_free(files, n);
+	return 0;
+}
+
+TEST(merge_sorted_and_override_by_basename)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *hi = join(root, "hi"), *mid = join(root, "mid"), *lo = join(root, "lo");
+	const char *paths[] = { hi, join(root, "missing"), mid, lo, NULL };
+	struct conf_file *files;
+	size_t n;
+
+	touch(hi, "m.conf", "");
+	touch(hi, "z.conf", "");
+	touch(mid, "a.conf", "");
+	touch(mid, "m.conf", "");
+	touch(lo, "a.conf", "");
+	touch(lo, "b.conf", "");
+	touch(lo, "z.conf", "");
+	touch(lo, "A.conf", "");
+	CHECK_INT_EQ(conffiles_list(ctx, paths, NULL, &files, &n), 0);
+	/* strcmp order: uppercase first */
+	CHECK_STR_EQ(describe(files, n, root), "A.conf=lo/A.conf\n"
+					       "a.conf=mid/a.conf\n"
+					       "b.conf=lo/b.conf\n"
+					       "m.conf=hi/m.conf\n"
+					       "z.conf=hi/z.conf\n");
+	CHECK_STR_EQ(logged(), "");
+	conffiles_free(files, n);
+	return 0;
+}
+
+TEST(single_file_paths)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *d = join(root, "d"), *f1 = join(root, "f/b.conf"),
+	     *f2 = join(root, "g/m.txt");
+	char *f3 = join(root, "h/b.conf");
+	const char *paths[] = { f1, d, f2, f3, NULL };
+	struct conf_file *files;
+	size_t n;
+
+	touch(d, "a.conf", "");
+	touch(d, "b.conf", "");
+	touch(d, "n.conf", "");
+	touch(root, "f/b.conf", "");
+	touch(root, "g/m.txt", "");
+	touch(root, "h/b.conf", "");
+	CHECK_INT_EQ(conffiles_list(ctx, paths, NULL, &files, &n), 0);
+	/* a single file needs no .conf suffix and overrides the lower b.conf files */
+	CHECK_STR_EQ(describe(files, n, root), "a.conf=d/a.conf\n"
+					       "b.conf=f/b.conf\n"
+					       "m.txt=g/m.txt\n"
+					       "n.conf=d/n.conf\n");
+	conffiles_free(files, n);
+	return 0;
+}
+
+TEST(extra_pseudo_files)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *d = join(root, "d"), *moddir = join(root, "mod");
+	char *softdep = join(moddir, "modules.softdep"),
+	     *weakdep = join(moddir, "modules.weakdep");
+	char *fake = join(root, "other/modules.softdep");
+	const char *paths[] = { fake, d, NULL };
+	const char *extra[] = { softdep, weakdep, NULL };
+	struct conf_file *files;
+	size_t n;
+
+	touch(d, "a.conf", "");
+	touch(d, "modules.x.conf", "");
+	touch(d, "n.conf", "");
+	touch(d, "z.conf", "");
+	touch(moddir, "modules.softdep", "");
+	touch(root, "other/modules.softdep", "");
+	/* modules.weakdep does not exist: not listed */
+	CHECK_INT_EQ(conffiles_list(ctx, paths, extra, &files, &n), 0);
+	CHECK_STR_EQ(describe(files, n, root), "a.conf=d/a.conf\n"
+					       "modules.softdep=mod/modules.softdep\n"
+					       "modules.x.conf=d/modules.x.conf\n"
+					       "n.conf=d/n.conf\n"
+					       "z.conf=d/z.conf\n");
+	conffiles_free(files, n);
+	touch(moddir, "modules.weakdep", "");
+	CHECK_INT_EQ(conffiles_list(ctx, paths, extra, &files, &n), 0);
+	CHECK_STR_EQ(describe(files, n, root), "a.conf=d/a.conf\n"
+					       "modules.softdep=mod/modules.softdep\n"
+					       "modules.weakdep=mod/modules.weakdep\n"
+					       "modules.x.conf=d/modules.x.conf\n"
+					       "n.conf=d/n.conf\n"
+					       "z.conf=d/z.conf\n");
+	conffiles_free(files, n);
+	return 0;
+}
+
+TEST(skipped_entries_are_logged)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *d = join(root, "d");
+	char *sub = join(d, "sub.conf"), *dangling = join(d, "dangling.conf");
+	char *expected;
+	const char *paths[] = { d, NULL };
+	struct conf_file *files;
+	size_t n;
+
+	touch(d, "ok.conf", "");
+	touch(d, "sub.conf/inner.conf", "");
+	CHECK(symlink("/nonexistent/target", dangling) == 0);
+	CHECK_INT_EQ(conffiles_list(ctx, paths, NULL, &files, &n), 0);
+	CHECK_STR_EQ(describe(files, n, root), "ok.conf=d/ok.conf\n");
+	CHECK(strstr(logged(),
+		     "conf_files_filter_out: Directories inside directories are "
+		     "not supported: ") != NULL);
+	CHECK(asprintf(
+		      &expected,
+		      "conf_files_filter_out: Directories inside directories are not supported: %s\n",
+		      sub) > 0);
+	CHECK(strstr(logged(), expected) != NULL);
+	CHECK(asprintf(&expected,
+		       "conf_files_filter_out: Cannot stat directory entry: %s\n",
+		       dangling) > 0);
+	CHECK(strstr(logged(), expected) != NULL);
+	CHECK_INT_EQ(strlen(logged()),
+		     strlen(expected) +
+			     strlen("conf_files_filter_out: Directories inside "
+				    "directories are not supported: \n") +
+			     strlen(sub));
+	conffiles_free(files, n);
+	return 0;
+}
+
+TEST(path_kept_verbatim_in_names)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *d = join(root, "d/");
+	const char *paths[] = { d, NULL };
+	struct conf_file *files;
+	size_t n;
+	char *expected;
+
+	touch(d, "a.conf", "");
+	CHECK_INT_EQ(conffiles_list(ctx, paths, NULL, &files, &n), 0);
+	CHECK_INT_EQ(n, 1);
+	/* kmod joins with '/' even after a trailing slash (seen in its messages) */
+	CHECK(asprintf(&expected, "%s/a.conf", d) > 0);
+	CHECK_STR_EQ(files[0].path, expected);
+	CHECK_STR_EQ(files[0].name, "a.conf");
+	conffiles_free(files, n);
+	return 0;
+}
+
+struct report_log {
+	struct strbuf text;
+};
+
+static void depmod_like_report(void *data, enum conffiles_skip why, const char *dir,
+			       const char *name, int err)
+{
+	struct report_log *r = data;
+	char *line;
+	static const char *const names[] = { "notconf", "stat", "subdir", "path" };
+
+	if (asprintf(&line, "%s %s/%s\n", names[why], dir, name ? name : "-") < 0)
+		abort();
+	strbuf_pushchars(&r->text, line);
+	free(line);
+}
+
+TEST(report_callback_for_depmod)
+{
+	char *root = test_tmpdir();
+	char *d = join(root, "d");
+	const char *paths[] = { d, NULL };
+	struct report_log r;
+	struct conf_file *files;
+	size_t n;
+	char *expected;
+
+	strbuf_init(&r.text);
+	touch(d, "a.conf", "");
+	touch(d, "readme", "");
+	touch(d, ".hidden", "");
+	touch(d, "dir.conf/x", "");
+	CHECK_INT_EQ(conffiles_list_report(paths, NULL, depmod_like_report, &r, &files,
+					   &n),
+		     0);
+	CHECK_INT_EQ(n, 1);
+	CHECK(asprintf(&expected, "notconf %s/readme\n", d) > 0);
+	CHECK(strstr(strbuf_str(&r.text), expected) != NULL);
+	CHECK(asprintf(&expected, "subdir %s/dir.conf\n", d) > 0);
+	CHECK(strstr(strbuf_str(&r.text), expected) != NULL);
+	/* dot-files are never reported */
+	CHECK(strstr(strbuf_str(&r.text), ".hidden") == NULL);
+	conffiles_free(files, n);
+	/* no callback: silent */
+	CHECK_INT_EQ(conffiles_list_report(paths, NULL, NULL, NULL, &files, &n), 0);
+	CHECK_INT_EQ(n, 1);
+	conffiles_free(files, n);
+	return 0;
+}
+
+TEST(empty_and_null_inputs)
+{
+	struct conf_file *files = NULL;
+	const char *paths[] = { "/nonexistent/modprobe.d", NULL };
+	size_t n = 99;
+
+	CHECK_INT_EQ(conffiles_list(NULL, paths, NULL, &files, &n), 0);
+	CHECK_INT_EQ(n, 0);
+	conffiles_free(files, n);
+	CHECK_INT_EQ(conffiles_list(NULL, NULL, NULL, &files, &n), 0);
+	CHECK_INT_EQ(n, 0);
+	conffiles_free(files, n);
+	return 0;
+}
+
+TEST(stamps_are_mtimes)
+{
+	char *root = test_tmpdir();
+	char *d = join(root, "d");
+	char *f = join(d, "a.conf");
+	const char *paths[] = { d, NULL };
+	struct conf_file *files;
+	struct stat st;
+	size_t n;
+
+	touch(d, "a.conf", "x");
+	CHECK(stat(f, &st) == 0);
+	CHECK_INT_EQ(conffiles_list(NULL, paths, NULL, &files, &n), 0);
+	CHECK_INT_EQ(n, 1);
+	CHECK(files[0].stamp == stat_mstamp(&st));
+	conffiles_free(files, n);
+	return 0;
+}
+
+TEST_MAIN()
