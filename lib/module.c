@@ -554,8 +554,8 @@ KMOD_EXPORT const char *kmod_module_get_remove_commands(const struct kmod_module
 }
 
 /* Resolves each name through the full lookup; names that fail are skipped. */
-static struct kmod_list *lookup_names(struct kmod_ctx *ctx, const char *const *names,
-				      unsigned int count)
+static struct kmod_list *lookup_dep(struct kmod_ctx *ctx, const char *const *names,
+				    unsigned int count)
 {
 	struct kmod_list *result = NULL;
 
@@ -590,9 +590,9 @@ KMOD_EXPORT int kmod_module_get_softdeps(const struct kmod_module *mod,
 		if (fnmatch(config_softdep_get_name(l), mod->name, 0) != 0)
 			continue;
 		names = config_softdep_get_pre(l, &count);
-		*pre = lookup_names(mod->ctx, names, count);
+		*pre = lookup_dep(mod->ctx, names, count);
 		names = config_softdep_get_post(l, &count);
-		*post = lookup_names(mod->ctx, names, count);
+		*post = lookup_dep(mod->ctx, names, count);
 		/* only the first matching line counts */
 		return 0;
 	}
@@ -616,7 +616,7 @@ KMOD_EXPORT int kmod_module_get_weakdeps(const struct kmod_module *mod,
 		if (fnmatch(config_weakdep_get_name(l), mod->name, 0) != 0)
 			continue;
 		names = config_weakdep_get_weak(l, &count);
-		*weak = lookup_names(mod->ctx, names, count);
+		*weak = lookup_dep(mod->ctx, names, count);
 		return 0;
 	}
 	return 0;
@@ -856,9 +856,18 @@ KMOD_EXPORT int kmod_module_new_from_lookup(struct kmod_ctx *ctx, const char *gi
 	return err;
 }
 
-KMOD_EXPORT int kmod_module_new_from_name_lookup(struct kmod_ctx *ctx,
-						 const char *modname,
-						 struct kmod_module **mod)
+/*
+ * Upstream exports this in LIBKMOD_30, but Debian 12's kmod 30 exported it in
+ * LIBKMOD_5 and programs linked there reference that version: both versions are
+ * bound to this one definition, LIBKMOD_30 being the default (libkmod.sym lists
+ * the name in both nodes, which explicitly versioned symbols need).
+ */
+int module_new_from_name_lookup(struct kmod_ctx *ctx, const char *modname,
+				struct kmod_module **mod);
+KMOD_EXPORT __attribute__((symver("kmod_module_new_from_name_lookup@@LIBKMOD_30"),
+			   symver("kmod_module_new_from_name_lookup@LIBKMOD_5"))) int
+module_new_from_name_lookup(struct kmod_ctx *ctx, const char *modname,
+			    struct kmod_module **mod)
 {
 	static const lookup_fn fns[] = { lookup_alias_from_moddep,
 					 lookup_alias_from_builtin };
@@ -876,18 +885,4 @@ KMOD_EXPORT int kmod_module_new_from_name_lookup(struct kmod_ctx *ctx,
 		*mod = kmod_module_get_module(list);
 	kmod_module_unref_list(list);
 	return err;
-}
-
-/*
- * Debian 12's kmod 30 exported this function in LIBKMOD_5 (upstream later moved
- * it to LIBKMOD_30); programs linked against that library reference the old
- * version, so it is exported there too, as a non-default version.
- */
-int module_new_from_name_lookup_v5(struct kmod_ctx *ctx, const char *modname,
-				   struct kmod_module **mod);
-KMOD_EXPORT __attribute__((symver("kmod_module_new_from_name_lookup@LIBKMOD_5"))) int
-module_new_from_name_lookup_v5(struct kmod_ctx *ctx, const char *modname,
-			       struct kmod_module **mod)
-{
-	return kmod_module_new_from_name_lookup(ctx, modname, mod);
 }
