@@ -1,2 +1,161 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * .ko.gz: one or more gzip members (magic 1F 8B), each ending in an 8-byte trailer
+ * whose last 4 bytes hold the member's uncompressed size modulo 2^32 (little
+ * endian) - used to size the output buffer up front. Members are decoded back to
+ * back like gzip(1) does; bytes after the last member that do not start another
+ * one (e.g. zero padding) are ignored, also like gzip(1). zlib is loaded on first
+ * use only.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+
 #include "internal.h"
+
+#if ENABLE_ZLIB
+#include <zlib.h>
+
+#define ZLIB_PREALLOC_MAX (256u << 20)
+
+static struct zlib_functions {
+	__typeof__(&inflateInit2_) inflateInit2_;
+	__typeof__(&inflate) inflate;
+	__typeof__(&inflateReset) inflateReset;
+	__typeof__(&inflateEnd) inflateEnd;
+} zlib;
+
+#define SYM(field, name)                                     \
+	{                                                    \
+		name, offsetof(struct zlib_functions, field) \
+	}
+static const struct file_dl_symbol zlib_symbols[] = {
+	SYM(inflateInit2_, "inflateInit2_"),
+	SYM(inflate, "inflate"),
+	SYM(inflateReset, "inflateReset"),
+	SYM(inflateEnd, "inflateEnd"),
+};
+#undef SYM
+
+static struct file_dl zlib_dl = {
+	.soname = ZLIB_SONAME,
+	.symbols = zlib_symbols,
+	.n_symbols = ARRAY_SIZE(zlib_symbols),
+	.functions = &zlib,
+};
+static pthread_once_t zlib_once = PTHREAD_ONCE_INIT;
+
+static void zlib_load(void)
+{
+	file_dl_load(&zlib_dl);
+}
+
+static void zlib_endp(z_stream **zs)
+{
+	if (*zs != NULL)
+		zlib.inflateEnd(*zs);
+}
+
+int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_size,
+			 void **out, size_t *out_size)
+{
+	const uint8_t *src = in;
+	z_stream zs_storage = { 0 };
+	_cleanup_(zlib_endp) z_stream *zs = NULL;
+	_cleanup_free_ uint8_t *buf = NULL;
+	size_t cap, in_pos = 0, out_pos = 0;
+	int ret;
+
+	pthread_once(&zlib_once, zlib_load);
+	if (zlib_dl.err < 0) {
+		ERR(ctx, "gzip: could not load %s: %s\n", ZLIB_SONAME, zlib_dl.errmsg);
+		return zlib_dl.err;
+	}
+
+	cap = 0;
+	if (in_size >= 18) {
+		const uint8_t *t = src + in_size - 4;
+
+		cap = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 |
+		      (size_t)t[3] << 24;
+		if (cap > ZLIB_PREALLOC_MAX)
+			cap = 0;
+	}
+	if (cap == 0 && umul_overflow(in_size, 4, &cap))
+		cap = in_size;
+	cap = MAX(cap, (size_t)4096);
+	buf = malloc(cap);
+	if (buf == NULL)
+		return -ENOMEM;
+
+	ret = zlib.inflateInit2_(&zs_storage, 16 + MAX_WBITS, ZLIB_VERSION,
+				 (int)sizeof(z_stream));
+	if (ret != Z_OK)
+		return ret == Z_MEM_ERROR ? -ENOMEM : -EINVAL;
+	zs = &zs_storage;
+
+	for (;;) {
+		size_t in_chunk = MIN(in_size - in_pos, (size_t)UINT_MAX);
+		size_t out_chunk;
+
+		if (out_pos == cap) {
+			size_t ncap;
+			uint8_t *p;
+
+			if (umul_overflow(cap, 2, &ncap))
+				return -ENOMEM;
+			p = realloc(buf, ncap);
+			if (p == NULL)
+				return -ENOMEM;
+			buf = p;
+			cap = ncap;
+		}
+		out_chunk = MIN(cap - out_pos, (size_t)UINT_MAX);
+
+		zs->next_in = (Bytef *)(src + in_pos);
+		zs->avail_in = (uInt)in_chunk;
+		zs->next_out = buf + out_pos;
+		zs->avail_out = (uInt)out_chunk;
+		ret = zlib.inflate(zs, Z_NO_FLUSH);
+		in_pos += in_chunk - zs->avail_in;
+		out_pos += out_chunk - zs->avail_out;
+
+		if (ret == Z_STREAM_END) {
+			/* another member follows? */
+			if (in_size - in_pos >= 2 && src[in_pos] == 0x1f &&
+			    src[in_pos + 1] == 0x8b) {
+				if (zlib.inflateReset(zs) != Z_OK)
+					return -EINVAL;
+				continue;
+			}
+			break;
+		}
+		if (ret == Z_OK)
+			continue;
+		if (ret == Z_BUF_ERROR && zs->avail_out == 0)
+			continue;
+		if (ret == Z_MEM_ERROR)
+			return -ENOMEM;
+		if (ret == Z_BUF_ERROR)
+			ERR(ctx, "gzip: truncated input\n");
+		else
+			ERR(ctx, "gzip: %s\n", zs->msg ? zs->msg : "corrupt data");
+		return -EINVAL;
+	}
+
+	*out_size = out_pos;
+	*out = TAKE_PTR(buf);
+	return 0;
+}
+
+#else
+
+int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_size,
+			 void **out, size_t *out_size)
+{
+	ERR(ctx, "gzip: module is gzip-compressed but zlib support was not built in\n");
+	return -ENOSYS;
+}
+
+#endif

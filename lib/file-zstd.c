@@ -1,2 +1,153 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * .ko.zst: one or more zstd frames (magic 28 B5 2F FD, skippable frames allowed),
+ * decoded back to back into one image. A frame header usually records the content
+ * size, which sizes the output buffer up front; otherwise it grows by doubling.
+ * libzstd is loaded on first use only.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
 #include "internal.h"
+
+#if ENABLE_ZSTD
+#include <zstd.h>
+
+/* A claimed content size above this is only a hint: a hostile header must not
+ * make us allocate gigabytes up front. */
+#define ZSTD_PREALLOC_MAX (256u << 20)
+
+static struct zstd_functions {
+	__typeof__(&ZSTD_createDCtx) createDCtx;
+	__typeof__(&ZSTD_freeDCtx) freeDCtx;
+	__typeof__(&ZSTD_decompressStream) decompressStream;
+	__typeof__(&ZSTD_getFrameContentSize) getFrameContentSize;
+	__typeof__(&ZSTD_isError) isError;
+	__typeof__(&ZSTD_getErrorName) getErrorName;
+} zstd;
+
+#define SYM(field, name)                                     \
+	{                                                    \
+		name, offsetof(struct zstd_functions, field) \
+	}
+static const struct file_dl_symbol zstd_symbols[] = {
+	SYM(createDCtx, "ZSTD_createDCtx"),
+	SYM(freeDCtx, "ZSTD_freeDCtx"),
+	SYM(decompressStream, "ZSTD_decompressStream"),
+	SYM(getFrameContentSize, "ZSTD_getFrameContentSize"),
+	SYM(isError, "ZSTD_isError"),
+	SYM(getErrorName, "ZSTD_getErrorName"),
+};
+#undef SYM
+
+static struct file_dl zstd_dl = {
+	.soname = ZSTD_SONAME,
+	.symbols = zstd_symbols,
+	.n_symbols = ARRAY_SIZE(zstd_symbols),
+	.functions = &zstd,
+};
+static pthread_once_t zstd_once = PTHREAD_ONCE_INIT;
+
+static void zstd_load(void)
+{
+	file_dl_load(&zstd_dl);
+}
+
+static void zstd_freep(ZSTD_DCtx **dctx)
+{
+	if (*dctx != NULL)
+		zstd.freeDCtx(*dctx);
+}
+
+static int zstd_grow(void **buf, size_t *cap)
+{
+	size_t n;
+	void *p;
+
+	if (umul_overflow(*cap, 2, &n))
+		return -ENOMEM;
+	p = realloc(*buf, n);
+	if (p == NULL)
+		return -ENOMEM;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
+int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_size,
+			 void **out, size_t *out_size)
+{
+	_cleanup_(zstd_freep) ZSTD_DCtx *dctx = NULL;
+	_cleanup_free_ void *buf = NULL;
+	unsigned long long content;
+	ZSTD_inBuffer inb = { in, in_size, 0 };
+	ZSTD_outBuffer outb;
+	size_t cap;
+
+	pthread_once(&zstd_once, zstd_load);
+	if (zstd_dl.err < 0) {
+		ERR(ctx, "zstd: could not load %s: %s\n", ZSTD_SONAME, zstd_dl.errmsg);
+		return zstd_dl.err;
+	}
+
+	content = zstd.getFrameContentSize(in, in_size);
+	if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != ZSTD_CONTENTSIZE_ERROR &&
+	    content > 0 && content <= ZSTD_PREALLOC_MAX)
+		cap = (size_t)content;
+	else if (in_size <= ZSTD_PREALLOC_MAX / 4)
+		cap = MAX(in_size * 4, (size_t)4096);
+	else
+		cap = ZSTD_PREALLOC_MAX;
+
+	buf = malloc(cap);
+	if (buf == NULL)
+		return -ENOMEM;
+	dctx = zstd.createDCtx();
+	if (dctx == NULL)
+		return -ENOMEM;
+	outb = (ZSTD_outBuffer){ buf, cap, 0 };
+
+	for (;;) {
+		size_t in_pos = inb.pos, out_pos = outb.pos;
+		size_t ret = zstd.decompressStream(dctx, &outb, &inb);
+
+		if (zstd.isError(ret)) {
+			ERR(ctx, "zstd: %s\n", zstd.getErrorName(ret));
+			return -EINVAL;
+		}
+		/* 0 = a frame just ended and everything is flushed */
+		if (ret == 0 && inb.pos == inb.size)
+			break;
+		if (outb.pos == outb.size) {
+			if (zstd_grow(&buf, &cap) < 0)
+				return -ENOMEM;
+			outb.dst = buf;
+			outb.size = cap;
+			continue;
+		}
+		if (inb.pos == inb.size) {
+			ERR(ctx, "zstd: truncated input\n");
+			return -EINVAL;
+		}
+		if (inb.pos == in_pos && outb.pos == out_pos) {
+			ERR(ctx, "zstd: decoder made no progress\n");
+			return -EINVAL;
+		}
+	}
+
+	*out_size = outb.pos;
+	*out = TAKE_PTR(buf);
+	return 0;
+}
+
+#else
+
+int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_size,
+			 void **out, size_t *out_size)
+{
+	ERR(ctx, "zstd: module is zstd-compressed but zstd support was not built in\n");
+	return -ENOSYS;
+}
+
+#endif

@@ -1,2 +1,226 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Module files. The compression of a file is told by its first bytes, never by its
+ * name (formats.md 5):
+ *
+ *   28 B5 2F FD         zstd frame
+ *   FD 37 7A 58 5A 00   xz stream
+ *   1F 8B               gzip member
+ *   anything else       plain ELF image
+ *
+ * A plain image is mapped read-only; a compressed one is decompressed whole into
+ * memory, because ELF and signature parsing need random access to all of it. The
+ * descriptor stays open for finit_module().
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "internal.h"
+
+#define FILE_MAGIC_LEN 6
+
+struct kmod_file {
+	const struct kmod_ctx *ctx;
+	int fd;
+	enum kmod_file_compression_type compression;
+	bool loaded;
+	bool mapped; /* memory is an mmap() of the file, else malloc'd */
+	void *memory;
+	size_t size;
+};
+
+static const struct {
+	enum kmod_file_compression_type type;
+	const char *name;
+	size_t magic_len;
+	unsigned char magic[FILE_MAGIC_LEN];
+} file_magics[] = {
+	{ KMOD_FILE_COMPRESSION_ZSTD, "zstd", 4, { 0x28, 0xb5, 0x2f, 0xfd } },
+	{ KMOD_FILE_COMPRESSION_XZ, "xz", 6, { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 } },
+	{ KMOD_FILE_COMPRESSION_ZLIB, "gzip", 2, { 0x1f, 0x8b } },
+};
+
+const char *file_compression_name(enum kmod_file_compression_type type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(file_magics); i++) {
+		if (file_magics[i].type == type)
+			return file_magics[i].name;
+	}
+	return NULL;
+}
+
+int file_open(const struct kmod_ctx *ctx, const char *filename, struct kmod_file **out)
+{
+	_cleanup_close_ int fd = -1;
+	unsigned char magic[FILE_MAGIC_LEN];
+	struct kmod_file *file;
+	size_t got = 0;
+
+	fd = open(filename, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	while (got < sizeof(magic)) {
+		ssize_t r = pread(fd, magic + got, sizeof(magic) - got, (off_t)got);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got < sizeof(magic)) {
+		DBG(ctx, "%s: too short to be a module (%zu bytes)\n", filename, got);
+		return -EINVAL;
+	}
+
+	file = calloc(1, sizeof(*file));
+	if (file == NULL)
+		return -ENOMEM;
+	file->ctx = ctx;
+	file->compression = KMOD_FILE_COMPRESSION_NONE;
+	for (size_t i = 0; i < ARRAY_SIZE(file_magics); i++) {
+		if (memcmp(magic, file_magics[i].magic, file_magics[i].magic_len) == 0) {
+			file->compression = file_magics[i].type;
+			break;
+		}
+	}
+	file->fd = TAKE_FD(fd);
+	*out = file;
+	return 0;
+}
+
+static int file_map(int fd, void **memory, size_t *size)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_size <= 0)
+		return -EINVAL;
+	if ((unsigned long long)st.st_size > SIZE_MAX)
+		return -EFBIG;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*memory = p;
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
+int file_load_contents(struct kmod_file *file)
+{
+	void *in, *out;
+	size_t in_size, out_size;
+	int err;
+
+	if (file->loaded)
+		return 0;
+
+	err = file_map(file->fd, &in, &in_size);
+	if (err < 0)
+		return err;
+
+	switch (file->compression) {
+	case KMOD_FILE_COMPRESSION_NONE:
+		file->memory = in;
+		file->size = in_size;
+		file->mapped = true;
+		file->loaded = true;
+		return 0;
+	case KMOD_FILE_COMPRESSION_ZSTD:
+		err = file_decompress_zstd(file->ctx, in, in_size, &out, &out_size);
+		break;
+	case KMOD_FILE_COMPRESSION_XZ:
+		err = file_decompress_xz(file->ctx, in, in_size, &out, &out_size);
+		break;
+	case KMOD_FILE_COMPRESSION_ZLIB:
+		err = file_decompress_zlib(file->ctx, in, in_size, &out, &out_size);
+		break;
+	default:
+		err = -EINVAL;
+		break;
+	}
+	munmap(in, in_size);
+	if (err < 0)
+		return err;
+
+	file->memory = out;
+	file->size = out_size;
+	file->mapped = false;
+	file->loaded = true;
+	return 0;
+}
+
+const void *file_get_contents(const struct kmod_file *file)
+{
+	return file->memory;
+}
+
+size_t file_get_size(const struct kmod_file *file)
+{
+	return file->size;
+}
+
+enum kmod_file_compression_type file_get_compression(const struct kmod_file *file)
+{
+	return file->compression;
+}
+
+int file_get_fd(const struct kmod_file *file)
+{
+	return file->fd;
+}
+
+void file_free(struct kmod_file *file)
+{
+	if (file == NULL)
+		return;
+	if (file->loaded) {
+		if (file->mapped)
+			munmap(file->memory, file->size);
+		else
+			free(file->memory);
+	}
+	if (file->fd >= 0)
+		close(file->fd);
+	free(file);
+}
+
+void file_dl_load(struct file_dl *dl)
+{
+	void *handle;
+
+	dl->err = -ENOSYS;
+	dlerror();
+	handle = dlopen(dl->soname, RTLD_NOW | RTLD_LOCAL);
+	if (handle == NULL) {
+		const char *e = dlerror();
+
+		snprintf(dl->errmsg, sizeof(dl->errmsg), "%s", e ? e : dl->soname);
+		return;
+	}
+	for (size_t i = 0; i < dl->n_symbols; i++) {
+		void *sym = dlsym(handle, dl->symbols[i].name);
+
+		if (sym == NULL) {
+			snprintf(dl->errmsg, sizeof(dl->errmsg),
+				 "%s: symbol %s not found", dl->soname,
+				 dl->symbols[i].name);
+			/* keep the handle: unloading a library has global side effects */
+			return;
+		}
+		memcpy((char *)dl->functions + dl->symbols[i].offset, &sym, sizeof(sym));
+	}
+	dl->err = 0;
+}
