@@ -55,13 +55,6 @@ static int module_get_elf(const struct kmod_module *mod, struct kmod_file **file
 	return 0;
 }
 
-static bool module_is_builtin_nofile(const struct kmod_module *mod)
-{
-	if (mod->builtin)
-		return true;
-	return lookup_builtin(mod->ctx, mod->name);
-}
-
 static struct kmod_list *info_append(struct kmod_list *list, const char *key,
 				     size_t keylen, const char *value, size_t valuelen)
 {
@@ -166,7 +159,7 @@ KMOD_EXPORT int kmod_module_get_info(const struct kmod_module *mod,
 	if (mod == NULL || list == NULL)
 		return -ENOENT;
 
-	if (module_is_builtin_nofile(mod)) {
+	if (module_is_builtin(mod)) {
 		count = builtin_get_modinfo(mod->ctx, mod->name, &strings);
 		if (count < 0)
 			return count;

@@ -91,15 +91,6 @@ KMOD_EXPORT const char *kmod_module_initstate_str(enum kmod_module_initstate sta
 	}
 }
 
-/* Builtin status is decided by modules.builtin.bin alone (formats.md 6.7); a
- * module object created from a builtin alias already carries the flag. */
-static bool module_builtin(const struct kmod_module *mod)
-{
-	if (mod->builtin)
-		return true;
-	return lookup_builtin(mod->ctx, mod->name);
-}
-
 KMOD_EXPORT int kmod_module_get_initstate(const struct kmod_module *mod)
 {
 	char path[PATH_MAX], buf[32];
@@ -110,7 +101,7 @@ KMOD_EXPORT int kmod_module_get_initstate(const struct kmod_module *mod)
 	if (mod == NULL)
 		return -ENOENT;
 
-	if (module_builtin(mod))
+	if (module_is_builtin(mod))
 		return KMOD_MODULE_BUILTIN;
 
 	len = snprintf(path, sizeof(path), SYSFS_MODULE "%s/initstate", mod->name);
