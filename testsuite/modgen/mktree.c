@@ -674,10 +674,14 @@ int main(int argc, char *argv[])
 		case 'k':
 			free(g.keydir);
 			g.keydir = strdup(optarg);
+			if (g.keydir == NULL)
+				return 1;
 			break;
 		case 'K':
 			free(g.kver);
 			g.kver = strdup(optarg);
+			if (g.kver == NULL)
+				return 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -699,12 +703,6 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "modkit-mktree: out of memory\n");
 		return 1;
 	}
-	r = mkdir_p(g.root, strlen(g.root), 0755);
-	if (r < 0) {
-		fprintf(stderr, "modkit-mktree: cannot create '%s': %s\n", g.root,
-			strerror(-r));
-		return 1;
-	}
 	if (streq(argv[optind], "-")) {
 		f = stdin;
 	} else {
@@ -714,6 +712,14 @@ int main(int argc, char *argv[])
 				argv[optind]);
 			return 1;
 		}
+	}
+	r = mkdir_p(g.root, strlen(g.root), 0755);
+	if (r < 0) {
+		fprintf(stderr, "modkit-mktree: cannot create '%s': %s\n", g.root,
+			strerror(-r));
+		if (f != stdin)
+			fclose(f);
+		return 1;
 	}
 	process(f);
 	if (f != stdin)

@@ -310,6 +310,7 @@ int main(int argc, char *argv[])
 			return 0;
 		default:
 			usage(stderr);
+			modgen_free(m);
 			return 1;
 		}
 	}
@@ -326,6 +327,7 @@ int main(int argc, char *argv[])
 	}
 	if (optind != argc - 1) {
 		usage(stderr);
+		modgen_free(m);
 		return 1;
 	}
 	out = argv[optind];
