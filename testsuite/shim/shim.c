@@ -854,6 +854,15 @@ static char *unredirect(const char *orig, char *resolved)
 		return resolved;
 	plen = strlen(prefix);
 	memcpy(anc, norm, strlen(norm) + 1);
+	/* Only ancestors before a ".." component name a place on the resolved path. */
+	for (char *s = anc + plen; (s = strstr(s, "/..")) != NULL; s++) {
+		if (s[3] == '/' || s[3] == '\0') {
+			*s = '\0';
+			break;
+		}
+	}
+	if (strlen(anc) < plen)
+		return resolved;
 	for (;;) {
 		char rbuf[PATH_MAX], real_anc[PATH_MAX];
 		const char *ra = shim_redirect(anc, rbuf);
