@@ -388,9 +388,10 @@ KMOD_EXPORT long kmod_module_get_size(const struct kmod_module *mod)
 	if (cfd < 0)
 		return proc_modules_size(mod);
 
+	/* kmod reports an unreadable coresize as size 0 (after the message) */
 	if (read_str_long(cfd, &size, 10) < 0) {
 		ERR(mod->ctx, "failed to read coresize from %s\n", dname);
-		return -ENOENT;
+		return 0;
 	}
 	return size;
 }

@@ -1073,6 +1073,395 @@ TEST(remove_module)
 	return 0;
 }
 
+/* ---- differential runs against Debian's libkmod ------------------------------------ */
+#if HAVE_KERNEL_ORACLE
+
+/*
+ * kernel-oracle-prog (built against the system libkmod) runs the same operations on
+ * the same fixture root twice: with Debian's kmod 30 library and with ours. Only
+ * behaviour that kmod 30 and 34.2 share is exercised (no compressed modules, no
+ * weakdeps, no force stripping of modules without vermagic).
+ */
+typedef int (*scenario_fn)(void);
+
+static int oracle_once(scenario_fn build, const char *const *ops, bool ours, char **out,
+		       char **calls_out)
+{
+	char prog[BUFSZ], libdir[BUFSZ], env_lib[BUFSZ + 32], cmd[BUFSZ];
+	const char *argv[64];
+	const char *env[2] = { NULL, NULL };
+	struct test_run r;
+	const char *c;
+	size_t n = 0;
+	int err;
+
+	/* the same root path for both runs: messages contain it */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir '%s'", fx.root, fx.root);
+	if (system(cmd) != 0)
+		return -1;
+	fx.dep = index_writer_new();
+	fx.alias = index_writer_new();
+	fx.builtin = index_writer_new();
+	strbuf_init(&fx.conf);
+	snprintf(cmd, sizeof(cmd), "%s/proc/modules", fx.root);
+	if (test_write_str(cmd, "") < 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%s/sys/module/.keep", fx.root);
+	if (test_write_str(cmd, "") < 0)
+		return -1;
+	err = build();
+	if (err < 0 || fx_ctx() == NULL)
+		return -1;
+
+	snprintf(prog, sizeof(prog), "%s/testsuite/kernel-oracle-prog",
+		 test_build_root());
+	snprintf(libdir, sizeof(libdir), "%s/lib", test_build_root());
+	argv[n++] = prog;
+	argv[n++] = fx.moddir;
+	argv[n++] = fx.confdir;
+	for (; *ops != NULL && n < ARRAY_SIZE(argv) - 1; ops++)
+		argv[n++] = *ops;
+	argv[n] = NULL;
+	/* meson puts our lib/ on LD_LIBRARY_PATH: the oracle run must not see it */
+	if (ours)
+		snprintf(env_lib, sizeof(env_lib), "LD_LIBRARY_PATH=%s", libdir);
+	else
+		snprintf(env_lib, sizeof(env_lib), "LD_LIBRARY_PATH=");
+	env[0] = env_lib;
+	if (test_run(&r, argv, env) < 0)
+		return -1;
+	if (r.status != 0 || r.err_len != 0) {
+		fprintf(stderr, "kernel-oracle-prog (%s): status %d\n%s\n",
+			ours ? "ours" : "debian", r.status, r.err);
+		test_run_release(&r);
+		return -1;
+	}
+	/* "lib <path>": which library ran */
+	if (strncmp(r.out, "lib ", 4) != 0 ||
+	    (strstr(r.out, libdir) == r.out + 4) != ours) {
+		fprintf(stderr, "wrong libkmod loaded: %.200s\n", r.out);
+		test_run_release(&r);
+		return -1;
+	}
+	*out = strdup(strchr(r.out, '\n') + 1);
+	test_run_release(&r);
+	c = calls();
+	*calls_out = strdup(c);
+	fx_done();
+	fx.ctx = NULL;
+	return 0;
+}
+
+static int oracle_compare(scenario_fn build, const char *const *ops)
+{
+	char *dout = NULL, *dcalls = NULL, *oout = NULL, *ocalls = NULL;
+
+	CHECK_INT_EQ(fx_init(), 0);
+	fx_done();
+	fx.ctx = NULL;
+	CHECK_INT_EQ(oracle_once(build, ops, false, &dout, &dcalls), 0);
+	CHECK_INT_EQ(oracle_once(build, ops, true, &oout, &ocalls), 0);
+	if (getenv("MODKIT_TEST_VERBOSE"))
+		fprintf(stderr, "%s\n%s\n", dout, dcalls);
+	CHECK_STR_EQ(oout, dout);
+	CHECK_STR_EQ(ocalls, dcalls);
+	/* the runs must have done something worth comparing */
+	CHECK(strstr(dout, "result ") != NULL || strstr(dout, "info ") != NULL ||
+	      strstr(dout, "initstate ") != NULL);
+	free(dout);
+	free(dcalls);
+	free(oout);
+	free(ocalls);
+	return 0;
+}
+
+static int scenario_plan(void)
+{
+	char line[BUFSZ];
+
+	if (fx_modules("a:b,c b:c c s1:s1d s1d s2 s3 x y z") < 0)
+		return -1;
+	fx_conf("softdep b pre: s1 post: s2");
+	fx_conf("softdep a pre: s3");
+	fx_conf("options c p=1");
+	fx_conf("options a  dbl=2");
+	fx_conf("softdep x pre: y post: z");
+	fx_conf("softdep y pre: x post: z");
+	fx_conf("softdep z pre: x y");
+	snprintf(line, sizeof(line), "install y echo Y $MODPROBE_MODULE $CMDLINE_OPTS");
+	fx_conf(line);
+	fx_conf("options y o=1");
+	fx_conf("install z echo Z $CMDLINE_OPTS");
+	return 0;
+}
+
+TEST(oracle_plan)
+{
+	static const char *const ops[] = {
+		"probe|a|10|e=1",
+		"probe|a|0|e=1",
+		"loaded",
+		"state|a",
+		"state|c",
+		"probe|a|0|",
+		"probe|a|20|",
+		"probe|a|28|",
+		"probe|a|8|",
+		"probe|x|10|q=1",
+		"probe|x|0|q=1",
+		"probe|x|14|q=1",
+		"probe|y|18|r=2",
+		"probe-ri|y|8|",
+		"probe|z|4|",
+		"remove|a|0",
+		"remove|a|0",
+		"remove|c|200",
+		"remove|b|800",
+		"state|b",
+		"probe|b|0|",
+		"loaded",
+		NULL,
+	};
+
+	return oracle_compare(scenario_plan, ops);
+}
+
+static int scenario_blacklist(void)
+{
+	if (fx_modules("bl ok a:bl,ok s") < 0 || fx_alias("blalias", "bl") < 0 ||
+	    fx_alias("okalias", "ok") < 0)
+		return -1;
+	fx_conf("blacklist bl");
+	fx_conf("blacklist s");
+	fx_conf("softdep ok pre: s");
+	return 0;
+}
+
+TEST(oracle_blacklist)
+{
+	static const char *const names[] = { "bl", "blalias", "okalias", "ok", "a" };
+	static const unsigned int flags[] = { 0,       0x10000, 0x20000, 0x40000,
+					      0x30000, 0x50000, 0x60000, 0x70000 };
+	char *ops[ARRAY_SIZE(names) * ARRAY_SIZE(flags) + 1];
+	size_t n = 0;
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(flags); j++)
+			CHECK(asprintf(&ops[n++], "probe|%s|%x|", names[i],
+				       flags[j] | 0x10) > 0);
+	ops[n] = NULL;
+	r = oracle_compare(scenario_blacklist, (const char *const *)ops);
+	for (size_t i = 0; i < n; i++)
+		free(ops[i]);
+	return r;
+}
+
+static int scenario_commands(void)
+{
+	char line[BUFSZ];
+
+	if (fx_modules("a:b b c:b s d e") < 0)
+		return -1;
+	fx_conf("install a exit 3");
+	fx_conf("install b false");
+	fx_conf("softdep c pre: s");
+	fx_conf("install c echo never");
+	snprintf(line, sizeof(line), "install d echo D:$CMDLINE_OPTS:$MODPROBE_MODULE");
+	fx_conf(line);
+	fx_conf("options d x=1");
+	fx_conf("install e echo E $CMDLINE_OPTS; exit 0");
+	return fx_errors("finit_module s EPERM\n");
+}
+
+TEST(oracle_commands)
+{
+	static const char *const ops[] = {
+		"probe|a|0|",  "probe|a|4|",	"probe-ri|a|0|x=1",
+		"probe|c|0|",  "probe|c|0|",	"probe|d|0|y=2",
+		"probe|d|10|", "probe|d|4|y=3", "probe-ri|d|0|",
+		"probe|e|0|",  "probe|s|0|",	"probe|s|20|",
+		NULL,
+	};
+
+	return oracle_compare(scenario_commands, ops);
+}
+
+static int scenario_builtin(void)
+{
+	if (fx_modules("a") < 0 || fx_builtin("only") < 0)
+		return -1;
+	fx_conf("softdep a pre: only");
+	return 0;
+}
+
+TEST(oracle_builtin)
+{
+	static const char *const ops[] = {
+		"probe|only|0|", "probe|only|20|", "probe|only|18|",
+		"probe|only|8|", "probe|a|0|",	   "state|only",
+		"remove|only|0", "insert|only|0|", NULL
+	};
+
+	return oracle_compare(scenario_builtin, ops);
+}
+
+static int scenario_errors(void)
+{
+	char p[BUFSZ];
+
+	if (fx_modules("a:b b c gone force") < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/kernel/gone.ko", fx.moddir);
+	if (unlink(p) < 0)
+		return -1;
+	return fx_errors("finit_module c EKEYREJECTED\nfinit_module force ENOSYS\n");
+}
+
+TEST(oracle_insert_errors)
+{
+	static const char *const ops[] = { "insert|c|0|",
+					   "insert|c|3|o=1",
+					   "insert|gone|0|",
+					   "probe|gone|0|",
+					   "insert|nofile|0|",
+					   "probe|c|0|",
+					   "insert|force|1|",
+					   "insert|force|2|",
+					   "insert|force|3|x",
+					   "insert|a|0|",
+					   "probe|a|0|",
+					   "insert|a|0|",
+					   NULL };
+
+	return oracle_compare(scenario_errors, ops);
+}
+
+static int scenario_state(void)
+{
+	if (fx_modules("a") < 0)
+		return -1;
+	if (fx_file("proc/modules",
+		    "zeta 16384 0 - Live 0x0\nalpha 20480 2 zeta, Live 0x0\n"
+		    "short \nbadnum 12x 0 - Live 0x0\n") < 0 ||
+	    fx_file("sys/module/zeta/initstate", "live\n") < 0 ||
+	    fx_file("sys/module/zeta/refcnt", "0\n") < 0 ||
+	    fx_file("sys/module/zeta/coresize", "999\n") < 0 ||
+	    fx_file("sys/module/alpha/initstate", "going\n") < 0 ||
+	    fx_file("sys/module/alpha/refcnt", "2\n") < 0 ||
+	    fx_file("sys/module/alpha/holders/zeta", "") < 0 ||
+	    fx_file("sys/module/short/initstate", "weird\n") < 0 ||
+	    fx_file("sys/module/short/refcnt", "x\n") < 0 ||
+	    fx_file("sys/module/badnum/refcnt", "") < 0 ||
+	    fx_file("sys/module/badnum/coresize", "big\n") < 0 ||
+	    fx_file("sys/module/coming/holders/.keep", "") < 0)
+		return -1;
+	return 0;
+}
+
+TEST(oracle_state)
+{
+	static const char *const ops[] = { "loaded",	      "state|zeta",
+					   "state|alpha",     "state|short",
+					   "state|badnum",    "state|coming",
+					   "state|nothere",   "probe|alpha|0|",
+					   "probe|coming|0|", NULL };
+
+	return oracle_compare(scenario_state, ops);
+}
+
+static char *info_paths[8];
+
+static int scenario_info(void)
+{
+	unsigned char sig[45], keyid[3] = { 1, 0xab, 0xff };
+	struct modgen_raw_sig raw = { .algo = 1,
+				      .hash = 4,
+				      .id_type = 1,
+				      .signer = "Some Signer",
+				      .signer_len = 11,
+				      .key_id = keyid,
+				      .key_id_len = 3,
+				      .sig = sig,
+				      .sig_len = sizeof(sig) };
+	struct modgen_module *m;
+	char keydir[BUFSZ];
+
+	for (size_t i = 0; i < sizeof(sig); i++)
+		sig[i] = (unsigned char)(i * 13 + 1);
+	m = modgen_new("inf");
+	if (m == NULL)
+		return -1;
+	modgen_add_modinfo_raw(m, "\0", 1);
+	modgen_add_modinfo(m, "license=GPL");
+	modgen_add_modinfo(m, "alias=pci:v*d*");
+	modgen_add_modinfo(m, "bare");
+	modgen_add_modinfo(m, "parm=x:an int");
+	modgen_add_version(m, 0x11223344, "module_layout");
+	modgen_add_version(m, 0xabc, "printk");
+	modgen_add_export(m, "inf_fn", 0x55);
+	modgen_add_undef(m, "printk", false);
+	modgen_add_undef(m, "maybe", true);
+	free(info_paths[0]);
+	free(info_paths[1]);
+	free(info_paths[2]);
+	if (asprintf(&info_paths[0], "%s/inf.ko", fx.root) < 0 ||
+	    modgen_write(m, info_paths[0]) < 0)
+		return -1;
+	modgen_set_raw_signature(m, &raw);
+	if (asprintf(&info_paths[1], "%s/inf-raw.ko", fx.root) < 0 ||
+	    modgen_write(m, info_paths[1]) < 0)
+		return -1;
+	/* the key stays outside the root, which is wiped between runs */
+	snprintf(keydir, sizeof(keydir), "%s.keys", fx.root);
+	modgen_set_sign(m, keydir, NULL);
+	if (asprintf(&info_paths[2], "%s/inf-pkcs7.ko", fx.root) < 0 ||
+	    modgen_write(m, info_paths[2]) < 0)
+		return -1;
+	modgen_free(m);
+	return 0;
+}
+
+TEST(oracle_info)
+{
+	char *ops[5];
+
+	/* the root (and so the paths) exists once fx_init() chose it */
+	CHECK_INT_EQ(fx_init(), 0);
+	fx_done();
+	fx.ctx = NULL;
+	CHECK(asprintf(&ops[0], "info|%s/inf.ko", fx.root) > 0);
+	CHECK(asprintf(&ops[1], "info|%s/inf-raw.ko", fx.root) > 0);
+	CHECK(asprintf(&ops[2], "info|%s/inf-pkcs7.ko", fx.root) > 0);
+	CHECK(asprintf(&ops[3], "info|%s/nonexistent.ko", fx.root) > 0);
+	ops[4] = NULL;
+	{
+		char *dout = NULL, *dcalls = NULL, *oout = NULL, *ocalls = NULL;
+
+		CHECK_INT_EQ(oracle_once(scenario_info, (const char *const *)ops, false,
+					 &dout, &dcalls),
+			     0);
+		CHECK_INT_EQ(oracle_once(scenario_info, (const char *const *)ops, true,
+					 &oout, &ocalls),
+			     0);
+		if (getenv("MODKIT_TEST_VERBOSE"))
+			fprintf(stderr, "%s\n", dout);
+		CHECK_STR_EQ(oout, dout);
+		CHECK(strstr(dout, "sig_id=PKCS#7") != NULL);
+		CHECK(strstr(dout, "sig_id=X509") != NULL);
+		free(dout);
+		free(dcalls);
+		free(oout);
+		free(ocalls);
+	}
+	for (size_t i = 0; i < 4; i++)
+		free(ops[i]);
+	for (size_t i = 0; i < 3; i++)
+		free(info_paths[i]);
+	return 0;
+}
+#endif /* HAVE_KERNEL_ORACLE */
+
 TEST(probe_null)
 {
 	CHECK_INT_EQ(kmod_module_probe_insert_module(NULL, 0, NULL, NULL, NULL, NULL),
