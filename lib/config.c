@@ -163,6 +163,7 @@ static struct config_deps *deps_new(const char *modname, const char *value, bool
 	} mode = markers ? NONE : PRE;
 	size_t len = strlen(value);
 	struct config_deps *d = calloc(1, sizeof(*d));
+	bool glued;
 	char *out;
 
 	if (d == NULL)
@@ -177,6 +178,14 @@ static struct config_deps *deps_new(const char *modname, const char *value, bool
 		return NULL;
 	}
 	out = d->names;
+	/*
+	 * kmod quirk (seen with Debian's modprobe -c): when the value starts with
+	 * exactly one blank, that blank sticks to the first word, which therefore
+	 * is no marker ("softdep m  pre: a" has no pre list). Only softdep is known
+	 * to do this; for it the word is dropped either way, being before any marker.
+	 */
+	glued = markers && len >= 2 && isspace((unsigned char)value[0]) &&
+		!isspace((unsigned char)value[1]);
 	for (size_t i = 0; i < len;) {
 		size_t start, wlen;
 
@@ -188,6 +197,10 @@ static struct config_deps *deps_new(const char *modname, const char *value, bool
 		wlen = i - start;
 		if (wlen == 0)
 			break;
+		if (glued) {
+			glued = false;
+			continue;
+		}
 		if (markers && wlen == STRLEN("pre:") &&
 		    memcmp(value + start, "pre:", wlen) == 0) {
 			mode = PRE;
@@ -389,6 +402,32 @@ static int kcmdline_add(struct kmod_config *config, char *modname, const char *p
 	return config_add_options(config, modname, param);
 }
 
+/*
+ * Emits the token cmdline[tok..end): MOD ends at dot; eq (0 if none) is the '='
+ * after PARAM. With lead_quote, the quote that opened the token is put back in
+ * front of VALUE.
+ */
+static int kcmdline_emit(struct kmod_config *config, const char *cmdline, size_t tok,
+			 size_t dot, size_t eq, size_t end, bool lead_quote)
+{
+	_cleanup_free_ char *modname = strndup(cmdline + tok, dot - tok);
+	_cleanup_strbuf_ struct strbuf param;
+	bool ok;
+
+	strbuf_init(&param);
+	if (modname == NULL)
+		return -ENOMEM;
+	if (eq > 0 && lead_quote)
+		ok = strbuf_pushmem(&param, cmdline + dot + 1, eq - dot) &&
+		     strbuf_pushchar(&param, '"') &&
+		     strbuf_pushmem(&param, cmdline + eq + 1, end - eq - 1);
+	else
+		ok = strbuf_pushmem(&param, cmdline + dot + 1, end - dot - 1);
+	if (!ok || strbuf_str(&param) == NULL)
+		return -ENOMEM;
+	return kcmdline_add(config, modname, strbuf_str(&param));
+}
+
 static bool kcmdline_is_sep(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -433,33 +472,10 @@ int config_parse_kcmdline(struct kmod_config *config, const char *cmdline)
 				continue;
 			}
 			if (state == PARAM || state == VALUE) {
-				_cleanup_free_ char *modname = strndup(cmdline + tok,
-								       dot - tok);
-				struct strbuf param;
-				int err;
+				int err = kcmdline_emit(config, cmdline, tok, dot,
+							state == VALUE ? eq : 0, i,
+							lead_quote);
 
-				if (modname == NULL)
-					return -ENOMEM;
-				strbuf_init(&param);
-				if (state == VALUE && lead_quote) {
-					if (!strbuf_pushmem(&param, cmdline + dot + 1,
-							    eq - dot) ||
-					    !strbuf_pushchar(&param, '"') ||
-					    !strbuf_pushmem(&param, cmdline + eq + 1,
-							    i - eq - 1)) {
-						strbuf_release(&param);
-						return -ENOMEM;
-					}
-				} else if (!strbuf_pushmem(&param, cmdline + dot + 1,
-							   i - dot - 1)) {
-					strbuf_release(&param);
-					return -ENOMEM;
-				}
-				err = strbuf_str(&param) == NULL ?
-					      -ENOMEM :
-					      kcmdline_add(config, modname,
-							   strbuf_str(&param));
-				strbuf_release(&param);
 				if (err < 0)
 					return err;
 			}
