@@ -150,6 +150,9 @@ struct index_value {
  * for a bad magic or major version. stamp (optional) gets the file's mtime stamp. */
 int index_mm_open(const struct kmod_ctx *ctx, const char *filename,
 		  unsigned long long *stamp, struct index_mm **out);
+/* The same over a caller-owned buffer that must outlive the index (fuzzing, tests). */
+int index_mm_open_mem(const struct kmod_ctx *ctx, const void *data, size_t size,
+		      struct index_mm **out);
 void index_mm_close(struct index_mm *idx);
 /* Exact lookup: malloc'd copy of the first (lowest priority) value, or NULL. */
 char *index_mm_search(const struct index_mm *idx, const char *key);
