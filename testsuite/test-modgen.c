@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "macro.h"
@@ -620,6 +621,53 @@ TEST(sign_key_reused_per_cn)
 	CHECK_INT_EQ(test_read_file(c1, &d1, &l1), 0);
 	CHECK_INT_EQ(test_read_file(c3, &d3, &l3), 0);
 	CHECK(l1 != l3 || memcmp(d1, d3, l1) != 0);
+	return 0;
+}
+
+/* Concurrent first users of a CN end up with one matching key and certificate. */
+TEST(sign_key_concurrent_creation)
+{
+	_cleanup_free_ char *keydir = test_tmpdir(), *key = NULL, *cert = NULL;
+	_cleanup_free_ char *cmd = NULL;
+	struct test_run r1, r2;
+	pid_t pids[4];
+	int status;
+
+	CHECK(keydir != NULL);
+	fflush(NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(pids); i++) {
+		pids[i] = fork();
+		CHECK(pids[i] >= 0);
+		if (pids[i] == 0)
+			_exit(modgen_key_ensure(keydir, "Race", NULL, NULL) == 0 ? 0 : 1);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(pids); i++) {
+		CHECK(waitpid(pids[i], &status, 0) == pids[i]);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	CHECK_INT_EQ(modgen_key_ensure(keydir, "Race", &key, &cert), 0);
+	{
+		const char *a1[] = { OPENSSL,  "x509",	   "-in", cert,
+				     "-noout", "-modulus", NULL };
+		const char *a2[] = { OPENSSL,  "rsa",	   "-in", key,
+				     "-noout", "-modulus", NULL };
+
+		CHECK(run(&r1, a1) == 0 && run(&r2, a2) == 0);
+		CHECK_INT_EQ(r1.status, 0);
+		CHECK_INT_EQ(r2.status, 0);
+		CHECK(strncmp(r1.out, "Modulus=", 8) == 0);
+		CHECK_STR_EQ(r1.out, r2.out);
+		test_run_release(&r1);
+		test_run_release(&r2);
+	}
+	/* Nothing left behind but the one key directory. */
+	CHECK(asprintf(&cmd, "ls -A '%s'", keydir) > 0);
+	CHECK(run_sh(&r1, cmd) == 0);
+	CHECK_INT_EQ(r1.status, 0);
+	CHECK_MSG(strncmp(r1.out, "modgen-", 7) == 0 && strchr(r1.out, '\n') &&
+			  strchr(r1.out, '\n')[1] == '\0',
+		  "key dir holds:\n%s", r1.out);
+	test_run_release(&r1);
 	return 0;
 }
 
