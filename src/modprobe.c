@@ -258,6 +258,7 @@ fail:
 enum rmmod_flags {
 	RMMOD_IGNORE_BUILTIN = 1 << 0, /* removing a softdep, holder or dependency */
 	RMMOD_HOLDERS = 1 << 1,
+	RMMOD_DEPENDENCIES = 1 << 2, /* the operand itself: unused dependencies go too */
 };
 
 static int rmmod_do_module(struct kmod_module *mod, unsigned int flags);
@@ -421,13 +422,14 @@ static int rmmod_do_module(struct kmod_module *mod, unsigned int flags)
 			goto done;
 		}
 	} else {
-		struct kmod_list *deps, *l;
+		struct kmod_list *deps = NULL, *l;
 
 		r = rmmod_do_remove(mod);
 		if (r < 0)
 			goto done;
 		/* Dependencies nobody else uses any more go too; errors are ignored. */
-		deps = kmod_module_get_dependencies(mod);
+		if (flags & RMMOD_DEPENDENCIES)
+			deps = kmod_module_get_dependencies(mod);
 		kmod_list_foreach (l, deps) {
 			struct kmod_module *dep = kmod_module_get_module(l);
 
@@ -457,7 +459,8 @@ static int rmmod(struct kmod_ctx *ctx, const char *alias)
 	kmod_list_foreach (l, list) {
 		struct kmod_module *mod = kmod_module_get_module(l);
 
-		r = rmmod_do_module(mod, remove_holders ? RMMOD_HOLDERS : 0);
+		r = rmmod_do_module(mod, RMMOD_DEPENDENCIES |
+						 (remove_holders ? RMMOD_HOLDERS : 0));
 		kmod_module_unref(mod);
 		if (r < 0)
 			break;

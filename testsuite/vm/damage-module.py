@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes a copy of a 64-bit little-endian module with one thing broken, for the
---force-vermagic / --force-modversion scenarios:
+"""Writes an unsigned copy of a 64-bit little-endian module with one thing broken,
+for the --force-vermagic / --force-modversion scenarios:
 
-  vermagic    the kernel release inside .modinfo's vermagic= becomes another one
+  vermagic    a flag word of .modinfo's vermagic= is changed
   modversion  the CRC of module_layout in __versions is inverted
 
 usage: damage-module.py vermagic|modversion IN OUT
@@ -27,18 +27,34 @@ def sections(data):
     return out
 
 
+MAGIC = b"~Module signature appended~\n"
+
+
+def strip_signature(data):
+    """A damaged module keeps no signature: the kernel refuses a bad signature
+    even when signatures are not required, but loads an unsigned module."""
+    if not data.endswith(MAGIC):
+        return data
+    info = len(data) - len(MAGIC) - 12
+    sig_len, = struct.unpack_from(">I", data, info + 8)
+    signer_len, key_id_len = data[info + 3], data[info + 4]
+    return data[:info - sig_len - signer_len - key_id_len]
+
+
 def main():
     what, src, dst = sys.argv[1:4]
-    data = bytearray(open(src, "rb").read())
+    data = bytearray(strip_signature(open(src, "rb").read()))
     secs = sections(data)
     if what == "vermagic":
         off, size = secs[".modinfo"]
         at = data.index(b"vermagic=", off, off + size)
-        release = data.index(b" ", at)
-        old = bytes(data[at + 9:release])
-        new = old.replace(b"-50-", b"-99-")
+        end = data.index(b"\0", at)
+        old = bytes(data[at:end])
+        # With modversions the kernel ignores the release word of vermagic and
+        # compares the flags after it: damage a flag.
+        new = old.replace(b"mod_unload", b"mod_unl0ad")
         assert new != old and len(new) == len(old), old
-        data[at + 9:release] = new
+        data[at:end] = new
     elif what == "modversion":
         off, size = secs["__versions"]
         for rec in range(off, off + size, 64):

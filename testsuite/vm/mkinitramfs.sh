@@ -24,7 +24,7 @@ install -m 0755 "$build/src/kmod" "$stage/usr/bin/kmod"
 for t in insmod rmmod lsmod modprobe modinfo depmod; do
 	ln -s ../usr/bin/kmod "$stage/sbin/$t"
 done
-install -m 0755 "$build/testsuite/vm/vm-api-probe" "$stage/usr/bin/vm-api-probe"
+install -m 0755 "$build/testsuite/vm-api-probe" "$stage/usr/bin/vm-api-probe"
 install -m 0755 /lib/systemd/systemd-modules-load "$stage/lib/systemd/"
 
 copy_lib() {
@@ -34,7 +34,7 @@ copy_lib() {
 	[ -e "$stage$lib" ] || cp -L "$lib" "$dest/"
 }
 # shared libraries of everything above, plus what libkmod dlopen()s
-for bin in "$build/src/kmod" "$build/testsuite/vm/vm-api-probe" /lib/systemd/systemd-modules-load; do
+for bin in "$build/src/kmod" "$build/testsuite/vm-api-probe" /lib/systemd/systemd-modules-load; do
 	ldd "$bin" | awk '/=> \//{print $3} /^\t\/lib/{print $1}' | while read -r lib; do
 		copy_lib "$lib"
 	done

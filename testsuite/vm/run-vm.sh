@@ -37,19 +37,19 @@ boot_group() {
 		</dev/null >"$log" 2>&1
 	local rc=$? plan seen
 	tr -d '\r' <"$log" >"$log.txt"
-	plan=$(sed -n 's/^VMTEST PLAN //p' "$log.txt" | head -1)
+	plan=$(sed -n 's/.*VMTEST PLAN //p' "$log.txt" | head -1)
 	for s in $plan; do
 		n=$((n + 1))
-		if grep -q "^VMTEST PASS $s\$" "$log.txt"; then
+		if grep -q "VMTEST PASS $s\$" "$log.txt"; then
 			echo "ok $n - group$group $s"
 		else
 			failed=$((failed + 1))
-			why=$(sed -n "s/^VMTEST FAIL $s: //p" "$log.txt" | head -1)
+			why=$(sed -n "s/.*VMTEST FAIL $s: //p" "$log.txt" | head -1)
 			echo "not ok $n - group$group $s: ${why:-no result (guest died?)}"
 		fi
 	done
 	n=$((n + 1))
-	if [ -n "$plan" ] && grep -q '^VMTEST DONE' "$log.txt"; then
+	if [ -n "$plan" ] && grep -q 'VMTEST DONE' "$log.txt"; then
 		echo "ok $n - group$group guest finished"
 	else
 		failed=$((failed + 1))

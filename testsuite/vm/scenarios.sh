@@ -161,6 +161,7 @@ scn_force_vermagic() {
 scn_force_modversion() {
 	run /sbin/insmod /force/crc/dummy.ko
 	expect "insmod of a wrong CRC succeeded" [ "$rc" = 1 ]
+	expect "message: $out" [ "$out" = "insmod: ERROR: could not insert module /force/crc/dummy.ko: Invalid module format" ]
 	expect "dummy loaded without force" not loaded dummy
 	run $MP --force-modversion /force/crc/dummy.ko
 	expect "--force-modversion exit $rc: $out" [ "$rc" = 0 ]
