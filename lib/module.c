@@ -869,8 +869,11 @@ KMOD_EXPORT __attribute__((symver("kmod_module_new_from_name_lookup@@LIBKMOD_30"
 module_new_from_name_lookup(struct kmod_ctx *ctx, const char *modname,
 			    struct kmod_module **mod)
 {
+	/* names only, but a built-in module may be known by an alias (Debian's kmod
+	 * 30 resolves "sha256" to the built-in sha256_generic here) */
 	static const lookup_fn fns[] = { lookup_alias_from_moddep,
-					 lookup_alias_from_builtin };
+					 lookup_alias_from_builtin,
+					 lookup_alias_from_builtin_aliases };
 	struct kmod_list *list = NULL;
 	char name[PATH_MAX];
 	int err;

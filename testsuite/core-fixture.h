@@ -203,7 +203,7 @@ static inline void fx_log_fn(void *data, int priority, const char *file, int lin
 /* "name name ..." of a module list (static buffer). */
 static inline const char *fx_names(const struct kmod_list *list)
 {
-	static char buf[4096];
+	static __thread char buf[4096]; /* per thread: test-threads uses it */
 	const struct kmod_list *l;
 	size_t len = 0;
 

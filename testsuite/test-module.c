@@ -380,11 +380,19 @@ TEST(name_lookup)
 	CHECK(module_is_builtin(m));
 	kmod_module_unref(m);
 
-	/* aliases (config, index, builtin) and commands are not names */
+	/* a built-in module's alias counts (as in Debian's kmod 30) */
+	m = sentinel;
+	CHECK_INT_EQ(kmod_module_new_from_name_lookup(ctx, "bi_alias", &m), 0);
+	CHECK(m != sentinel);
+	CHECK_STR_EQ(kmod_module_get_name(m), "bi_mod");
+	CHECK(module_is_builtin(m));
+	kmod_module_unref(m);
+
+	/* config and index aliases, symbols and commands are not names */
 	m = sentinel;
 	CHECK_INT_EQ(kmod_module_new_from_name_lookup(ctx, "cfg", &m), 0);
 	CHECK_INT_EQ(kmod_module_new_from_name_lookup(ctx, "usb:v123", &m), 0);
-	CHECK_INT_EQ(kmod_module_new_from_name_lookup(ctx, "bi_alias", &m), 0);
+	CHECK_INT_EQ(kmod_module_new_from_name_lookup(ctx, "symbol:bar_fn", &m), 0);
 	CHECK_INT_EQ(kmod_module_new_from_name_lookup(ctx, "cmdonly", &m), 0);
 	CHECK(m == sentinel);
 	kmod_unref(ctx);
