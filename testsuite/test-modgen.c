@@ -1546,6 +1546,33 @@ TEST(mktree_error_module_line)
 	return 0;
 }
 
+TEST(mktree_copy)
+{
+	_cleanup_free_ char *root = test_tmpdir(), *keys = test_tmpdir(), *src = NULL;
+	_cleanup_free_ char *spec = NULL;
+	static const char content[] = "bytes\0with\0NULs\n";
+	struct test_run r;
+
+	CHECK(root && keys);
+	src = path_in(keys, "src.bin");
+	CHECK(src != NULL);
+	CHECK_INT_EQ(test_write_file(src, content, sizeof(content) - 1), 0);
+	CHECK(asprintf(&spec, "kver 1.0\ncopy %s lib/modules/@KVER@/kernel/c.ko\n", src) >
+	      0);
+	CHECK_INT_EQ(mktree(spec, root, keys, &r), 0);
+	CHECK_RUN(&r, "", "", 0);
+	test_run_release(&r);
+	if (read_expect(root, "lib/modules/1.0/kernel/c.ko", content,
+			sizeof(content) - 1))
+		return 1;
+	if (mktree_fails(
+		    "copy /no/such/file x\n",
+		    "modkit-mktree: <stdin>:1: cannot read '/no/such/file': No such file or "
+		    "directory\n"))
+		return 1;
+	return 0;
+}
+
 TEST(mktree_missing_spec)
 {
 	_cleanup_free_ char *tool = tool_path("modkit-mktree"), *dir = test_tmpdir();

@@ -518,6 +518,17 @@ static void make_symlink(const char *target, const char *link)
 		fail("cannot create symlink '%s': %m", path);
 }
 
+static void copy_file(const char *src, const char *dest)
+{
+	_cleanup_free_ char *path = root_path(dest), *data = NULL;
+	size_t len;
+	int r = read_file(src, &data, &len);
+
+	if (r < 0)
+		fail("cannot read '%s': %s", src, strerror(-r));
+	write_file(path, data, len);
+}
+
 static void make_dir(const char *dir)
 {
 	_cleanup_free_ char *path = root_path(dir);
@@ -603,6 +614,10 @@ static void top_directive(FILE *f, char **tok, size_t n)
 		want_args(n, 2, 2, tok[0]);
 		module_finish();
 		make_symlink(tok[1], tok[2]);
+	} else if (streq(tok[0], "copy")) {
+		want_args(n, 2, 2, tok[0]);
+		module_finish();
+		copy_file(tok[1], tok[2]);
 	} else if (streq(tok[0], "mkdir")) {
 		want_args(n, 1, 1, tok[0]);
 		module_finish();
