@@ -15,6 +15,7 @@
  *   state|NAME                  initstate, refcnt, size, holders
  *   info|PATH                   get_info, get_versions, get_symbols,
  *                               get_dependency_symbols of a module file
+ *   infoname|NAME               get_info of a module by name (builtin modules)
  *   loaded                      kmod_module_new_from_loaded
  * Library messages are printed inline as "log PRIO: text".
  */
@@ -96,6 +97,25 @@ static void do_info(struct kmod_ctx *ctx, const char *path)
 	kmod_module_unref(m);
 }
 
+static void do_infoname(struct kmod_ctx *ctx, const char *name)
+{
+	struct kmod_module *m = NULL;
+	struct kmod_list *list = NULL, *l;
+	int r = kmod_module_new_from_name(ctx, name, &m);
+
+	if (r < 0) {
+		printf("new_from_name %d\n", r);
+		return;
+	}
+	r = kmod_module_get_info(m, &list);
+	printf("info %d\n", r);
+	kmod_list_foreach (l, list)
+		printf("  %s=%s\n", kmod_module_info_get_key(l),
+		       kmod_module_info_get_value(l));
+	kmod_module_info_free_list(list);
+	kmod_module_unref(m);
+}
+
 static void do_state(struct kmod_ctx *ctx, const char *name)
 {
 	struct kmod_module *m = NULL;
@@ -160,6 +180,10 @@ static void run_op(struct kmod_ctx *ctx, char *op)
 
 	if (strcmp(f[0], "info") == 0) {
 		do_info(ctx, f[1]);
+		return;
+	}
+	if (strcmp(f[0], "infoname") == 0) {
+		do_infoname(ctx, f[1]);
 		return;
 	}
 	if (strcmp(f[0], "state") == 0) {
