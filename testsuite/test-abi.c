@@ -101,6 +101,11 @@ static const struct {
 
 #define N_EXPECTED (ARRAY_SIZE(syms_5) + ARRAY_SIZE(syms_later) + 1)
 
+static int strcmp_ptr(const char *const *a, const char *const *b)
+{
+	return strcmp(*a, *b);
+}
+
 static char *library_path(void)
 {
 	static char path[PATH_MAX];
@@ -377,6 +382,125 @@ TEST(debian_binary_runs_unchanged)
 	CHECK_INT_EQ(run_debian_prog(&r, false, argv), 0);
 	CHECK_RUN(&r, expected, "", 0);
 	test_run_release(&r);
+	return 0;
+}
+
+/* Declarations of kmod_* functions a header gives, as gcc -aux-info prints them
+ * (no parameter names), sorted. */
+static int header_prototypes(const char *include_dir, char **out)
+{
+	char *dir = test_tmpdir(), src[PATH_MAX], aux[PATH_MAX], inc[PATH_MAX + 2];
+	const char *argv[] = { MODKIT_CC, "-fsyntax-only", "-aux-info", aux, inc, src,
+			       NULL };
+	struct test_run r;
+	char *text, *line, *save = NULL, *lines[256];
+	size_t len, n = 0, used = 0;
+
+	snprintf(src, sizeof(src), "%s/h.c", dir);
+	snprintf(aux, sizeof(aux), "%s/h.aux", dir);
+	snprintf(inc, sizeof(inc), "-I%s", include_dir);
+	if (test_write_str(src, "#include <libkmod.h>\n") < 0 ||
+	    test_run(&r, argv, NULL) < 0)
+		return -EIO;
+	if (r.status != 0) {
+		fprintf(stderr, "%s", r.err);
+		return -EIO;
+	}
+	test_run_release(&r);
+	if (test_read_file(aux, &text, &len) < 0)
+		return -EIO;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *decl = strstr(line, "*/ ");
+
+		/* each line is "<comment naming file:line> declaration" */
+		if (decl == NULL || strstr(decl, " kmod_") == NULL ||
+		    n == ARRAY_SIZE(lines))
+			continue;
+		lines[n++] = decl + 3;
+	}
+	qsort(lines, n, sizeof(char *), (int (*)(const void *, const void *))strcmp_ptr);
+	*out = calloc(1, len + n + 1);
+	for (size_t i = 0; *out != NULL && i < n; i++)
+		used += sprintf(*out + used, "%s\n", lines[i]);
+	free(text);
+	return *out ? (int)n : -ENOMEM;
+}
+
+TEST(header_prototypes_match_debian)
+{
+	char ours_dir[PATH_MAX], *ours = NULL, *deb = NULL, *line, *save = NULL;
+	int n_ours, n_deb, missing = 0;
+
+	snprintf(ours_dir, sizeof(ours_dir), "%s/lib", test_source_root());
+	n_ours = header_prototypes(ours_dir, &ours);
+	/* an empty directory: the compiler falls back to /usr/include */
+	n_deb = header_prototypes(test_tmpdir(), &deb);
+	CHECK(n_ours > 0 && n_deb > 0);
+	/* kmod 30's 73 declarations, each identical in ours; ours has the 2 of kmod 33 */
+	CHECK_INT_EQ(n_deb, 73);
+	CHECK_INT_EQ(n_ours, 75);
+	for (line = strtok_r(deb, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(ours, line) == NULL) {
+			fprintf(stderr, "differs: %s\n", line);
+			missing++;
+		}
+	}
+	CHECK_INT_EQ(missing, 0);
+	CHECK(strstr(ours,
+		     "extern int kmod_module_get_weakdeps (const struct kmod_module *, "
+		     "struct kmod_list **);") != NULL);
+	CHECK(strstr(ours,
+		     "extern struct kmod_config_iter *kmod_config_get_weakdeps (const "
+		     "struct kmod_ctx *);") != NULL);
+	free(ours);
+	free(deb);
+	return 0;
+}
+
+/* The installed header stands alone, in C and in C++, warning-free. */
+TEST(header_compiles_standalone)
+{
+	char *dir = test_tmpdir(), c[PATH_MAX], cxx[PATH_MAX], inc[PATH_MAX + 2];
+	const char *argv_c[] = {
+		MODKIT_CC, "-fsyntax-only", "-Wall", "-Wextra", "-Werror", inc, c, NULL
+	};
+	const char *argv_cxx[] = {
+		MODKIT_CXX, "-fsyntax-only", "-Wall", "-Wextra", "-Werror", inc, cxx, NULL
+	};
+	const char *body = "#include <libkmod.h>\n"
+			   "int main(void) { return kmod_new(0, 0) == 0; }\n";
+	struct test_run r;
+
+	snprintf(inc, sizeof(inc), "-I%s/lib", test_source_root());
+	snprintf(c, sizeof(c), "%s/h.c", dir);
+	snprintf(cxx, sizeof(cxx), "%s/h.cc", dir);
+	CHECK_INT_EQ(test_write_str(c, body), 0);
+	CHECK_INT_EQ(test_write_str(cxx, body), 0);
+	CHECK_INT_EQ(test_run(&r, argv_c, NULL), 0);
+	CHECK_RUN(&r, "", "", 0);
+	test_run_release(&r);
+	if (MODKIT_CXX[0] == '\0')
+		return 0;
+	CHECK_INT_EQ(test_run(&r, argv_cxx, NULL), 0);
+	CHECK_RUN(&r, "", "", 0);
+	test_run_release(&r);
+	return 0;
+}
+
+TEST(pkgconfig_file)
+{
+	char path[PATH_MAX], *text;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/lib/libkmod.pc", test_build_root());
+	CHECK_INT_EQ(test_read_file(path, &text, &len), 0);
+	CHECK(strstr(text, "\nName: libkmod\n") != NULL);
+	CHECK(strstr(text, "\nVersion: 34") != NULL);
+	CHECK(strstr(text, "\nLibs: -L${libdir} -lkmod\n") != NULL);
+	CHECK(strstr(text, "\nCflags: -I${includedir}") != NULL);
+	free(text);
 	return 0;
 }
 
