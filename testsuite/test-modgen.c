@@ -624,6 +624,29 @@ TEST(sign_key_reused_per_cn)
 	return 0;
 }
 
+TEST(sign_default_keydir_from_env)
+{
+	_cleanup_free_ char *keydir = test_tmpdir(), *path = NULL, *dflt = NULL;
+	_cleanup_free_ char *cert = NULL;
+	struct modgen_module *m = modgen_new("envkey");
+	int ret;
+
+	CHECK(m != NULL && keydir != NULL);
+	CHECK(setenv("MODKIT_MODGEN_KEYDIR", keydir, 1) == 0);
+	dflt = modgen_default_keydir();
+	CHECK_STR_EQ(dflt, keydir);
+	CHECK_INT_EQ(modgen_add_modinfo(m, "license=GPL"), 0);
+	CHECK_INT_EQ(modgen_set_sign(m, NULL, NULL), 0);
+	CHECK_INT_EQ(write_module(m, "envkey.ko", &path), 0);
+	/* The key was made under $MODKIT_MODGEN_KEYDIR and signed the module. */
+	CHECK_INT_EQ(modgen_key_ensure(keydir, NULL, NULL, &cert), 0);
+	CHECK(strncmp(cert, keydir, strlen(keydir)) == 0);
+	ret = check_pkcs7(path, path, m, keydir, MODGEN_DEFAULT_CN,
+			  "license:        GPL\n");
+	modgen_free(m);
+	return ret;
+}
+
 /* Concurrent first users of a CN end up with one matching key and certificate. */
 TEST(sign_key_concurrent_creation)
 {

@@ -358,7 +358,8 @@ int modgen_add_section(struct modgen_module *m, const char *name, uint32_t type,
 
 int modgen_set_sign(struct modgen_module *m, const char *keydir, const char *cn)
 {
-	char *kd = strdup(keydir), *c = strdup(cn ? cn : MODGEN_DEFAULT_CN);
+	char *kd = keydir ? strdup(keydir) : modgen_default_keydir();
+	char *c = strdup(cn ? cn : MODGEN_DEFAULT_CN);
 
 	if (kd == NULL || c == NULL) {
 		free(kd);

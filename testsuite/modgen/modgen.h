@@ -115,7 +115,8 @@ int modgen_add_section(struct modgen_module *m, const char *name, uint32_t type,
 /*
  * Appends a PKCS#7 signature made with `openssl cms` (formats.md 4.1). The key and
  * self-signed certificate for cn (NULL: MODGEN_DEFAULT_CN) are created in keydir
- * on first use (see modgen_key_ensure()). Clears a raw signature.
+ * (NULL: modgen_default_keydir()) on first use (see modgen_key_ensure()). Clears a
+ * raw signature.
  */
 int modgen_set_sign(struct modgen_module *m, const char *keydir, const char *cn);
 
