@@ -334,6 +334,43 @@ _unused_ static void alias_example(uint8_t out[315], bool post_order)
 	put_leaf(out + leaft, "_LOG", 1, "xt_LOG");
 }
 
+_unused_ static void random_word(char *s, size_t max, const char *alphabet)
+{
+	size_t n = rnd(max + 1), k = strlen(alphabet);
+
+	for (size_t i = 0; i < n; i++)
+		s[i] = alphabet[rnd(k)];
+	s[n] = '\0';
+}
+
+/* A query that a key is likely to answer: its wildcards replaced at random. */
+_unused_ static void expand_key(const char *k, char *q, size_t max)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; k[i] != '\0' && o + 4 < max; i++) {
+		switch (k[i]) {
+		case '*':
+			for (uint32_t n = rnd(3); n > 0; n--)
+				q[o++] = "ab-"[rnd(3)];
+			break;
+		case '?':
+			q[o++] = "ab]"[rnd(3)];
+			break;
+		case '[':
+			q[o++] = "ab0-"[rnd(4)];
+			while (k[i + 1] != '\0' && k[i + 1] != ']' && rnd(4) != 0)
+				i++;
+			break;
+		case '\\':
+			break;
+		default:
+			q[o++] = k[i];
+		}
+	}
+	q[o] = '\0';
+}
+
 #ifndef TEST_INDEX_DEBIAN
 
 TEST(worked_example_dep_bin)
@@ -697,48 +734,11 @@ TEST(wildcard_glob_features)
 	return 0;
 }
 
-static void random_word(char *s, size_t max, const char *alphabet)
-{
-	size_t n = rnd(max + 1), k = strlen(alphabet);
-
-	for (size_t i = 0; i < n; i++)
-		s[i] = alphabet[rnd(k)];
-	s[n] = '\0';
-}
-
-/* A query that a key is likely to answer: its wildcards replaced at random. */
-static void expand_key(const char *k, char *q, size_t max)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; k[i] != '\0' && o + 4 < max; i++) {
-		switch (k[i]) {
-		case '*':
-			for (uint32_t n = rnd(3); n > 0; n--)
-				q[o++] = "ab-"[rnd(3)];
-			break;
-		case '?':
-			q[o++] = "ab]"[rnd(3)];
-			break;
-		case '[':
-			q[o++] = "ab0-"[rnd(4)];
-			while (k[i + 1] != '\0' && k[i + 1] != ']' && rnd(4) != 0)
-				i++;
-			break;
-		case '\\':
-			break;
-		default:
-			q[o++] = k[i];
-		}
-	}
-	q[o] = '\0';
-}
-
 /* Random tries and queries: our lookup against the reference traversal, and its
  * result multiset against a brute-force fnmatch() scan. */
 TEST(wildcard_random_differential)
 {
-	static const char key_alpha[] = "abab-*?[]!^\\0";
+	static const char key_alpha[] = "abab-*?[]!^\\0:";
 	static const char query_alpha[] = "abab-]!^\\0[";
 	size_t checked = 0, nonempty = 0;
 
@@ -800,6 +800,27 @@ TEST(wildcard_random_differential)
 	}
 	fprintf(stderr, "# %zu queries checked, %zu with results\n", checked, nonempty);
 	CHECK(nonempty > checked / 10);
+	return 0;
+}
+
+/* With POSIXLY_CORRECT set, fnmatch() stops treating '^' as a bracket negation;
+ * so must we (each case runs in its own process, so the cached value is fresh). */
+TEST(wildcard_posixly_correct)
+{
+	static const struct kv kv[] = {
+		{ "a[^b]c", "caret", 1 },
+		{ "a[!b]c", "bang", 2 },
+		{ "a[]^]c", "member", 3 },
+	};
+	char *buf;
+	size_t len;
+
+	CHECK_INT_EQ(setenv("POSIXLY_CORRECT", "1", 1), 0);
+	CHECK_INT_EQ(build_mem(kv, ARRAY_SIZE(kv), &buf, &len), 0);
+	CHECK(check_wild(buf, len, "abc", "caret/1") == 0);
+	CHECK(check_wild(buf, len, "a^c", "caret/1,bang/2,member/3") == 0);
+	CHECK(check_wild(buf, len, "axc", "bang/2") == 0);
+	free(buf);
 	return 0;
 }
 
@@ -1515,6 +1536,100 @@ TEST(reference_dep_lookups)
 	index_mm_close(idx);
 	free(bin);
 	free(dep);
+	return 0;
+}
+
+/* Our wildcard lookup against the reference traversal on the real files, with
+ * queries from the alias patterns, mutated ones (mostly misses) and symbols. */
+TEST(reference_wild_vs_naive)
+{
+	char *bin, *text, *save = NULL, **pats = NULL, *sbin;
+	size_t binlen, textlen, sbinlen, npats = 0, hits = 0, n = 0;
+	struct index_mm *idx, *sidx;
+
+	CHECK_INT_EQ(read_ref("modules.alias.bin", &bin, &binlen), 0);
+	CHECK_INT_EQ(read_ref("modules.alias", &text, &textlen), 0);
+	CHECK_INT_EQ(read_ref("modules.symbols.bin", &sbin, &sbinlen), 0);
+	CHECK_INT_EQ(index_mm_open_mem(NULL, bin, binlen, &idx), 0);
+	CHECK_INT_EQ(index_mm_open_mem(NULL, sbin, sbinlen, &sidx), 0);
+	for (char *l = strtok_r(text, "\n", &save); l != NULL;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *sp = strrchr(l, ' ');
+
+		if (strncmp(l, "alias ", 6) != 0)
+			continue;
+		*sp = '\0';
+		pats = realloc(pats, (npats + 1) * sizeof(*pats));
+		pats[npats++] = l + 6;
+	}
+	for (int i = 0; i < 6000; i++) {
+		char q[512], norm[PATH_MAX];
+		struct index_value *v;
+		struct ref r = { 0 };
+		char *got, *exp;
+		size_t ql;
+
+		expand_key(pats[rnd(npats)], q, sizeof(q));
+		ql = strlen(q);
+		if (i % 3 == 1 && ql > 0)
+			q[rnd(ql)] = "0A_:*x"[rnd(6)];
+		else if (i % 3 == 2 && ql > 0)
+			q[rnd(ql)] = '\0';
+		if (alias_normalize(q, norm, NULL) < 0)
+			continue;
+		v = index_mm_searchwild(idx, norm);
+		got = values_str(v);
+		ref_searchwild((const uint8_t *)bin, binlen, norm, &r);
+		exp = ref_str(&r);
+		CHECK_MSG(strcmp(got, exp) == 0, "'%s': got '%s', reference '%s'", norm,
+			  got, exp);
+		hits += v != NULL;
+		n++;
+		free(got);
+		free(exp);
+		ref_release(&r);
+		index_values_free(v);
+	}
+	fprintf(stderr, "# %zu alias queries, %zu with results\n", n, hits);
+	CHECK(hits > n / 3 && hits < n);
+
+	/* symbols */
+	{
+		static const char *syms[] = { "symbol:printk",
+					      "symbol:nf_log_packet",
+					      "symbol:xt_register_target",
+					      "symbol:nosuch",
+					      "symbol:",
+					      "symbol" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(syms); i++) {
+			struct index_value *v = index_mm_searchwild(sidx, syms[i]);
+			struct ref r = { 0 };
+			char *got = values_str(v), *exp;
+
+			ref_searchwild((const uint8_t *)sbin, sbinlen, syms[i], &r);
+			exp = ref_str(&r);
+			CHECK_STR_EQ(got, exp);
+			free(got);
+			free(exp);
+			ref_release(&r);
+			index_values_free(v);
+		}
+	}
+	{
+		struct index_value *v = index_mm_searchwild(sidx,
+							    "symbol:xt_register_target");
+
+		CHECK(v != NULL);
+		CHECK_STR_EQ(v->value, "x_tables");
+		index_values_free(v);
+	}
+	index_mm_close(idx);
+	index_mm_close(sidx);
+	free(pats);
+	free(text);
+	free(bin);
+	free(sbin);
 	return 0;
 }
 
