@@ -63,33 +63,27 @@ static void builtin_file_unmap(struct builtin_file *f)
 		munmap((void *)f->data, f->size);
 }
 
-int builtin_get_modinfo(struct kmod_ctx *ctx, const char *modname, char ***strings)
+int builtin_modinfo_parse(const char *data, size_t size, const char *modname,
+			  char ***strings)
 {
-	struct builtin_file f;
-	const char *p, *end, *dirname;
+	const char *p, *end;
+	const char *first = NULL, *last_end = NULL;
 	size_t namelen, total = 0, count = 0, i;
 	bool matched = false;
-	const char *first = NULL, *last_end = NULL;
 	char **array, *dst;
-	int err;
 
-	if (ctx == NULL || modname == NULL || strings == NULL)
+	if (modname == NULL || strings == NULL || (data == NULL && size > 0))
 		return -EINVAL;
-
-	dirname = kmod_get_dirname(ctx);
-	if (dirname == NULL)
-		return -ENOENT;
-
-	err = builtin_file_map(dirname, &f);
-	if (err < 0)
-		return err;
-
 	namelen = strlen(modname);
-	p = f.data;
-	end = f.data + f.size;
+	if (size == 0) {
+		*strings = NULL;
+		return 0;
+	}
+	p = data;
+	end = data + size;
 
 	/* First pass: find the module's run of records and size the result. */
-	while (p != NULL && p < end) {
+	while (p < end) {
 		const char *nul = memchr(p, '\0', end - p);
 		const char *rec_end = nul != NULL ? nul : end;
 		size_t reclen = rec_end - p;
@@ -105,29 +99,23 @@ int builtin_get_modinfo(struct kmod_ctx *ctx, const char *modname, char ***strin
 		} else if (reclen > 0 && matched) {
 			break;
 		}
-		p = rec_end + 1;
+		p = nul != NULL ? nul + 1 : end;
 	}
 
 	if (count == 0) {
-		builtin_file_unmap(&f);
 		*strings = NULL;
 		return 0;
 	}
-
-	if (count > INT_MAX / 2) {
-		builtin_file_unmap(&f);
+	if (count > INT_MAX / 2)
 		return -EOVERFLOW;
-	}
 
 	array = malloc(count * sizeof(char *) + total);
-	if (array == NULL) {
-		builtin_file_unmap(&f);
+	if (array == NULL)
 		return -ENOMEM;
-	}
 
-	/* Second pass over the same run, copying "key=value" strings. */
+	/* Second pass over the same run (matches and empty records only). */
 	dst = (char *)(array + count);
-	for (p = first, i = 0; i < count && p < last_end + 1 && p < end;) {
+	for (p = first, i = 0; i < count && p <= last_end && p < end;) {
 		const char *nul = memchr(p, '\0', end - p);
 		const char *rec_end = nul != NULL ? nul : end;
 		size_t reclen = rec_end - p;
@@ -140,10 +128,30 @@ int builtin_get_modinfo(struct kmod_ctx *ctx, const char *modname, char ***strin
 			dst[n] = '\0';
 			dst += n + 1;
 		}
-		p = rec_end + 1;
+		p = nul != NULL ? nul + 1 : end;
 	}
 
-	builtin_file_unmap(&f);
 	*strings = array;
 	return (int)count;
+}
+
+int builtin_get_modinfo(struct kmod_ctx *ctx, const char *modname, char ***strings)
+{
+	struct builtin_file f;
+	const char *dirname;
+	int err;
+
+	if (ctx == NULL || modname == NULL || strings == NULL)
+		return -EINVAL;
+
+	dirname = kmod_get_dirname(ctx);
+	if (dirname == NULL)
+		return -ENOENT;
+
+	err = builtin_file_map(dirname, &f);
+	if (err < 0)
+		return err;
+	err = builtin_modinfo_parse(f.data, f.size, modname, strings);
+	builtin_file_unmap(&f);
+	return err;
 }

@@ -419,3 +419,6 @@ bool lookup_builtin(struct kmod_ctx *ctx, const char *name);
 /* "key=value" strings of a builtin module, one allocation as elf_get_strings().
  * Returns the count (0 when the module has none), -errno when the file is missing. */
 int builtin_get_modinfo(struct kmod_ctx *ctx, const char *modname, char ***strings);
+/* The same over the file's bytes data[0..size) (need not end in NUL). */
+int builtin_modinfo_parse(const char *data, size_t size, const char *modname,
+			  char ***strings);
