@@ -537,10 +537,17 @@ static int config_add_stamp(struct kmod_config *config, const char *path,
 	return list_push(&config->paths, s);
 }
 
+/* highest precedence first (formats.md 7.1) */
+// clang-format off
 static const char *const default_config_paths[] = {
-	SYSCONFDIR "/modprobe.d",  "/run/modprobe.d", "/usr/local/lib/modprobe.d",
-	DISTCONFDIR "/modprobe.d", "/lib/modprobe.d", NULL,
+	SYSCONFDIR "/modprobe.d",
+	"/run/modprobe.d",
+	"/usr/local/lib/modprobe.d",
+	DISTCONFDIR "/modprobe.d",
+	"/lib/modprobe.d",
+	NULL,
 };
+// clang-format on
 
 static int config_parse_files(struct kmod_config *config, const char *const *paths)
 {

@@ -17,6 +17,8 @@
 
 static struct strbuf logbuf;
 
+static bool can_fake_cmdline(void);
+
 static void capture_log(void *data, int priority, const char *file, int line,
 			const char *fn, const char *format, va_list args)
 {
@@ -713,6 +715,45 @@ TEST(stale_detection)
 	return 0;
 }
 
+TEST(default_paths_precedence)
+{
+	/* Hides this machine's directories behind tmpfs mounts in a private mount
+	 * namespace, then fills each default directory with overlapping names. */
+	static const char script[] =
+		"set -e\n"
+		"mount -t tmpfs none /etc/modprobe.d\n"
+		"mount -t tmpfs none /run && mkdir /run/modprobe.d\n"
+		"mount -t tmpfs none /usr/local/lib && mkdir /usr/local/lib/modprobe.d\n"
+		"mount -t tmpfs none /usr/lib/modprobe.d\n"
+		"for f in b; do echo \"blacklist etc-$f\" >/etc/modprobe.d/$f.conf; done\n"
+		"for f in b c; do echo \"blacklist run-$f\" >/run/modprobe.d/$f.conf; done\n"
+		"for f in b c d; do echo \"blacklist local-$f\" >/usr/local/lib/modprobe.d/$f.conf; done\n"
+		"for f in a b c d e; do echo \"blacklist usrlib-$f\" >/usr/lib/modprobe.d/$f.conf; done\n"
+		"exec \"$0\" --no-cmdline\n";
+	char *prog;
+	struct test_run r;
+	const char *argv[] = {
+		"/usr/bin/unshare", "-m", "/bin/sh", "-c", script, NULL, NULL
+	};
+
+	if (!streq(DISTCONFDIR, "/usr/lib") || access("/etc/modprobe.d", F_OK) != 0 ||
+	    access("/usr/lib/modprobe.d", F_OK) != 0 ||
+	    access("/usr/local/lib", F_OK) != 0 || !can_fake_cmdline()) {
+		printf("# SKIP: needs root, unshare and the usual directories\n");
+		return 0;
+	}
+	CHECK(asprintf(&prog, "%s/testsuite/config-dump", test_build_root()) > 0);
+	argv[5] = prog;
+	CHECK_INT_EQ(test_run(&r, argv, NULL), 0);
+	CHECK_RUN(
+		&r,
+		"blacklist usrlib_a\nblacklist etc_b\nblacklist run_c\nblacklist local_d\n"
+		"blacklist usrlib_e\n"
+		"\n# End of configuration files. Dumping indexes now:\n\n",
+		"", 0);
+	return 0;
+}
+
 /* ---- iterators ---------------------------------------------------------------------- */
 
 TEST(iterator_protocol)
@@ -1091,7 +1132,8 @@ TEST(differential_generated)
 	}
 	/* MODKIT_CONFIG_DIFF_ROUNDS runs more (or fewer) generated rounds */
 	if (getenv("MODKIT_CONFIG_DIFF_ROUNDS"))
-		rounds = (unsigned int)strtoul(getenv("MODKIT_CONFIG_DIFF_ROUNDS"), NULL, 10);
+		rounds = (unsigned int)strtoul(getenv("MODKIT_CONFIG_DIFF_ROUNDS"), NULL,
+					       10);
 	fake = can_fake_cmdline();
 	for (unsigned int round = 0; round < rounds; round++) {
 		struct diff_case c = { .name = "generated",
