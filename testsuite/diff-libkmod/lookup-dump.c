@@ -5,14 +5,16 @@
  * compare the two outputs byte for byte. Only API present in both (kmod 30's
  * header) is used.
  *
- *   lookup-dump MODDIR CONFDIR QUERIES load|noload
+ *   lookup-dump MODDIR CONFDIR QUERIES load|noload|names
  *
  * For each line of QUERIES: the result of kmod_module_new_from_lookup() (every
  * module with its path, options, commands, dependencies and soft dependencies),
  * the filters, and kmod_module_new_from_name_lookup(). Then the five index dumps.
+ * "names" prints only the names each lookup finds.
  */
 #include <errno.h>
 #include <libkmod.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,23 @@ static void print_module(struct kmod_module *m)
 	kmod_module_unref_list(post);
 }
 
+/* Only the names found, one per line (what modprobe --resolve-alias prints). */
+static void query_names(struct kmod_ctx *ctx, const char *q)
+{
+	struct kmod_list *list = NULL, *l;
+
+	printf("### %s\n", q);
+	if (kmod_module_new_from_lookup(ctx, q, &list) < 0)
+		return;
+	kmod_list_foreach (l, list) {
+		struct kmod_module *m = kmod_module_get_module(l);
+
+		printf("%s\n", kmod_module_get_name(m));
+		kmod_module_unref(m);
+	}
+	kmod_module_unref_list(list);
+}
+
 static void query(struct kmod_ctx *ctx, const char *q)
 {
 	struct kmod_list *list = NULL, *out = NULL, *l;
@@ -103,13 +122,15 @@ int main(int argc, char *argv[])
 	char *line = NULL;
 	size_t size = 0;
 	ssize_t len;
+	bool names_only;
 	FILE *f;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: %s MODDIR CONFDIR QUERIES load|noload\n",
+		fprintf(stderr, "usage: %s MODDIR CONFDIR QUERIES load|noload|names\n",
 			argv[0]);
 		return 2;
 	}
+	names_only = strcmp(argv[4], "names") == 0;
 	paths[0] = argv[2];
 	ctx = kmod_new(argv[1], paths);
 	if (ctx == NULL)
@@ -124,10 +145,17 @@ int main(int argc, char *argv[])
 	while ((len = getline(&line, &size, f)) > 0) {
 		if (line[len - 1] == '\n')
 			line[len - 1] = '\0';
-		query(ctx, line);
+		if (names_only)
+			query_names(ctx, line);
+		else
+			query(ctx, line);
 	}
 	free(line);
 	fclose(f);
+	if (names_only) {
+		kmod_unref(ctx);
+		return 0;
+	}
 
 	for (int i = KMOD_INDEX_MODULES_DEP; i <= KMOD_INDEX_MODULES_BUILTIN; i++) {
 		int err;

@@ -60,7 +60,7 @@ fi
 # A soft dependency file the way modules.softdep is: part of the configuration.
 echo "softdep 8139too pre: mii" >>"$moddir/modules.softdep"
 
-echo "1..7"
+echo "1..8"
 
 # ---- queries ------------------------------------------------------------------
 q=$work/queries
@@ -159,6 +159,24 @@ if [ -n "$lib_deb" ] && [ -n "$lib_ours" ] && [ "$(readlink -f "$lib_deb")" != "
 	ok "libraries: $lib_deb vs $lib_ours"
 else
 	not_ok "libraries: '$lib_deb' vs '$lib_ours'"
+fi
+
+# Straight against kmod 34.2: its modprobe --resolve-alias output for the 500
+# sampled modaliases (no configuration) lists the names the lookup finds.
+ref=$refroot/$kver/tools/resolve-alias.txt.zst
+if [ -f "$ref" ] && command -v zstd >/dev/null; then
+	mkdir -p "$work/emptyconf"
+	head -n "$nsample" "$work/aliases" >"$work/sample"
+	"$modkit_prog" "$moddir" "$work/emptyconf" "$work/sample" names >"$work/names" 2>&1
+	zstd -dc "$ref" >"$work/names.ref"
+	if cmp -s "$work/names.ref" "$work/names"; then
+		ok "kmod 34.2 reference: $(grep -c '^###' "$work/names") modalias lookups identical"
+	else
+		not_ok "kmod 34.2 reference: lookups differ"
+		diff -u "$work/names.ref" "$work/names" | head -30 | sed 's/^/# /'
+	fi
+else
+	ok "# SKIP kmod 34.2 reference not available"
 fi
 
 [ "$failed" -eq 0 ]
