@@ -549,6 +549,15 @@ static const char *const default_config_paths[] = {
 };
 // clang-format on
 
+static bool is_module_dir_file(const char *path, const char *const *extra)
+{
+	for (size_t i = 0; extra[i] != NULL; i++) {
+		if (streq(path, extra[i]))
+			return true;
+	}
+	return false;
+}
+
 static int config_parse_files(struct kmod_config *config, const char *const *paths)
 {
 	struct kmod_ctx *ctx = config->ctx;
@@ -585,7 +594,13 @@ static int config_parse_files(struct kmod_config *config, const char *const *pat
 		/* a file that vanished or is unreadable is skipped without a word */
 		if (fp == NULL)
 			continue;
-		err = config_add_stamp(config, files[i].path, files[i].stamp);
+		/*
+		 * modules.softdep/weakdep are left out: depmod rewrites them together
+		 * with the indexes, which kmod_validate_resources() answers with
+		 * MUST_RELOAD, not with the MUST_RECREATE of a changed configuration.
+		 */
+		if (!is_module_dir_file(files[i].path, extra))
+			err = config_add_stamp(config, files[i].path, files[i].stamp);
 		if (err >= 0)
 			err = config_parse_stream(config, fp, files[i].path);
 		fclose(fp);

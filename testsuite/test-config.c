@@ -754,6 +754,25 @@ TEST(default_paths_precedence)
 	return 0;
 }
 
+TEST(stale_ignores_module_dir_files)
+{
+	char *root = test_tmpdir();
+	char *d = join(root, "d"), *moddir = join(root, "mod");
+	char *softdep = join(moddir, "modules.softdep");
+	struct kmod_ctx *ctx = new_ctx(moddir);
+	const char *paths[] = { d, NULL };
+	struct timespec times[2] = { { 0, UTIME_OMIT }, { 1000, 0 } };
+
+	put(d, "a.conf", "blacklist a\n");
+	put(moddir, "modules.softdep", "softdep a pre: b\n");
+	CHECK_INT_EQ(config_new_full(ctx, paths, NULL, &ctx->config), 0);
+	CHECK_STR_EQ(dump(ctx), "blacklist a\nsoftdep a pre: b\n");
+	/* depmod rewriting modules.softdep is an index change, not a config change */
+	CHECK(utimensat(AT_FDCWD, softdep, times, 0) == 0);
+	CHECK(!config_is_stale(ctx->config));
+	return 0;
+}
+
 /* ---- iterators ---------------------------------------------------------------------- */
 
 TEST(iterator_protocol)
