@@ -1035,6 +1035,77 @@ TEST(extra_section_and_no_name)
 	return 0;
 }
 
+static int dir_listing(const char *dir, char **out)
+{
+	_cleanup_free_ char *cmd = NULL;
+	struct test_run r;
+
+	if (asprintf(&cmd, "ls -A '%s'", dir) < 0)
+		return -ENOMEM;
+	if (run_sh(&r, cmd) != 0 || r.status != 0) {
+		test_run_release(&r);
+		return -EIO;
+	}
+	free(r.err);
+	*out = r.out;
+	return 0;
+}
+
+/* Scratch files go away, the target appears whole, failures leave nothing. */
+TEST(write_leaves_no_temporary_files)
+{
+	_cleanup_free_ char *base = test_tmpdir(), *tmp = NULL, *keys = NULL, *out = NULL;
+	_cleanup_free_ char *target = NULL, *ls = NULL, *ls2 = NULL, *failed = NULL;
+	struct modgen_module *m = modgen_new("tmpcheck");
+
+	CHECK(base && m);
+	tmp = path_in(base, "tmp");
+	keys = path_in(base, "keys");
+	out = path_in(base, "out");
+	CHECK(tmp && keys && out);
+	CHECK(mkdir(tmp, 0755) == 0);
+	CHECK(setenv("TMPDIR", tmp, 1) == 0);
+	target = path_in(out, "deep/er/tmpcheck.ko.xz");
+	failed = path_in(out, "failed.ko.zst");
+	CHECK(target && failed);
+	CHECK_INT_EQ(modgen_add_modinfo(m, "license=GPL"), 0);
+	CHECK_INT_EQ(modgen_set_sign(m, keys, "Tmp"), 0);
+	CHECK_INT_EQ(modgen_set_compression(m, MODGEN_COMPRESS_XZ), 0);
+	CHECK_INT_EQ(modgen_write(m, target), 0);
+	CHECK_INT_EQ(dir_listing(tmp, &ls), 0);
+	CHECK_STR_EQ(ls, "");
+	free(ls);
+	ls = NULL;
+	CHECK_INT_EQ(dir_listing(out, &ls), 0);
+	CHECK_STR_EQ(ls, "deep\n");
+	{
+		_cleanup_free_ char *d = path_in(out, "deep/er");
+
+		CHECK(d != NULL);
+		CHECK_INT_EQ(dir_listing(d, &ls2), 0);
+		CHECK_STR_EQ(ls2, "tmpcheck.ko.xz\n");
+	}
+	/* zstd cannot be found: -ENOENT, and neither target nor scratch remain. */
+	modgen_free(m);
+	m = modgen_new("failed");
+	CHECK(m != NULL);
+	CHECK_INT_EQ(modgen_set_compression(m, MODGEN_COMPRESS_ZSTD), 0);
+	CHECK(setenv("PATH", tmp, 1) == 0);
+	CHECK_INT_EQ(modgen_write(m, failed), -ENOENT);
+	CHECK(setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1) == 0);
+	CHECK(access(failed, F_OK) != 0);
+	free(ls);
+	ls = NULL;
+	CHECK_INT_EQ(dir_listing(tmp, &ls), 0);
+	CHECK_STR_EQ(ls, "");
+	free(ls);
+	ls = NULL;
+	CHECK_INT_EQ(dir_listing(out, &ls), 0);
+	CHECK_STR_EQ(ls, "deep\n");
+	modgen_free(m);
+	return 0;
+}
+
 /* ---- modkit-modgen CLI ------------------------------------------------------- */
 
 TEST(cli_matches_library)
