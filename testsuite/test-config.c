@@ -1066,6 +1066,66 @@ TEST(differential_debian_modprobe)
 	return 0;
 }
 
+/* ---- kmod 34.2's own modprobe -c (shared/reference) ------------------------------ */
+
+static int zstd_to_file(const char *src, const char *dst)
+{
+	struct test_run r;
+	const char *argv[] = { "/usr/bin/zstd", "-qdc", src, NULL };
+
+	if (test_run(&r, argv, NULL) != 0 || r.status != 0)
+		return -1;
+	return test_write_file(dst, r.out, r.out_len);
+}
+
+TEST(reference_showconfig_34_2)
+{
+	char *ref, *moddir, *expected_file, *prog, *end;
+	char *root = test_tmpdir();
+	char *expected;
+	size_t len;
+	struct test_run r;
+	const char *argv[] = { NULL, "-C", NULL, "-d", NULL, "--no-cmdline", NULL };
+
+	CHECK(asprintf(&ref, "%s/../shared/reference/6.1.0-50-amd64",
+		       test_source_root()) > 0);
+	if (getenv("MODKIT_REFERENCE_DIR") != NULL)
+		ref = getenv("MODKIT_REFERENCE_DIR");
+	if (access(ref, F_OK) != 0 || access("/usr/bin/zstd", X_OK) != 0) {
+		printf("# SKIP: no %s or no zstd\n", ref);
+		return 0;
+	}
+	moddir = join(root, "mod");
+	CHECK_INT_EQ(mkdir_p(moddir, strlen(moddir), 0755), 0);
+	CHECK_INT_EQ(mkdir_p(root, strlen(root), 0755), 0);
+	/* the module dir files as 34.2's depmod wrote them, and what its -c printed
+	 * with an empty config dir and an empty kernel command line */
+	CHECK_INT_EQ(zstd_to_file(join(ref, "depmod-raw/modules.softdep.zst"),
+				  join(moddir, "modules.softdep")),
+		     0);
+	CHECK_INT_EQ(zstd_to_file(join(ref, "depmod-raw/modules.weakdep.zst"),
+				  join(moddir, "modules.weakdep")),
+		     0);
+	expected_file = join(root, "showconfig.txt");
+	CHECK_INT_EQ(zstd_to_file(join(ref, "tools/showconfig.txt.zst"), expected_file),
+		     0);
+	CHECK_INT_EQ(test_read_file(expected_file, &expected, &len), 0);
+	end = strstr(expected, "# End of configuration files. Dumping indexes now:\n\n");
+	CHECK(end != NULL);
+	end[strlen("# End of configuration files. Dumping indexes now:\n\n")] = '\0';
+
+	CHECK(asprintf(&prog, "%s/testsuite/config-dump", test_build_root()) > 0);
+	argv[0] = prog;
+	argv[2] = join(root, "empty");
+	CHECK_INT_EQ(mkdir_p(argv[2], strlen(argv[2]), 0755), 0);
+	argv[4] = moddir;
+	CHECK_INT_EQ(test_run(&r, argv, NULL), 0);
+	CHECK_RUN(&r, expected, "", 0);
+	/* it has both kinds of entries */
+	CHECK(strstr(expected, "\nsoftdep cifs \n") != NULL);
+	return 0;
+}
+
 /* ---- generated differential cases ---------------------------------------------- */
 
 static unsigned int gen_seed;
