@@ -643,6 +643,40 @@ TEST(kcmdline_after_files)
 	return 0;
 }
 
+TEST(kcmdline_read_error)
+{
+	char *root = test_tmpdir();
+	struct kmod_ctx *ctx = new_ctx(NULL);
+	const char *paths[] = { NULL };
+	char *expected;
+
+	/* a directory opens but cannot be read */
+	CHECK_INT_EQ(config_new_full(ctx, paths, root, &ctx->config), 0);
+	CHECK(asprintf(
+		      &expected,
+		      "kmod_config_parse_kcmdline: could not read from '%s': Is a directory\n",
+		      root) > 0);
+	CHECK_STR_EQ(logged(), expected);
+	CHECK_STR_EQ(dump(ctx), "");
+	return 0;
+}
+
+TEST(messages_follow_log_priority)
+{
+	char *root = test_tmpdir();
+	char *d = join(root, "d");
+	struct kmod_ctx *ctx = new_ctx(NULL);
+	const char *paths[] = { d, NULL };
+
+	put(d, "a.conf", "bogus\nblacklist a\n");
+	put(d, "sub.conf/x.conf", "");
+	ctx->log.priority = LOG_CRIT;
+	CHECK_INT_EQ(config_new_full(ctx, paths, NULL, &ctx->config), 0);
+	CHECK_STR_EQ(logged(), "");
+	CHECK_STR_EQ(dump(ctx), "blacklist a\n");
+	return 0;
+}
+
 /* ---- files, order, staleness -------------------------------------------------------- */
 
 TEST(file_order_with_module_dir_files)
