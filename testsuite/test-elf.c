@@ -1424,6 +1424,70 @@ TEST(debian_whole_tree_parses_fast)
 	return 0;
 }
 
+static void file_freep(struct kmod_file **f)
+{
+	file_free(*f);
+}
+
+/* Real modules compressed by the CLI tools decompress to the same bytes; timing
+ * of the xz path on a sample (kbuild's xz options) is printed as a TAP comment. */
+TEST(debian_compressed_variants_identical)
+{
+	static const struct {
+		const char *ext, *cmd;
+		enum kmod_file_compression_type type;
+	} tools[] = {
+		{ "xz", "xz -c --check=crc32 --lzma2=dict=1MiB",
+		  KMOD_FILE_COMPRESSION_XZ },
+		{ "zst", "zstd -q -c", KMOD_FILE_COMPRESSION_ZSTD },
+		{ "gz", "gzip -n -c", KMOD_FILE_COMPRESSION_ZLIB },
+	};
+	_cleanup_free_ char *dir = test_tmpdir();
+	size_t n = 0;
+	char **mods = sample_modules(40, &n);
+
+	CHECK(dir != NULL && mods != NULL && n > 90);
+	for (size_t t = 0; t < ARRAY_SIZE(tools); t++) {
+		struct timespec t0, t1;
+		double ms = 0;
+		size_t bytes = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			_cleanup_image_ struct image img = { 0 };
+			_cleanup_(file_freep) struct kmod_file *f = NULL;
+			char out[PATH_MAX], cmd[PATH_MAX * 3];
+			struct test_run r;
+
+			CHECK_INT_EQ(load(mods[i], &img), 0);
+			snprintf(out, sizeof(out), "%s/m%zu.ko.%s", dir, i, tools[t].ext);
+			snprintf(cmd, sizeof(cmd), "%s < '%s' > '%s'", tools[t].cmd,
+				 mods[i], out);
+			const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+			CHECK_INT_EQ(test_run(&r, argv, NULL), 0);
+			CHECK_INT_EQ(r.status, 0);
+			test_run_release(&r);
+
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			CHECK_INT_EQ(file_open(NULL, out, &f), 0);
+			CHECK_INT_EQ(file_get_compression(f), tools[t].type);
+			CHECK_INT_EQ(file_load_contents(f), 0);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			ms += (t1.tv_sec - t0.tv_sec) * 1e3 +
+			      (t1.tv_nsec - t0.tv_nsec) / 1e6;
+			bytes += img.len;
+			CHECK_MEM_EQ(file_get_contents(f), file_get_size(f), img.data,
+				     img.len);
+			unlink(out);
+		}
+		printf("# %s: %zu modules, %.1f MiB decompressed in %.0f ms\n",
+		       tools[t].ext, n, bytes / 1048576.0, ms);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(mods[i]);
+	free(mods);
+	return 0;
+}
+
 #endif /* TEST_DEBIAN */
 
 TEST_MAIN()
