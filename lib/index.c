@@ -811,12 +811,21 @@ struct index_value *index_mm_searchwild(const struct index_mm *idx, const char *
 		.idx = idx,
 		.query = (const unsigned char *)key,
 		.qlen = strlen(key),
-		/* a well-formed file is walked at most twice per node */
-		.budget = idx->size + 64,
+		.budget = 0,
 		.posix = posixly_correct() > 0,
 	};
 	struct index_value *head = NULL, **tail = &head;
 
+	/*
+	 * A well-formed file has fewer nodes than size / 2 and each collect walks a
+	 * subtree once; collects only nest when the query itself holds wildcard
+	 * characters that the literal descent follows into a subtree already collected.
+	 */
+	w.budget = idx->size / 2 + 64;
+	for (size_t i = 0; i < w.qlen; i++) {
+		if (key[i] == '*' || key[i] == '?' || key[i] == '[')
+			w.budget += idx->size / 2 + 64;
+	}
 	w.words = w.qlen / 64 + 1;
 	w.masks = calloc((256 + 2) * w.words, sizeof(uint64_t));
 	if (w.masks == NULL)
