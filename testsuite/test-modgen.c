@@ -1615,6 +1615,76 @@ TEST(mktree_errors)
 	return 0;
 }
 
+/* Malformed specs end in a located error, never in a crash. */
+TEST(mktree_hostile_specs)
+{
+	static const char *const specs[] = {
+		"kver 1\nmodule a.ko\n  modinfo \\\\x\n",
+		"kver 1\nmodule a.ko\n  modinfo \\\\xZZ\n",
+		"kver 1\nmodule a.ko\n  modinfo-raw \\\\\n",
+		"kver 1\nmodule a.ko\n  export a b c d e f g h i j k l m n o p q r s t\n",
+		"kver ../x\n",
+		"kver 1\nmodule /\n",
+		"kver 1\nmodule a/../../b.ko\n",
+		"kver 1\nsymlink a\n",
+		"kver 1\nmodule a.ko\n  rawsig 1 2 3 x zz 00\n",
+		"kver 1\nmodule a.ko\n  rawsig 300 2 3 x - -\n",
+		"kver 1\nmodule a.ko\n  section .x abc\n",
+		"kver 1\nmodule a.ko\n  machine 70000\n",
+		"kver 1\nbinfile b\n\\\\q\nend\n",
+		"kver 1\nmodule a.ko\n  export x 0x100000000\n",
+		"kver 1\nmodule a.ko\n  export x -1\n",
+		"kver 1\nmodule a.ko\n  endian middle\n",
+		"kver 1\nmodule a.ko\n  compress lz4\n",
+		"kver\n",
+		"\\x00\n",
+		"kver 1\nfile\n",
+	};
+	_cleanup_free_ char *tool = tool_path("modkit-mktree"), *keys = test_tmpdir();
+
+	CHECK(tool && keys);
+	for (size_t i = 0; i < ARRAY_SIZE(specs); i++) {
+		_cleanup_free_ char *root = test_tmpdir(), *cmd = NULL;
+		struct test_run r;
+
+		CHECK(root != NULL);
+		CHECK(asprintf(&cmd, "printf '%s' | '%s' -k '%s' - '%s'", specs[i], tool,
+			       keys, root) > 0);
+		CHECK(run_sh(&r, cmd) == 0);
+		CHECK_MSG(r.status == 1 &&
+				  strncmp(r.err, "modkit-mktree: <stdin>:", 23) == 0,
+			  "spec %zu: status %d, stderr '%s'", i, r.status, r.err);
+		test_run_release(&r);
+	}
+	/* A very long line is just a long line. */
+	{
+		_cleanup_free_ char *root = test_tmpdir(), *spec = malloc(100100);
+		_cleanup_free_ char *mod = NULL;
+		struct test_run r;
+		size_t n;
+
+		CHECK(root && spec);
+		n = (size_t)sprintf(spec, "kver 1\nmodule a.ko\n  modinfo description=");
+		memset(spec + n, 'x', 100000);
+		strcpy(spec + n + 100000, "\n");
+		CHECK_INT_EQ(mktree(spec, root, keys, &r), 0);
+		CHECK_RUN(&r, "", "", 0);
+		test_run_release(&r);
+		mod = path_in(root, "lib/modules/1/a.ko");
+		CHECK(mod != NULL);
+		{
+			const char *argv[] = { MODINFO, "-F", "description", mod, NULL };
+
+			CHECK(run(&r, argv) == 0);
+			CHECK_CLEAN_EXIT(&r);
+			CHECK_INT_EQ(r.out_len, 100001);
+			CHECK(memcmp(r.out, spec + n, 100000) == 0);
+			test_run_release(&r);
+		}
+	}
+	return 0;
+}
+
 TEST(mktree_error_module_line)
 {
 	_cleanup_free_ char *root = test_tmpdir(), *keys = test_tmpdir();
