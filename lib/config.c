@@ -179,28 +179,26 @@ static struct config_deps *deps_new(const char *modname, const char *value, bool
 	}
 	out = d->names;
 	/*
-	 * kmod quirk (seen with Debian's modprobe -c): when the value starts with
-	 * exactly one blank, that blank sticks to the first word, which therefore
-	 * is no marker ("softdep m  pre: a" has no pre list). Only softdep is known
-	 * to do this; for it the word is dropped either way, being before any marker.
+	 * kmod quirk: when the value starts with exactly one blank, that blank
+	 * sticks to the first word. Seen for softdep with Debian's modprobe -c: the
+	 * word is then no marker ("softdep m  pre: a" has no pre list) and, coming
+	 * before any marker, is dropped. weakdep (34.2 only, not verifiable here) is
+	 * assumed to split the same way, keeping " a" with its blank as a name.
 	 */
-	glued = markers && len >= 2 && isspace((unsigned char)value[0]) &&
+	glued = len >= 2 && isspace((unsigned char)value[0]) &&
 		!isspace((unsigned char)value[1]);
 	for (size_t i = 0; i < len;) {
 		size_t start, wlen;
 
 		while (i < len && isspace((unsigned char)value[i]))
 			i++;
-		start = i;
+		start = glued ? 0 : i;
+		glued = false;
 		while (i < len && !isspace((unsigned char)value[i]))
 			i++;
 		wlen = i - start;
 		if (wlen == 0)
 			break;
-		if (glued) {
-			glued = false;
-			continue;
-		}
 		if (markers && wlen == STRLEN("pre:") &&
 		    memcmp(value + start, "pre:", wlen) == 0) {
 			mode = PRE;

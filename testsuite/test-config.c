@@ -319,16 +319,22 @@ TEST(weakdep_directive)
 {
 	struct kmod_ctx *ctx = load("weakdep m-x a b-c\td\n"
 				    "weakdep n  \n"
-				    "weakdep o pre: x\n",
+				    "weakdep o pre: x\n"
+				    "weakdep g  a b\n",
 				    NULL);
 	const char *const *names;
 	unsigned int n;
 
-	CHECK_STR_EQ(dump(ctx), "weakdep m_x a b-c d\nweakdep n \nweakdep o pre: x\n");
+	CHECK_STR_EQ(dump(ctx), "weakdep m_x a b-c d\nweakdep n \nweakdep o pre: x\n"
+				"weakdep g  a b\n");
 	CHECK_STR_EQ(config_weakdep_get_name(ctx->config->weakdeps), "m_x");
 	names = config_weakdep_get_weak(ctx->config->weakdeps, &n);
 	CHECK_INT_EQ(n, 3);
 	CHECK_STR_EQ(names[1], "b-c");
+	/* assumed like softdep's split: one leading blank stays on the first name */
+	names = config_weakdep_get_weak(kmod_list_last(ctx->config->weakdeps), &n);
+	CHECK_INT_EQ(n, 2);
+	CHECK_STR_EQ(names[0], " a");
 	CHECK_STR_EQ(logged(), "");
 	return 0;
 }
