@@ -101,9 +101,9 @@ static const struct {
 
 #define N_EXPECTED (ARRAY_SIZE(syms_5) + ARRAY_SIZE(syms_later) + 1)
 
-static int strcmp_ptr(const char *const *a, const char *const *b)
+static int strcmp_ptr(const void *a, const void *b)
 {
-	return strcmp(*a, *b);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static char *library_path(void)
@@ -206,6 +206,11 @@ TEST(dynamic_symbols_match)
 	CHECK_INT_EQ(bad, 0);
 	CHECK_INT_EQ(n_got, 76);
 	test_run_release(&r);
+	for (size_t i = 0; i < n_got; i++)
+		free(got[i]);
+	for (size_t i = 0; i < n_exp; i++)
+		free(exp[i]);
+	free(exp);
 	return 0;
 }
 
@@ -419,7 +424,7 @@ static int header_prototypes(const char *include_dir, char **out)
 			continue;
 		lines[n++] = decl + 3;
 	}
-	qsort(lines, n, sizeof(char *), (int (*)(const void *, const void *))strcmp_ptr);
+	qsort(lines, n, sizeof(char *), strcmp_ptr);
 	*out = calloc(1, len + n + 1);
 	for (size_t i = 0; *out != NULL && i < n; i++)
 		used += sprintf(*out + used, "%s\n", lines[i]);

@@ -203,6 +203,7 @@ TEST(null_context)
 
 TEST(load_resources)
 {
+	struct kmod_list *deps;
 	struct kmod_module *m;
 	char path[PATH_MAX * 2];
 	SETUP(NULL);
@@ -213,7 +214,9 @@ TEST(load_resources)
 	/* loading twice keeps what is loaded */
 	CHECK_INT_EQ(kmod_load_resources(ctx), 0);
 	CHECK_INT_EQ(kmod_module_new_from_name(ctx, "foo", &m), 0);
-	CHECK_STR_EQ(fx_names(kmod_module_get_dependencies(m)), "baz bar");
+	deps = kmod_module_get_dependencies(m);
+	CHECK_STR_EQ(fx_names(deps), "baz bar");
+	kmod_module_unref_list(deps);
 	kmod_module_unref(m);
 	kmod_unload_resources(ctx);
 	for (int i = 0; i < _INDEX_COUNT; i++)

@@ -602,4 +602,54 @@ TEST(list_get_module)
 	return 0;
 }
 
+TEST(module_file_opened_once)
+{
+	struct kmod_module *m;
+	struct kmod_file *f1 = NULL, *f2 = NULL;
+	SETUP(NULL);
+
+	CHECK_INT_EQ(test_write_str(moddir_path(&t, "kernel/foo.ko"),
+				    "not compressed, long enough for the magic check"),
+		     0);
+	CHECK_INT_EQ(kmod_module_new_from_name(ctx, "foo", &m), 0);
+	CHECK_INT_EQ(module_get_file(m, &f1), 0);
+	CHECK_INT_EQ(file_get_compression(f1), KMOD_FILE_COMPRESSION_NONE);
+	CHECK_INT_EQ(module_get_file(m, &f2), 0);
+	CHECK(f1 == f2);
+	kmod_module_unref(m);
+
+	/* no path: -ENOENT; file missing: open's error */
+	f1 = NULL;
+	CHECK_INT_EQ(kmod_module_new_from_name(ctx, "unknown", &m), 0);
+	CHECK_INT_EQ(module_get_file(m, &f1), -ENOENT);
+	CHECK(f1 == NULL);
+	kmod_module_unref(m);
+	CHECK_INT_EQ(kmod_module_new_from_name(ctx, "nofile", &m), 0);
+	CHECK_INT_EQ(module_get_file(m, &f1), -ENOENT);
+	kmod_module_unref(m);
+	kmod_unref(ctx);
+	return 0;
+}
+
+TEST(set_path_overrides_modules_dep)
+{
+	struct kmod_list *deps;
+	struct kmod_module *m;
+	SETUP(NULL);
+
+	CHECK_INT_EQ(kmod_module_new_from_name(ctx, "foo", &m), 0);
+	module_set_path(m, "/some/where/foo.ko");
+	CHECK_STR_EQ(kmod_module_get_path(m), "/some/where/foo.ko");
+	/* dependencies still come from modules.dep */
+	deps = kmod_module_get_dependencies(m);
+	CHECK_STR_EQ(fx_names(deps), "baz bar");
+	kmod_module_unref_list(deps);
+	CHECK_STR_EQ(kmod_module_get_path(m), "/some/where/foo.ko");
+	module_set_path(m, NULL);
+	CHECK(m->path == NULL);
+	kmod_module_unref(m);
+	kmod_unref(ctx);
+	return 0;
+}
+
 TEST_MAIN()
