@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Runs tool transcripts (testsuite/tools/*.t) and prints TAP.
+
+A transcript starts with a modkit-mktree spec (up to a line '---') that builds the
+fixture root; then come cases:
+
+    ### name                 a case
+    % shell command          setup, run by sh in ROOT before the tool (env ROOT, KVER,
+                             BUILD; not under the shim)
+    $ tool args...           the command (shell words); tool = a name built in src/
+    = NAME=VALUE             extra environment for the command
+    > text                   expected stdout line ('>' alone: empty line)
+    >*                       stdout is not compared (e.g. our own --help wording)
+    >| text                  expected stdout ending without a newline
+    ! text                   expected stderr line; '!|' without newline; '!*' ignore
+    ? N                      expected exit status (default 0)
+    c text                   expected line appended to the shim's calls.log
+    c~ regex                 same, matched as a regular expression
+    c-                       expect no call at all
+    @ differential           also run Debian's kmod 30 tool: it must print the same
+    f PATH                   expected content of ROOT/PATH follows as 'f> text' lines
+
+@ROOT@ and @KVER@ are substituted everywhere. Every command runs under the shim with
+MODKIT_ROOT=ROOT and MODKIT_UNAME_R=KVER, so /lib/modules, /etc/modprobe.d, /proc and
+/sys are the fixture's. Stdout, stderr and exit status are compared byte for byte.
+
+usage: run-transcripts.py BUILD_DIR SHIM FILE.t...
+"""
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+build, shim = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+files = sys.argv[3:]
+mktree = os.path.join(build, "testsuite", "modkit-mktree")
+TOOLS = {"insmod", "rmmod", "lsmod", "modprobe", "modinfo", "depmod", "kmod"}
+
+
+class Case:
+    def __init__(self, name, lineno):
+        self.name, self.lineno = name, lineno
+        self.setup, self.cmd, self.env = [], None, {}
+        self.out, self.err, self.status = [], [], 0
+        self.calls, self.no_calls, self.differential = [], False, False
+        self.files = {}
+        self.out_nl = self.err_nl = True
+        self.ignore_out = self.ignore_err = False
+
+
+def parse(path):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    try:
+        sep = lines.index("---")
+    except ValueError:
+        raise SystemExit(f"{path}: no '---' after the spec")
+    spec, cases, cur, curfile = lines[:sep], [], None, None
+    for n, line in enumerate(lines[sep + 1:], start=sep + 2):
+        if line.startswith("### "):
+            cur = Case(line[4:].strip(), n)
+            cases.append(cur)
+            curfile = None
+            continue
+        if line == "" or line.startswith("#"):
+            continue
+        if cur is None:
+            raise SystemExit(f"{path}:{n}: directive outside a case")
+        tag, _, rest = line.partition(" ")
+        if tag == "%":
+            cur.setup.append(rest)
+        elif tag == "$":
+            cur.cmd = rest
+        elif tag == "=":
+            k, _, v = rest.partition("=")
+            cur.env[k] = v
+        elif tag == ">*":
+            cur.ignore_out = True
+        elif tag == "!*":
+            cur.ignore_err = True
+        elif tag in (">", ">|"):
+            cur.out.append(rest)
+            cur.out_nl = tag == ">"
+        elif tag in ("!", "!|"):
+            cur.err.append(rest)
+            cur.err_nl = tag == "!"
+        elif tag == "?":
+            cur.status = int(rest)
+        elif tag == "c":
+            cur.calls.append(rest)
+        elif tag == "c~":
+            cur.calls.append(("re", rest))
+        elif tag == "c-":
+            cur.no_calls = True
+        elif tag == "@":
+            cur.differential = True
+        elif tag == "f":
+            curfile = rest
+            cur.files[curfile] = []
+        elif tag == "f>":
+            cur.files[curfile].append(rest)
+        else:
+            raise SystemExit(f"{path}:{n}: unknown directive '{tag}'")
+    return spec, cases
+
+
+def joined(lines, nl):
+    if not lines:
+        return b""
+    text = "\n".join(lines) + ("\n" if nl else "")
+    return text.encode()
+
+
+def subst(s, root, kver):
+    return s.replace("@ROOT@", root).replace("@KVER@", kver)
+
+
+def run_case(case, root, kver, n):
+    env = dict(os.environ)
+    case.err = [e.replace("@BUILD@", build) for e in case.err]
+    env.update({"LD_PRELOAD": shim, "MODKIT_ROOT": root, "MODKIT_UNAME_R": kver,
+                "ROOT": root, "KVER": kver, "BUILD": build, "LC_ALL": "C"})
+    env.pop("MODPROBE_OPTIONS", None)
+    for k, v in case.env.items():
+        env[k] = subst(v, root, kver)
+    for s in case.setup:
+        subprocess.run(["sh", "-c", subst(s, root, kver)], cwd=root, check=True,
+                       env={k: v for k, v in env.items() if k != "LD_PRELOAD"})
+    argv = shlex.split(subst(case.cmd, root, kver))
+    if argv[0] not in TOOLS:
+        raise SystemExit(f"case {case.name}: unknown tool {argv[0]}")
+    log = os.path.join(root, ".shim", "calls.log")
+    before = open(log, "rb").read() if os.path.exists(log) else b""
+    ours = subprocess.run([os.path.join(build, "src", argv[0])] + argv[1:],
+                          cwd=root, env=env, capture_output=True, stdin=subprocess.DEVNULL)
+    after = open(log, "rb").read() if os.path.exists(log) else b""
+    problems = []
+    exp_out = subst(joined(case.out, case.out_nl).decode(), root, kver).encode()
+    exp_err = subst(joined(case.err, case.err_nl).decode(), root, kver).encode()
+    if ours.stdout != exp_out and not case.ignore_out:
+        problems.append(("stdout", ours.stdout, exp_out))
+    if ours.stderr != exp_err and not case.ignore_err:
+        problems.append(("stderr", ours.stderr, exp_err))
+    if ours.returncode != case.status:
+        problems.append(("exit status", str(ours.returncode), str(case.status)))
+    calls = after[len(before):].decode(errors="replace").splitlines()
+    if case.calls or case.no_calls:
+        exp_calls = [c if isinstance(c, tuple) else subst(c, root, kver) for c in case.calls]
+        ok = len(calls) == len(exp_calls) and all(
+            re.fullmatch(e[1], c) if isinstance(e, tuple) else c == e
+            for c, e in zip(calls, exp_calls))
+        if not ok:
+            problems.append(("calls", "\n".join(calls),
+                             "\n".join(e[1] if isinstance(e, tuple) else e for e in exp_calls)))
+    for path, content in case.files.items():
+        full = os.path.join(root, subst(path, root, kver))
+        got = open(full, "rb").read() if os.path.exists(full) else b"(missing)"
+        exp = subst(joined(content, True).decode(), root, kver).encode()
+        if content == ["(missing)"]:
+            exp = b"(missing)"
+        if got != exp:
+            problems.append((path, got, exp))
+    if case.differential:
+        tool = shutil.which(argv[0], path="/sbin:/usr/sbin:/bin:/usr/bin")
+        env30 = dict(env)
+        # Debian's tools with the system library: never ours
+        env30.pop("LD_LIBRARY_PATH", None)
+        theirs = subprocess.run([tool] + argv[1:], cwd=root, env=env30,
+                                capture_output=True, stdin=subprocess.DEVNULL)
+        for what, a, b in (("stdout vs kmod 30", ours.stdout, theirs.stdout),
+                           ("stderr vs kmod 30", ours.stderr, theirs.stderr),
+                           ("status vs kmod 30", str(ours.returncode), str(theirs.returncode))):
+            if a != b:
+                problems.append((what, a, b))
+    if problems:
+        print(f"not ok {n} - {case.name}")
+        print(f"# $ {subst(case.cmd, root, kver)}")
+        for what, got, exp in problems:
+            print(f"# {what} differs:")
+            for label, v in (("got", got), ("expected", exp)):
+                text = v if isinstance(v, str) else v.decode(errors="replace")
+                print(f"#   {label}:")
+                for l in text.split("\n"):
+                    print(f"#     |{l}")
+        return False
+    print(f"ok {n} - {case.name}")
+    return True
+
+
+def main():
+    print("TAP version 13")
+    n = failed = 0
+    for path in files:
+        spec, cases = parse(path)
+        tmp = tempfile.mkdtemp(prefix="modkit-tools-")
+        root = os.path.join(tmp, "root")
+        try:
+            kver = "6.1.0-test"
+            for line in spec:
+                if line.strip().startswith("kver "):
+                    kver = line.split()[1]
+                    break
+            r = subprocess.run([mktree, "-", root], input="\n".join(spec) + "\n",
+                               text=True, capture_output=True)
+            if r.returncode != 0:
+                n += 1
+                failed += 1
+                print(f"not ok {n} - {os.path.basename(path)}: fixture: {r.stderr.strip()}")
+                continue
+            for case in cases:
+                n += 1
+                case.name = f"{os.path.basename(path)[:-2]}: {case.name}"
+                if not run_case(case, root, kver, n):
+                    failed += 1
+        finally:
+            if not os.environ.get("MODKIT_TEST_KEEP"):
+                shutil.rmtree(tmp, ignore_errors=True)
+    print(f"1..{n}")
+    return 1 if failed else 0
+
+
+sys.exit(main())
