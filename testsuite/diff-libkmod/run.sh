@@ -60,7 +60,7 @@ fi
 # A soft dependency file the way modules.softdep is: part of the configuration.
 echo "softdep 8139too pre: mii" >>"$moddir/modules.softdep"
 
-echo "1..8"
+echo "1..9"
 
 # ---- queries ------------------------------------------------------------------
 q=$work/queries
@@ -174,6 +174,22 @@ if [ -f "$ref" ] && command -v zstd >/dev/null; then
 	else
 		not_ok "kmod 34.2 reference: lookups differ"
 		diff -u "$work/names.ref" "$work/names" | head -30 | sed 's/^/# /'
+	fi
+else
+	ok "# SKIP kmod 34.2 reference not available"
+fi
+
+# modprobe -c of kmod 34.2 ends with the dumps of modules.alias.bin and
+# modules.symbols.bin (config aliases first: none with an empty configuration).
+ref=$refroot/$kver/tools/showconfig.txt.zst
+if [ -f "$ref" ] && command -v zstd >/dev/null; then
+	zstd -dc "$ref" | grep '^alias ' >"$work/dump.ref"
+	awk '/^### dump /{d=$3; next} /^dump: /{d=""; next} d==1||d==2' "$work/modkit.noload" >"$work/dump"
+	if [ -s "$work/dump" ] && cmp -s "$work/dump.ref" "$work/dump"; then
+		ok "kmod 34.2 reference: alias and symbol dumps identical ($(wc -l <"$work/dump") lines)"
+	else
+		not_ok "kmod 34.2 reference: alias and symbol dumps differ"
+		diff -u "$work/dump.ref" "$work/dump" | head -30 | sed 's/^/# /'
 	fi
 else
 	ok "# SKIP kmod 34.2 reference not available"
