@@ -1,2 +1,343 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Appended module signatures (formats.md 4). A signed image ends with
+ *
+ *   [signer][key id][signature][info: 12 bytes]["~Module signature appended~\n"]
+ *
+ * info: u8 algo, u8 hash, u8 id_type (0 PGP, 1 X509, 2 PKCS#7), u8 signer_len,
+ * u8 key_id_len, 3 padding bytes, u32 big-endian sig_len. For PKCS#7 (what
+ * kernels write) the lengths of signer and key id are 0 and the signature is a
+ * DER SignedData whose first SignerInfo names the signer by issuer and serial;
+ * decoding it is the only use of libcrypto, loaded on first need.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+
+#define SIG_MAGIC "~Module signature appended~\n"
+#define SIG_INFO_SIZE 12
+
+enum sig_id_type {
+	SIG_ID_PGP = 0,
+	SIG_ID_X509 = 1,
+	SIG_ID_PKCS7 = 2,
+};
+
+static const char *const sig_id_names[] = { "PGP", "X509", "PKCS#7" };
+static const char *const sig_hash_names[] = {
+	"md4", "md5", "sha1", "rmd160", "sha256", "sha384", "sha512", "sha224", "sm3",
+};
+#define SIG_ALGO_COUNT 2
+
+/* malloc'd copy with a NUL after len bytes (fields may be printed as strings) */
+static char *memdup_nul(const void *p, size_t len)
+{
+	char *r = malloc(len + 1);
+
+	if (r == NULL)
+		return NULL;
+	if (len > 0)
+		memcpy(r, p, len);
+	r[len] = '\0';
+	return r;
+}
+
+static bool sig_set_fields(struct sig_info *info, const void *signer, size_t signer_len,
+			   const void *key_id, size_t key_id_len, const void *sig,
+			   size_t sig_len)
+{
+	info->signer = memdup_nul(signer, signer_len);
+	info->key_id = memdup_nul(key_id, key_id_len);
+	info->sig = memdup_nul(sig, sig_len);
+	if (info->signer == NULL || info->key_id == NULL || info->sig == NULL)
+		return false;
+	info->signer_len = signer_len;
+	info->key_id_len = key_id_len;
+	info->sig_len = sig_len;
+	return true;
+}
+
+#if ENABLE_OPENSSL
+#include <openssl/asn1.h>
+#include <openssl/bn.h>
+#include <openssl/objects.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
+static struct crypto_functions {
+	__typeof__(&d2i_PKCS7) d2i_PKCS7;
+	__typeof__(&PKCS7_free) PKCS7_free;
+	__typeof__(&PKCS7_get_signer_info) PKCS7_get_signer_info;
+	__typeof__(&OPENSSL_sk_num) sk_num;
+	__typeof__(&OPENSSL_sk_value) sk_value;
+	__typeof__(&X509_NAME_get_index_by_NID) X509_NAME_get_index_by_NID;
+	__typeof__(&X509_NAME_get_entry) X509_NAME_get_entry;
+	__typeof__(&X509_NAME_ENTRY_get_data) X509_NAME_ENTRY_get_data;
+	__typeof__(&X509_ALGOR_get0) X509_ALGOR_get0;
+	__typeof__(&ASN1_STRING_get0_data) ASN1_STRING_get0_data;
+	__typeof__(&ASN1_STRING_length) ASN1_STRING_length;
+	__typeof__(&ASN1_INTEGER_to_BN) ASN1_INTEGER_to_BN;
+	__typeof__(&BN_num_bits) BN_num_bits;
+	__typeof__(&BN_bn2bin) BN_bn2bin;
+	__typeof__(&BN_free) BN_free;
+	__typeof__(&OBJ_obj2nid) OBJ_obj2nid;
+	__typeof__(&OBJ_nid2ln) OBJ_nid2ln;
+	__typeof__(&OBJ_obj2txt) OBJ_obj2txt;
+} crypto;
+
+#define SYM(field, name)                                       \
+	{                                                      \
+		name, offsetof(struct crypto_functions, field) \
+	}
+static const struct file_dl_symbol crypto_symbols[] = {
+	SYM(d2i_PKCS7, "d2i_PKCS7"),
+	SYM(PKCS7_free, "PKCS7_free"),
+	SYM(PKCS7_get_signer_info, "PKCS7_get_signer_info"),
+	SYM(sk_num, "OPENSSL_sk_num"),
+	SYM(sk_value, "OPENSSL_sk_value"),
+	SYM(X509_NAME_get_index_by_NID, "X509_NAME_get_index_by_NID"),
+	SYM(X509_NAME_get_entry, "X509_NAME_get_entry"),
+	SYM(X509_NAME_ENTRY_get_data, "X509_NAME_ENTRY_get_data"),
+	SYM(X509_ALGOR_get0, "X509_ALGOR_get0"),
+	SYM(ASN1_STRING_get0_data, "ASN1_STRING_get0_data"),
+	SYM(ASN1_STRING_length, "ASN1_STRING_length"),
+	SYM(ASN1_INTEGER_to_BN, "ASN1_INTEGER_to_BN"),
+	SYM(BN_num_bits, "BN_num_bits"),
+	SYM(BN_bn2bin, "BN_bn2bin"),
+	SYM(BN_free, "BN_free"),
+	SYM(OBJ_obj2nid, "OBJ_obj2nid"),
+	SYM(OBJ_nid2ln, "OBJ_nid2ln"),
+	SYM(OBJ_obj2txt, "OBJ_obj2txt"),
+};
+#undef SYM
+
+static struct file_dl crypto_dl = {
+	.soname = OPENSSL_SONAME,
+	.symbols = crypto_symbols,
+	.n_symbols = ARRAY_SIZE(crypto_symbols),
+	.functions = &crypto,
+};
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+
+static void crypto_load(void)
+{
+	file_dl_load(&crypto_dl);
+}
+
+static void pkcs7_freep(PKCS7 **p7)
+{
+	if (*p7 != NULL)
+		crypto.PKCS7_free(*p7);
+}
+
+static void bn_freep(BIGNUM **bn)
+{
+	if (*bn != NULL)
+		crypto.BN_free(*bn);
+}
+
+/* Bytes of an ASN1_STRING, or NULL/0 for a missing one. */
+static const unsigned char *asn1_bytes(const ASN1_STRING *s, size_t *len)
+{
+	int n;
+
+	*len = 0;
+	if (s == NULL)
+		return NULL;
+	n = crypto.ASN1_STRING_length(s);
+	if (n <= 0)
+		return NULL;
+	*len = (size_t)n;
+	return crypto.ASN1_STRING_get0_data(s);
+}
+
+static bool sig_fill_pkcs7(struct sig_info *info, const void *der, size_t len)
+{
+	_cleanup_(pkcs7_freep) PKCS7 *p7 = NULL;
+	_cleanup_(bn_freep) BIGNUM *serial = NULL;
+	_cleanup_free_ unsigned char *key = NULL;
+	const unsigned char *p = der;
+	STACK_OF(PKCS7_SIGNER_INFO) * sis;
+	PKCS7_SIGNER_INFO *si;
+	const unsigned char *cn = NULL, *digest;
+	size_t cn_len = 0, digest_len, key_len = 0;
+	const ASN1_OBJECT *alg = NULL;
+	char oid[128];
+	int nid, idx;
+
+	if (len > LONG_MAX)
+		return false;
+	p7 = crypto.d2i_PKCS7(NULL, &p, (long)len);
+	if (p7 == NULL)
+		return false;
+	sis = crypto.PKCS7_get_signer_info(p7);
+	if (sis == NULL || crypto.sk_num((const OPENSSL_STACK *)sis) <= 0)
+		return false;
+	si = crypto.sk_value((const OPENSSL_STACK *)sis, 0);
+	if (si == NULL || si->issuer_and_serial == NULL || si->digest_alg == NULL)
+		return false;
+
+	if (si->issuer_and_serial->issuer != NULL) {
+		idx = crypto.X509_NAME_get_index_by_NID(si->issuer_and_serial->issuer,
+							NID_commonName, -1);
+		if (idx >= 0) {
+			X509_NAME_ENTRY *e = crypto.X509_NAME_get_entry(
+				si->issuer_and_serial->issuer, idx);
+
+			if (e != NULL)
+				cn = asn1_bytes(crypto.X509_NAME_ENTRY_get_data(e),
+						&cn_len);
+		}
+	}
+
+	if (si->issuer_and_serial->serial != NULL) {
+		int bits;
+
+		serial = crypto.ASN1_INTEGER_to_BN(si->issuer_and_serial->serial, NULL);
+		if (serial == NULL)
+			return false;
+		bits = crypto.BN_num_bits(serial);
+		key_len = bits > 0 ? ((size_t)bits + 7) / 8 : 0;
+		key = malloc(MAX(key_len, (size_t)1));
+		if (key == NULL)
+			return false;
+		if (key_len > 0 && crypto.BN_bn2bin(serial, key) != (int)key_len)
+			return false;
+	}
+
+	crypto.X509_ALGOR_get0(&alg, NULL, NULL, si->digest_alg);
+	if (alg == NULL)
+		return false;
+	nid = crypto.OBJ_obj2nid(alg);
+	if (nid != NID_undef && crypto.OBJ_nid2ln(nid) != NULL) {
+		info->hash_algo_buf = strdup(crypto.OBJ_nid2ln(nid));
+	} else {
+		int n = crypto.OBJ_obj2txt(oid, sizeof(oid), alg, 1);
+
+		if (n <= 0 || (size_t)n >= sizeof(oid))
+			return false;
+		info->hash_algo_buf = strdup(oid);
+	}
+	if (info->hash_algo_buf == NULL)
+		return false;
+	info->hash_algo = info->hash_algo_buf;
+
+	digest = asn1_bytes(si->enc_digest, &digest_len);
+	return sig_set_fields(info, cn, cn_len, key, key_len, digest, digest_len);
+}
+
+static bool sig_fill_pkcs7_or_unknown(struct sig_info *info, const void *der, size_t len)
+{
+	pthread_once(&crypto_once, crypto_load);
+	if (crypto_dl.err < 0) {
+		/* as if built without libcrypto */
+		info->hash_algo = "unknown";
+		return sig_set_fields(info, NULL, 0, NULL, 0, NULL, 0);
+	}
+	return sig_fill_pkcs7(info, der, len);
+}
+
+#else
+
+static bool sig_fill_pkcs7_or_unknown(struct sig_info *info, const void *der, size_t len)
+{
+	info->hash_algo = "unknown";
+	return sig_set_fields(info, NULL, 0, NULL, 0, NULL, 0);
+}
+
+#endif
+
+bool sig_info_get(const void *mem, size_t size, struct sig_info *info)
+{
+	const uint8_t *m = mem;
+	const uint8_t *block;
+	struct sig_info r = { 0 };
+	size_t avail, sig_len, signer_len, key_id_len;
+	const uint8_t *sig, *key_id, *signer;
+	bool ok;
+
+	if (mem == NULL || size < STRLEN(SIG_MAGIC) ||
+	    memcmp(m + size - STRLEN(SIG_MAGIC), SIG_MAGIC, STRLEN(SIG_MAGIC)) != 0)
+		return false;
+	avail = size - STRLEN(SIG_MAGIC);
+	if (avail < SIG_INFO_SIZE)
+		return false;
+	avail -= SIG_INFO_SIZE;
+	block = m + avail;
+
+	/* block: algo, hash, id_type, signer_len, key_id_len, pad[3], sig_len (be32) */
+	if (block[0] >= SIG_ALGO_COUNT || block[1] >= ARRAY_SIZE(sig_hash_names) ||
+	    block[2] >= ARRAY_SIZE(sig_id_names))
+		return false;
+	signer_len = block[3];
+	key_id_len = block[4];
+	sig_len = (size_t)block[8] << 24 | (size_t)block[9] << 16 |
+		  (size_t)block[10] << 8 | (size_t)block[11];
+	if (sig_len == 0 || sig_len > avail || signer_len + key_id_len > avail - sig_len)
+		return false;
+
+	sig = block - sig_len;
+	key_id = sig - key_id_len;
+	signer = key_id - signer_len;
+	r.id_type = sig_id_names[block[2]];
+
+	if (block[2] == SIG_ID_PKCS7) {
+		ok = sig_fill_pkcs7_or_unknown(&r, sig, sig_len);
+	} else {
+		r.hash_algo = sig_hash_names[block[1]];
+		ok = sig_set_fields(&r, signer, signer_len, key_id, key_id_len, sig,
+				    sig_len);
+	}
+	if (!ok) {
+		sig_info_release(&r);
+		return false;
+	}
+	*info = r;
+	return true;
+}
+
+void sig_info_release(struct sig_info *info)
+{
+	free(info->signer);
+	free(info->key_id);
+	free(info->sig);
+	free(info->hash_algo_buf);
+	info->signer = info->key_id = info->sig = info->hash_algo_buf = NULL;
+	info->signer_len = info->key_id_len = info->sig_len = 0;
+}
+
+char *sig_hex_format(const char *bytes, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t total, lines;
+	char *s, *p;
+
+	/* "XX" per byte, ':' between bytes, "\n\t\t" after every 20th byte but the last */
+	lines = len > 0 ? (len - 1) / 20 : 0;
+	if (umul_overflow(len, 3, &total) || uadd_overflow(total, lines * 3, &total))
+		return NULL;
+	s = malloc(total + 1);
+	if (s == NULL)
+		return NULL;
+	p = s;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)bytes[i];
+
+		*p++ = hex[c >> 4];
+		*p++ = hex[c & 0xf];
+		if (i + 1 < len) {
+			*p++ = ':';
+			if ((i + 1) % 20 == 0) {
+				*p++ = '\n';
+				*p++ = '\t';
+				*p++ = '\t';
+			}
+		}
+	}
+	*p = '\0';
+	return s;
+}
