@@ -78,6 +78,8 @@ scn_first_time() {
 }
 
 scn_modprobe_remove_dependencies() {
+	expect "precondition: vfat and fat loaded" loaded vfat
+	expect "precondition: fat loaded" loaded fat
 	run $MP -r vfat
 	expect "modprobe -r vfat exit $rc: $out" [ "$rc" = 0 ]
 	expect "vfat still loaded" not loaded vfat
@@ -87,6 +89,7 @@ scn_modprobe_remove_dependencies() {
 scn_remove_holders() {
 	run $MP vfat
 	expect "modprobe vfat exit $rc: $out" [ "$rc" = 0 ]
+	expect "vfat not loaded" loaded vfat
 	run $MP -r --remove-holders fat
 	expect "--remove-holders exit $rc: $out" [ "$rc" = 0 ]
 	expect "vfat still loaded" not loaded vfat
