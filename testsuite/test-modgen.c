@@ -373,6 +373,53 @@ TEST(exports_crc_abs)
 	return 0;
 }
 
+/* EXPORT_SYMBOL_GPL: CRCs in __kcrctab_gpl, offsets counted per section. */
+TEST(exports_gpl_kcrctab)
+{
+	struct modgen_module *m = modgen_new("gpl");
+	_cleanup_free_ char *path = NULL;
+	struct test_run r;
+	static const char *const needles[] = {
+		"] __ksymtab_strings PROGBITS        0000000000000000 ",
+		" 01 AMS  0   0  1\n",
+		"] __kcrctab         PROGBITS ",
+		"] __kcrctab_gpl     PROGBITS ",
+		"0000000000000000     0 NOTYPE  LOCAL  DEFAULT    2 __crc_plain_a\n",
+		"0000000000000000     0 NOTYPE  LOCAL  DEFAULT    3 __crc_gpl_b\n",
+		"0000000000000004     0 NOTYPE  LOCAL  DEFAULT    2 __crc_plain_c\n",
+		"0000000000000004     0 NOTYPE  LOCAL  DEFAULT    3 __crc_gpl_d\n",
+	};
+
+	CHECK(m != NULL);
+	CHECK_INT_EQ(modgen_add_export(m, "plain_a", 0xa), 0);
+	CHECK_INT_EQ(modgen_add_export_full(m, "gpl_b", 0xb, NULL, true), 0);
+	CHECK_INT_EQ(modgen_add_export(m, "plain_c", 0xc), 0);
+	CHECK_INT_EQ(modgen_add_export_full(m, "gpl_d", 0xd, "NS_D", true), 0);
+	CHECK_INT_EQ(write_module(m, "gpl.ko", &path), 0);
+	modgen_free(m);
+	{
+		const char *argv[] = { READELF, "-S", "-s", "-W", path, NULL };
+
+		CHECK(run(&r, argv) == 0);
+		CHECK_CLEAN_EXIT(&r);
+		for (size_t i = 0; i < ARRAY_SIZE(needles); i++)
+			CHECK_MSG(strstr(r.out, needles[i]) != NULL, "'%s' not in:\n%s",
+				  needles[i], r.out);
+		test_run_release(&r);
+	}
+	{
+		const char *argv[] = { MODPROBE, "--show-exports", path, NULL };
+
+		CHECK(run(&r, argv) == 0);
+		CHECK_RUN(&r,
+			  "0x0000000a\tplain_a\n0x0000000b\tgpl_b\n0x0000000c\tplain_c\n"
+			  "0x0000000d\tgpl_d\n",
+			  "", 0);
+		test_run_release(&r);
+	}
+	return 0;
+}
+
 TEST(exports_no_modversions)
 {
 	struct modgen_module *m = modgen_new("nomv");
@@ -1285,6 +1332,7 @@ static const char tree_spec[] =
 	"  modinfo alias=fs-fat\n"
 	"  modinfo license=GPL\n"
 	"  export fat_get_block 0x12345678\n"
+	"  export-gpl fat_gpl_only 0x9abc\n"
 	"  undef printk\n"
 	"  weak optional_sym\n"
 	"  version 0xdeadbeef module_layout\n"
@@ -1401,6 +1449,21 @@ TEST(mktree_modules)
 	field(fields, sizeof(fields), "vermagic", vm);
 	if (modinfo_expect(root, "lib/modules/6.1.0-test/kernel/fs/fat/fat.ko", fields))
 		return 1;
+	{
+		_cleanup_free_ char *p =
+			path_in(root, "lib/modules/6.1.0-test/kernel/fs/fat/fat.ko");
+		const char *argv[] = { MODPROBE, "--show-exports", p, NULL };
+		const char *argv2[] = { MODPROBE, "--dump-modversions", p, NULL };
+
+		CHECK(p != NULL);
+		CHECK(run(&r, argv) == 0);
+		CHECK_RUN(&r, "0x12345678\tfat_get_block\n0x00009abc\tfat_gpl_only\n", "",
+			  0);
+		test_run_release(&r);
+		CHECK(run(&r, argv2) == 0);
+		CHECK_RUN(&r, "0xdeadbeef\tmodule_layout\n", "", 0);
+		test_run_release(&r);
+	}
 
 	fields[0] = '\0';
 	CHECK_INT_EQ(modgen_key_ensure(keys, "Tree signer", NULL, &cert), 0);

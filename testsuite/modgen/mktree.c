@@ -394,11 +394,12 @@ static bool module_directive(char **tok, size_t n)
 		if (v > 0xffff)
 			fail("machine %s is too large", tok[1]);
 		modgen_set_machine(ms->m, (uint16_t)v);
-	} else if (streq(kw, "export")) {
+	} else if (streq(kw, "export") || streq(kw, "export-gpl")) {
 		want_args(n, 1, 3, kw);
-		check(modgen_add_export_ns(ms->m, tok[1],
-					   n > 2 ? parse_u32(tok[2], "CRC") : 0,
-					   n > 3 ? tok[3] : NULL),
+		check(modgen_add_export_full(ms->m, tok[1],
+					     n > 2 ? parse_u32(tok[2], "CRC") : 0,
+					     n > 3 ? tok[3] : NULL,
+					     streq(kw, "export-gpl")),
 		      "export");
 	} else if (streq(kw, "undef") || streq(kw, "weak")) {
 		want_args(n, 1, 1, kw);
@@ -635,10 +636,11 @@ static void top_directive(FILE *f, char **tok, size_t n)
 		fail("unknown directive '%s'", tok[0]);
 	} else {
 		const char *const module_only[] = {
-			"class",  "endian",   "machine", "modinfo", "modinfo-raw",
-			"export", "undef",    "weak",	 "version", "nomodversions",
-			"crcabs", "sign",     "rawsig",	 "noauto",  "name",
-			"noname", "compress", "section",
+			"class",       "endian",   "machine",	    "modinfo",
+			"modinfo-raw", "export",   "export-gpl",    "undef",
+			"weak",	       "version",  "nomodversions", "crcabs",
+			"sign",	       "rawsig",   "noauto",	    "name",
+			"noname",      "compress", "section",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(module_only); i++) {

@@ -30,6 +30,8 @@ static void usage(FILE *f)
 	      "  -V, --modversion CRC:SYM __versions record\n"
 	      "  -x, --export SYM[:CRC[:NAMESPACE]]\n"
 	      "                           exported symbol (CRC default 0)\n"
+	      "      --export-gpl SYM[:CRC[:NAMESPACE]]\n"
+	      "                           the same, CRC in __kcrctab_gpl\n"
 	      "  -u, --undef SYM          undefined GLOBAL symbol\n"
 	      "  -w, --weak SYM           undefined WEAK symbol\n"
 	      "      --crc-abs            __crc_ symbols as SHN_ABS (value = CRC)\n"
@@ -56,6 +58,7 @@ enum {
 	OPT_SECTION,
 	OPT_RAW_SIG,
 	OPT_PRINT_CERT,
+	OPT_EXPORT_GPL,
 };
 
 static const struct option options[] = {
@@ -68,6 +71,7 @@ static const struct option options[] = {
 	{ "modinfo-raw", required_argument, NULL, OPT_MODINFO_RAW },
 	{ "modversion", required_argument, NULL, 'V' },
 	{ "export", required_argument, NULL, 'x' },
+	{ "export-gpl", required_argument, NULL, OPT_EXPORT_GPL },
 	{ "undef", required_argument, NULL, 'u' },
 	{ "weak", required_argument, NULL, 'w' },
 	{ "crc-abs", no_argument, NULL, OPT_CRC_ABS },
@@ -137,7 +141,7 @@ static void add_modversion(struct modgen_module *m, const char *arg)
 	check(modgen_add_version(m, v, sym), "cannot add", arg);
 }
 
-static void add_export(struct modgen_module *m, const char *arg)
+static void add_export(struct modgen_module *m, const char *arg, bool gpl)
 {
 	_cleanup_free_ char *sym = strdup(arg);
 	char *crc = sym ? strchr(sym, ':') : NULL, *ns = NULL;
@@ -153,7 +157,7 @@ static void add_export(struct modgen_module *m, const char *arg)
 		if (crc[0] != '\0')
 			check(modgen_parse_u32(crc, &v), "bad CRC in", arg);
 	}
-	check(modgen_add_export_ns(m, sym, v, ns), "cannot add export", arg);
+	check(modgen_add_export_full(m, sym, v, ns, gpl), "cannot add export", arg);
 }
 
 static void add_section(struct modgen_module *m, const char *arg)
@@ -266,7 +270,8 @@ int main(int argc, char *argv[])
 			add_modversion(m, optarg);
 			break;
 		case 'x':
-			add_export(m, optarg);
+		case OPT_EXPORT_GPL:
+			add_export(m, optarg, c == OPT_EXPORT_GPL);
 			break;
 		case 'u':
 		case 'w':

@@ -45,6 +45,8 @@
 #define SHT_STRTAB_ 3
 #define SHF_WRITE_ 0x1
 #define SHF_ALLOC_ 0x2
+#define SHF_MERGE_ 0x10
+#define SHF_STRINGS_ 0x20
 #define SHN_ABS_ 0xfff1
 
 #define STB_LOCAL_ 0
@@ -63,6 +65,7 @@ struct modgen_export {
 	char *sym;
 	char *ns;
 	uint32_t crc;
+	bool gpl; /* CRC in __kcrctab_gpl */
 };
 
 struct modgen_version {
@@ -289,8 +292,8 @@ int modgen_add_version(struct modgen_module *m, uint64_t crc, const char *sym)
 	return 0;
 }
 
-int modgen_add_export_ns(struct modgen_module *m, const char *sym, uint32_t crc,
-			 const char *ns)
+int modgen_add_export_full(struct modgen_module *m, const char *sym, uint32_t crc,
+			   const char *ns, bool gpl)
 {
 	struct modgen_export *e;
 
@@ -300,6 +303,7 @@ int modgen_add_export_ns(struct modgen_module *m, const char *sym, uint32_t crc,
 	if (e == NULL)
 		return -ENOMEM;
 	e->crc = crc;
+	e->gpl = gpl;
 	e->sym = strdup(sym);
 	e->ns = ns ? strdup(ns) : NULL;
 	if (e->sym == NULL || (ns && e->ns == NULL) ||
@@ -312,9 +316,15 @@ int modgen_add_export_ns(struct modgen_module *m, const char *sym, uint32_t crc,
 	return 0;
 }
 
+int modgen_add_export_ns(struct modgen_module *m, const char *sym, uint32_t crc,
+			 const char *ns)
+{
+	return modgen_add_export_full(m, sym, crc, ns, false);
+}
+
 int modgen_add_export(struct modgen_module *m, const char *sym, uint32_t crc)
 {
-	return modgen_add_export_ns(m, sym, crc, NULL);
+	return modgen_add_export_full(m, sym, crc, NULL, false);
 }
 
 int modgen_add_undef(struct modgen_module *m, const char *sym, bool weak)
@@ -553,23 +563,35 @@ static int build_sections(const struct modgen_module *m, struct image *img)
 	int bits = m->bits;
 	bool big = m->endian == MODGEN_BIG;
 	size_t namelen = bits == 64 ? 56 : 60;
-	struct sec *modinfo = NULL, *versions = NULL, *ksymstr = NULL, *kcrc = NULL;
+	struct sec *modinfo = NULL, *versions = NULL, *ksymstr = NULL;
+	struct sec *kcrc[2] = { NULL, NULL }; /* __kcrctab, __kcrctab_gpl */
 	struct sec *thismod = NULL, *symtab, *strtab;
-	size_t i_kcrc = 0, i_thismod = 0;
+	size_t i_kcrc[2] = { 0, 0 }, i_thismod = 0;
+	bool has[2] = { false, false };
 	bool failed = false;
+
+	for (size_t i = 0; i < m->exports.count; i++) {
+		const struct modgen_export *x = m->exports.array[i];
+
+		has[x->gpl] = true;
+	}
 
 	image_add(img, "", 0, 0, 0);
 	if (strbuf_used(&m->modinfo) > 0)
 		modinfo = image_add(img, ".modinfo", SHT_PROGBITS_, SHF_ALLOC_, 1);
 	if (m->versions.count > 0)
-		versions = image_add(img, "__versions", SHT_PROGBITS_, SHF_ALLOC_,
-				     bits / 8);
+		versions = image_add(img, "__versions", SHT_PROGBITS_, SHF_ALLOC_, 32);
 	if (m->exports.count > 0) {
-		ksymstr = image_add(img, "__ksymtab_strings", SHT_PROGBITS_, SHF_ALLOC_,
-				    1);
-		if (m->crc_mode == MODGEN_CRC_KCRCTAB) {
-			i_kcrc = img->n;
-			kcrc = image_add(img, "__kcrctab", SHT_PROGBITS_, SHF_ALLOC_, 4);
+		ksymstr = image_add(img, "__ksymtab_strings", SHT_PROGBITS_,
+				    SHF_ALLOC_ | SHF_MERGE_ | SHF_STRINGS_, 1);
+		if (ksymstr != NULL)
+			ksymstr->entsize = 1;
+		for (int g = 0; g < 2 && m->crc_mode == MODGEN_CRC_KCRCTAB; g++) {
+			if (!has[g])
+				continue;
+			i_kcrc[g] = img->n;
+			kcrc[g] = image_add(img, g ? "__kcrctab_gpl" : "__kcrctab",
+					    SHT_PROGBITS_, SHF_ALLOC_, 4);
 		}
 	}
 	if (m->name != NULL) {
@@ -611,7 +633,8 @@ static int build_sections(const struct modgen_module *m, struct image *img)
 
 	if (ksymstr != NULL) {
 		struct emit e = { &ksymstr->data, big, false };
-		struct emit c = { kcrc ? &kcrc->data : NULL, big, false };
+		struct emit c[2] = { { kcrc[0] ? &kcrc[0]->data : NULL, big, false },
+				     { kcrc[1] ? &kcrc[1]->data : NULL, big, false } };
 
 		for (size_t i = 0; i < m->exports.count; i++) {
 			const struct modgen_export *x = m->exports.array[i];
@@ -619,10 +642,10 @@ static int build_sections(const struct modgen_module *m, struct image *img)
 			emit_bytes(&e, x->sym, strlen(x->sym) + 1);
 			if (x->ns)
 				emit_bytes(&e, x->ns, strlen(x->ns) + 1);
-			if (kcrc)
-				emit_u32(&c, x->crc);
+			if (kcrc[x->gpl])
+				emit_u32(&c[x->gpl], x->crc);
 		}
-		failed |= e.failed || c.failed;
+		failed |= e.failed || c[0].failed || c[1].failed;
 	}
 
 	if (thismod != NULL) {
@@ -647,12 +670,15 @@ static int build_sections(const struct modgen_module *m, struct image *img)
 		emit_u8(&t, 0);
 		emit_sym(&s, bits, 0, 0, 0, 0, 0);
 		if (m->crc_mode == MODGEN_CRC_KCRCTAB) {
+			uint64_t off[2] = { 0, 0 };
+
 			for (size_t i = 0; i < m->exports.count; i++) {
 				const struct modgen_export *x = m->exports.array[i];
 				uint32_t n = strtab_add(&t, "__crc_", x->sym);
 
 				emit_sym(&s, bits, n, STB_LOCAL_ << 4 | STT_NOTYPE_,
-					 (uint16_t)i_kcrc, 4 * i, 0);
+					 (uint16_t)i_kcrc[x->gpl], off[x->gpl], 0);
+				off[x->gpl] += 4;
 				nlocal++;
 			}
 		} else if (m->crc_mode == MODGEN_CRC_ABS) {

@@ -14,16 +14,17 @@
  *
  *   [1] .modinfo                    "entry\0" per modgen_add_modinfo(), raw bytes as added
  *   [.] __versions                  64-byte records: crc (u64 or u32) + name (56 or 60)
- *   [.] __ksymtab_strings           "sym\0" (+ "namespace\0") per export
+ *   [.] __ksymtab_strings           "sym\0" (+ "namespace\0") per export (flags AMS)
  *   [.] __kcrctab                   u32 CRC per export (CRC mode MODGEN_CRC_KCRCTAB)
+ *   [.] __kcrctab_gpl               the same for GPL-only exports
  *   [.] .gnu.linkonce.this_module   struct module stand-in; the name at 0x18 (64-bit,
  *                                   56 bytes) or 0x0c (32-bit, 60 bytes)
  *   [.] extra sections              modgen_add_section(), in order
  *   [.] .symtab, .strtab            symbols (below)
  *   [.] .shstrtab
  *
- * Symbols, in this order: the null entry; LOCAL NOTYPE __crc_<sym> in __kcrctab
- * (st_value = offset of its u32 CRC) for MODGEN_CRC_KCRCTAB; then the globals:
+ * Symbols, in this order: the null entry; LOCAL NOTYPE __crc_<sym> in __kcrctab or
+ * __kcrctab_gpl (st_value = offset of its u32 CRC) for MODGEN_CRC_KCRCTAB; then the globals:
  * GLOBAL NOTYPE SHN_ABS __crc_<sym> with st_value = CRC for MODGEN_CRC_ABS;
  * GLOBAL OBJECT __this_module (when the module has a name); the undefined symbols
  * (GLOBAL or WEAK NOTYPE, st_shndx = 0) in the order added. MODGEN_CRC_NONE
@@ -103,6 +104,9 @@ int modgen_add_version(struct modgen_module *m, uint64_t crc, const char *sym);
 int modgen_add_export(struct modgen_module *m, const char *sym, uint32_t crc);
 int modgen_add_export_ns(struct modgen_module *m, const char *sym, uint32_t crc,
 			 const char *ns);
+/* gpl: the CRC goes to __kcrctab_gpl instead of __kcrctab (EXPORT_SYMBOL_GPL). */
+int modgen_add_export_full(struct modgen_module *m, const char *sym, uint32_t crc,
+			   const char *ns, bool gpl);
 
 /* An undefined symbol (st_shndx 0), GLOBAL or WEAK. */
 int modgen_add_undef(struct modgen_module *m, const char *sym, bool weak);
