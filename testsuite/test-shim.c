@@ -349,6 +349,63 @@ TEST(redirect_writes_stay_in_fixture)
 	return 0;
 }
 
+TEST(redirect_more_entry_points)
+{
+	struct fixture fx;
+	struct test_run r;
+	const char *d = "/etc/depmod.d";
+	char *real;
+
+	CHECK_INT_EQ(fixture_init(&fx, NULL, NULL), 0);
+	CHECK_INT_EQ(fixture_write(&fx, "etc/depmod.d/a.conf", "search updates\n"), 0);
+	CHECK_PROBE_BOTH(&fx, "ok\n", 0, "creat", fmt("%s/c.conf", d), "cc\n");
+	CHECK_FILE(&fx, "etc/depmod.d/c.conf", "cc\n");
+	CHECK_PROBE_BOTH(&fx, "ok\n", 0, "truncate", fmt("%s/c.conf", d), "1");
+	CHECK_FILE(&fx, "etc/depmod.d/c.conf", "c");
+	CHECK_PROBE(&fx, "ok\n", 0, "link", fmt("%s/a.conf", d), fmt("%s/hard.conf", d));
+	CHECK_FILE(&fx, "etc/depmod.d/hard.conf", "search updates\n");
+	CHECK_PROBE(&fx, "ok\n", 0, "linkat", fmt("%s/a.conf", d),
+		    fmt("%s/hard2.conf", d));
+	CHECK_FILE(&fx, "etc/depmod.d/hard2.conf", "search updates\n");
+	CHECK_PROBE(&fx, "ok\n", 0, "chmod", fmt("%s/c.conf", d), "0");
+	CHECK_PROBE(&fx, "ok\n", 0, "euidaccess", fmt("%s/a.conf", d));
+	CHECK_PROBE(&fx, "1000000000\n", 0, "utimensat", fmt("%s/a.conf", d));
+	CHECK_PROBE(&fx, "ok\n", 0, "remove", fmt("%s/hard2.conf", d));
+	CHECK(!fixture_exists(&fx, "etc/depmod.d/hard2.conf"));
+	CHECK_PROBE(&fx, "ok\n", 0, "mkdirat", fmt("%s/sub", d));
+	CHECK_PROBE(&fx, "a.conf\nc.conf\nhard.conf\nsub\n", 0, "scandirat", d);
+	CHECK_PROBE(&fx, "ok\n", 0, "unlinkat", fmt("%s/sub", d), "dir");
+	CHECK(!fixture_exists(&fx, "etc/depmod.d/sub"));
+	CHECK_PROBE(&fx, "ok\n", 0, "symlink", "a.conf", fmt("%s/l.conf", d));
+	CHECK_PROBE(&fx, "a.conf\n", 0, "readlinkat", fmt("%s/l.conf", d));
+	CHECK_PROBE(&fx, "search updates\n", 0, "freopen", fmt("%s/l.conf", d));
+	CHECK_PROBE(&fx, "/etc/depmod.d/a.conf\n", 0, "canonicalize",
+		    fmt("%s/l.conf", d));
+	CHECK_PROBE(&fx, "search updates\n", 0, "chdir", d, "a.conf");
+	CHECK_PROBE(&fx, "f 15\nf 15\nf 15\n", 0, "xstat", fmt("%s/a.conf", d));
+	CHECK_INT_EQ(run_probe(&fx, &r, probe_path(true), "mkostemps",
+			       fmt("%s/tXXXXXX.conf", d), "5", NULL),
+		     0);
+	CHECK_INT_EQ(r.status, 0);
+	CHECK(strncmp(r.out, "/etc/depmod.d/t", 15) == 0);
+	CHECK(strstr(r.out, "XXXXXX") == NULL);
+	CHECK(strcmp(r.out + strlen(r.out) - 6, ".conf\n") == 0);
+	r.out[strcspn(r.out, "\n")] = '\0';
+	CHECK(fixture_exists(&fx, r.out));
+	test_run_release(&r);
+	/* and the machine's /etc/depmod.d is untouched */
+	CHECK(access("/etc/depmod.d/c.conf", F_OK) < 0);
+	/* paths outside the prefixes go to the machine, through the old entry points too */
+	CHECK_INT_EQ(fixture_write(&fx, "etc/hostname",
+				   "fixture hostname, longer than yours\n"),
+		     0);
+	real = fmt("f %lld\nf %lld\nf %lld\n", file_size("/etc/hostname"),
+		   file_size("/etc/hostname"), file_size("/etc/hostname"));
+	CHECK_PROBE(&fx, real, 0, "xstat", "/etc/hostname");
+	fixture_release(&fx);
+	return 0;
+}
+
 TEST(realpath_maps_back)
 {
 	struct fixture fx;

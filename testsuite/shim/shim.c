@@ -612,6 +612,15 @@ int scandirat(int dirfd, const char *path, struct dirent ***list,
 	return REAL(scandirat)(dirfd, p, list, filter, compar);
 }
 
+REAL_SLOT(scandirat64);
+int scandirat64(int dirfd, const char *path, struct dirent64 ***list,
+		int (*filter)(const struct dirent64 *),
+		int (*compar)(const struct dirent64 **, const struct dirent64 **))
+{
+	REDIRECT(p, path, -1);
+	return REAL(scandirat64)(dirfd, p, list, filter, compar);
+}
+
 REAL_SLOT(readlink);
 ssize_t readlink(const char *path, char *buf, size_t size)
 {
@@ -834,45 +843,63 @@ int mkostemps(char *template, int suffixlen, int flags)
 #undef CALL
 }
 
+REAL_SLOT(mkstemps64);
+int mkstemps64(char *template, int suffixlen)
+{
+#define CALL(t) REAL(mkstemps64)(t, suffixlen)
+	MKSTEMP_WRAP(CALL, template, 6 + (size_t)(suffixlen > 0 ? suffixlen : 0));
+#undef CALL
+}
+
+REAL_SLOT(mkostemps64);
+int mkostemps64(char *template, int suffixlen, int flags)
+{
+#define CALL(t) REAL(mkostemps64)(t, suffixlen, flags)
+	MKSTEMP_WRAP(CALL, template, 6 + (size_t)(suffixlen > 0 ? suffixlen : 0));
+#undef CALL
+}
+
 /*
- * realpath() resolves inside the fixture; a result that lies under the redirected
- * location of the path (or of one of its ancestors, to cope with a fixture whose
- * lib/modules/<kver> is a symlink to a shared tree) is mapped back to the path the
- * program asked about, so the fixture root never leaks into tool output.
+ * realpath() resolves inside the fixture; the result is mapped back to the path the
+ * program would have seen, so the fixture root never leaks into tool output. The
+ * shallowest ancestor of the asked path (from its prefix down) whose resolved
+ * location contains the result is replaced by its own name: normally the prefix
+ * itself, giving exact realpath() semantics inside the fixture, or a deeper one when
+ * the fixture links elsewhere (lib/modules/<kver> -> a shared module tree).
  */
 REAL_SLOT(realpath);
-static char *unredirect(const char *orig, char *resolved)
+static void unredirect(const char *orig, char *resolved)
 {
-	char norm[PATH_MAX], anc[PATH_MAX];
+	char norm[PATH_MAX];
 	const char *prefix;
-	size_t plen, rlen = strlen(resolved);
+	size_t plen, end, rlen = strlen(resolved);
 
 	if (normalise(orig, norm) < 0)
-		return resolved;
+		return;
 	prefix = matching_prefix(norm);
 	if (prefix == NULL)
-		return resolved;
+		return;
 	plen = strlen(prefix);
-	memcpy(anc, norm, strlen(norm) + 1);
 	/* Only ancestors before a ".." component name a place on the resolved path. */
-	for (char *s = anc + plen; (s = strstr(s, "/..")) != NULL; s++) {
+	end = strlen(norm);
+	for (char *s = norm + plen; (s = strstr(s, "/..")) != NULL; s++) {
 		if (s[3] == '/' || s[3] == '\0') {
-			*s = '\0';
+			end = s - norm;
 			break;
 		}
 	}
-	if (strlen(anc) < plen)
-		return resolved;
-	for (;;) {
-		char rbuf[PATH_MAX], real_anc[PATH_MAX];
-		const char *ra = shim_redirect(anc, rbuf);
-		size_t alen, n;
+	for (size_t alen = plen; alen <= end;) {
+		char anc[PATH_MAX], rbuf[PATH_MAX], real_anc[PATH_MAX];
+		const char *ra;
 
+		memcpy(anc, norm, alen);
+		anc[alen] = '\0';
+		ra = shim_redirect(anc, rbuf);
 		if (ra != NULL && REAL(realpath)(ra, real_anc) != NULL) {
-			n = strlen(real_anc);
+			size_t n = strlen(real_anc);
+
 			if (strncmp(resolved, real_anc, n) == 0 &&
 			    (resolved[n] == '\0' || resolved[n] == '/')) {
-				alen = strlen(anc);
 				if (alen + (rlen - n) < PATH_MAX) {
 					char out[PATH_MAX];
 
@@ -880,17 +907,15 @@ static char *unredirect(const char *orig, char *resolved)
 					memcpy(out + alen, resolved + n, rlen - n + 1);
 					memcpy(resolved, out, alen + rlen - n + 1);
 				}
-				return resolved;
+				return;
 			}
 		}
-		alen = strlen(anc);
-		if (alen <= plen)
-			return resolved;
-		while (alen > plen && anc[alen - 1] != '/')
-			alen--;
-		if (alen > plen)
-			alen--; /* drop the slash too */
-		anc[alen] = '\0';
+		/* next ancestor: up to the following '/' or the end */
+		if (alen == end)
+			break;
+		alen++;
+		while (alen < end && norm[alen] != '/')
+			alen++;
 	}
 }
 
