@@ -20,28 +20,35 @@
 #define KVER "6.1.0-50-amd64"
 #define CHUNK 400
 
-static const char *debian_root(void)
+/* The plain tree (kind NULL) or its compressed copy ("zst", "xz", "gz"). */
+static const char *debian_root_kind(const char *kind)
 {
-	static char root[PATH_MAX];
+	static char roots[2][PATH_MAX];
+	char *root = roots[kind != NULL];
 	const char *env = getenv("MODKIT_DEBIAN_ROOT");
 	char script[PATH_MAX];
-	const char *argv[] = { script, NULL };
+	const char *argv[] = { script, kind ? "--compressed" : NULL, kind, NULL };
 	struct test_run r;
 
 	if (root[0] != '\0')
 		return root;
-	if (env != NULL && env[0] != '\0') {
-		snprintf(root, sizeof(root), "%s", env);
+	if (kind == NULL && env != NULL && env[0] != '\0') {
+		snprintf(root, PATH_MAX, "%s", env);
 		return root;
 	}
 	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
 		 test_source_root());
 	if (test_run(&r, argv, NULL) == 0 && r.status == 0 && r.out_len > 0)
-		snprintf(root, sizeof(root), "%.*s", (int)strcspn(r.out, "\n"), r.out);
+		snprintf(root, PATH_MAX, "%.*s", (int)strcspn(r.out, "\n"), r.out);
 	else
 		fprintf(stderr, "debian-tree.sh failed: %s\n", r.err ? r.err : "");
 	test_run_release(&r);
 	return root[0] ? root : NULL;
+}
+
+static const char *debian_root(void)
+{
+	return debian_root_kind(NULL);
 }
 
 /* Runs the oracle program over ops with either library; stdout without its first
@@ -140,9 +147,9 @@ static int compare_chunks(const char *moddir, char **ops, size_t n, size_t *comp
 	return 0;
 }
 
-TEST(debian_all_modules_info)
+/* info of every module of modules.order (with suffix appended to each path). */
+static int all_modules(const char *root, const char *suffix)
 {
-	const char *root = debian_root();
 	char path[PATH_MAX], *order = NULL, *save = NULL, **ops;
 	size_t len, n = 0, compared = 0;
 	int r;
@@ -153,8 +160,8 @@ TEST(debian_all_modules_info)
 	ops = calloc(len / 4 + 1, sizeof(char *));
 	CHECK(ops != NULL);
 	for (char *l = strtok_r(order, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		CHECK(asprintf(&ops[n++], "info|%s/lib/modules/" KVER "/%s", root, l) >
-		      0);
+		CHECK(asprintf(&ops[n++], "info|%s/lib/modules/" KVER "/%s%s", root, l,
+			       suffix) > 0);
 	CHECK(n > 4000);
 	snprintf(path, sizeof(path), "%s/lib/modules/" KVER, root);
 	r = compare_chunks(path, ops, n, &compared);
@@ -165,6 +172,17 @@ TEST(debian_all_modules_info)
 	CHECK_INT_EQ(r, 0);
 	CHECK_INT_EQ(compared, n);
 	return 0;
+}
+
+TEST(debian_all_modules_info)
+{
+	return all_modules(debian_root(), "");
+}
+
+/* the zstd-compressed copy of the tree (kmod 30 decompresses in userspace too) */
+TEST(debian_all_modules_info_zst)
+{
+	return all_modules(debian_root_kind("zst"), ".zst");
 }
 
 TEST(debian_builtin_info)
