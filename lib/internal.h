@@ -414,6 +414,14 @@ int lookup_alias_from_builtin_aliases(struct kmod_ctx *ctx, const char *name,
 char *lookup_moddep(struct kmod_ctx *ctx, const char *name);
 bool lookup_builtin(struct kmod_ctx *ctx, const char *name);
 
+/* ---- module-probe.c: insertion, removal, probe (tools.md 10) -------------------- */
+
+/* The one format the kernel decompresses itself (/sys/module/compression), read
+ * once per context into ctx->kernel_compression; NONE when the file is missing or
+ * unknown (then with kmod's ERR message). kmod 34.2 reads it in kmod_new(), so
+ * ctx.c may call this there; insertion calls it otherwise on first use. */
+enum kmod_file_compression_type probe_kernel_compression(struct kmod_ctx *ctx);
+
 /* ---- builtin.c: modules.builtin.modinfo (formats.md 2.8) ----------------------- */
 
 /* "key=value" strings of a builtin module, one allocation as elf_get_strings().

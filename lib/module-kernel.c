@@ -320,14 +320,42 @@ KMOD_EXPORT void kmod_module_section_free_list(struct kmod_list *list)
 	}
 }
 
-/* Field 2 of the module's /proc/modules line, -ENOENT without such a line. */
-static long proc_modules_size(const struct kmod_module *mod)
+KMOD_EXPORT long kmod_module_get_size(const struct kmod_module *mod)
 {
+	char dname[PATH_MAX];
+	_cleanup_close_ int dfd = -1;
+	_cleanup_close_ int cfd = -1;
 	_cleanup_fclose_ FILE *fp = NULL;
 	_cleanup_free_ char *line = NULL;
 	size_t linesize = 0;
 	unsigned int lineno = 0;
+	long size;
+	int len;
 
+	if (mod == NULL)
+		return -ENOENT;
+
+	len = snprintf(dname, sizeof(dname), SYSFS_MODULE "%s", mod->name);
+	if (len < 0 || (size_t)len >= sizeof(dname))
+		return -ENAMETOOLONG;
+
+	/* No directory: not loaded, so no size anywhere. */
+	dfd = open(dname, O_RDONLY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+
+	cfd = openat(dfd, "coresize", O_RDONLY | O_CLOEXEC);
+	if (cfd >= 0) {
+		/* kmod reports an unreadable coresize as size 0 (after the message) */
+		if (read_str_long(cfd, &size, 10) < 0) {
+			ERR(mod->ctx, "failed to read coresize from %s\n", dname);
+			return 0;
+		}
+		return size;
+	}
+
+	/* Older kernels: field 2 of the module's /proc/modules line. The messages
+	 * are logged from here so that they carry this function's name. */
 	fp = fopen(PROC_MODULES, "re");
 	if (fp == NULL) {
 		int err = -errno;
@@ -362,36 +390,4 @@ static long proc_modules_size(const struct kmod_module *mod)
 	}
 
 	return -ENOENT;
-}
-
-KMOD_EXPORT long kmod_module_get_size(const struct kmod_module *mod)
-{
-	char dname[PATH_MAX];
-	_cleanup_close_ int dfd = -1;
-	_cleanup_close_ int cfd = -1;
-	long size = -ENOENT;
-	int len;
-
-	if (mod == NULL)
-		return -ENOENT;
-
-	len = snprintf(dname, sizeof(dname), SYSFS_MODULE "%s", mod->name);
-	if (len < 0 || (size_t)len >= sizeof(dname))
-		return -ENAMETOOLONG;
-
-	/* No directory: not loaded, so no size anywhere. */
-	dfd = open(dname, O_RDONLY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-
-	cfd = openat(dfd, "coresize", O_RDONLY | O_CLOEXEC);
-	if (cfd < 0)
-		return proc_modules_size(mod);
-
-	/* kmod reports an unreadable coresize as size 0 (after the message) */
-	if (read_str_long(cfd, &size, 10) < 0) {
-		ERR(mod->ctx, "failed to read coresize from %s\n", dname);
-		return 0;
-	}
-	return size;
 }

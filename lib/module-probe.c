@@ -28,9 +28,8 @@
 
 /* ---- kernel compression ------------------------------------------------------- */
 
-/* The one format the kernel decompresses itself, read once per context;
- * NONE when the kernel has no in-kernel decompression. */
-static enum kmod_file_compression_type kernel_compression(struct kmod_ctx *ctx)
+/* Named like kmod's function: the default logger prints the name with the message. */
+static enum kmod_file_compression_type get_kernel_compression(struct kmod_ctx *ctx)
 {
 	static const struct {
 		const char *word;
@@ -45,9 +44,6 @@ static enum kmod_file_compression_type kernel_compression(struct kmod_ctx *ctx)
 	char buf[16];
 	ssize_t r;
 	size_t i;
-
-	if (ctx->kernel_compression != 0)
-		return (enum kmod_file_compression_type)(ctx->kernel_compression - 1);
 
 	fd = open("/sys/module/compression", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -68,8 +64,14 @@ static enum kmod_file_compression_type kernel_compression(struct kmod_ctx *ctx)
 		}
 	}
 
-	ctx->kernel_compression = (int)type + 1;
 	return type;
+}
+
+enum kmod_file_compression_type probe_kernel_compression(struct kmod_ctx *ctx)
+{
+	if (ctx->kernel_compression == 0)
+		ctx->kernel_compression = (int)get_kernel_compression(ctx) + 1;
+	return (enum kmod_file_compression_type)(ctx->kernel_compression - 1);
 }
 
 /* ---- insertion ----------------------------------------------------------------- */
@@ -81,7 +83,7 @@ static int do_finit_module(struct kmod_module *mod, struct kmod_file *file,
 	unsigned int kflags = 0;
 
 	if (type != KMOD_FILE_COMPRESSION_NONE) {
-		if (type != kernel_compression(mod->ctx))
+		if (type != probe_kernel_compression(mod->ctx))
 			return -ENOSYS;
 		kflags |= MODULE_INIT_COMPRESSED_FILE;
 	}
