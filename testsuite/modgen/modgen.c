@@ -1125,23 +1125,17 @@ static int compress_to(const struct modgen_module *m, struct work *w,
 	return run_tool(argv, in, out, err);
 }
 
-int modgen_write(const struct modgen_module *m, const char *path)
+int modgen_write_image(const struct modgen_module *m, const void *image, size_t len,
+		       const char *path)
 {
 	_cleanup_strbuf_ struct strbuf img;
 	_cleanup_free_ char *tmp = NULL;
 	struct work w = { .dir = "" };
-	void *data = NULL;
-	size_t len;
 	int r;
 
 	strbuf_init(&img);
-	r = modgen_build(m, &data, &len);
-	if (r < 0)
-		return r;
-	img.bytes = data;
-	img.used = len;
-	img.size = len + 1;
-
+	if (!strbuf_pushmem(&img, image, len))
+		return -ENOMEM;
 	r = mkdir_parents(path, 0755);
 	if (r < 0)
 		return r;
@@ -1169,4 +1163,16 @@ int modgen_write(const struct modgen_module *m, const char *path)
 out:
 	work_release(&w);
 	return r;
+}
+
+int modgen_write(const struct modgen_module *m, const char *path)
+{
+	_cleanup_free_ void *data = NULL;
+	size_t len;
+	int r;
+
+	r = modgen_build(m, &data, &len);
+	if (r < 0)
+		return r;
+	return modgen_write_image(m, data, len, path);
 }

@@ -153,6 +153,14 @@ int modgen_build(const struct modgen_module *m, void **image, size_t *len);
 int modgen_write(const struct modgen_module *m, const char *path);
 
 /*
+ * Like modgen_write(), but with the given bytes (any file, e.g. a real module
+ * without its signature) in place of the image built from m: only m's signature
+ * and compression settings are used.
+ */
+int modgen_write_image(const struct modgen_module *m, const void *image, size_t len,
+		       const char *path);
+
+/*
  * The key (key.pem) and self-signed certificate (cert.pem) used for cn, in
  * keydir/modgen-<hash of cn>/; made with `openssl req -x509 -newkey rsa:2048`
  * when missing (safe against concurrent callers). keydir is created if needed.
