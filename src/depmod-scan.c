@@ -261,7 +261,7 @@ int depmod_add_module_file(struct depmod *d, const char *path)
 	if (stat(path, &st) < 0) {
 		int err = -errno;
 
-		ERR("modprobe: could not stat '%s': %m\n", path);
+		FATAL("could not create module %s: %m\n", path);
 		return err;
 	}
 	return module_add(d, path, strlen(path), false);

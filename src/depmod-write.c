@@ -435,7 +435,7 @@ static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o
 	char tmp[NAME_MAX + 1];
 	struct timeval tv;
 	FILE *out;
-	int fd, err, cerr;
+	int fd, err, serr = 0;
 
 	gettimeofday(&tv, NULL);
 	snprintf(tmp, sizeof(tmp), "%s.%i.%li.%li", o->name, (int)getpid(),
@@ -454,22 +454,26 @@ static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o
 		return err;
 	}
 	setvbuf(out, NULL, _IOFBF, 1 << 16);
+	errno = 0;
 	err = o->cb(w, out);
-	if (err >= 0 && fflush(out) != 0)
-		err = -errno;
-	if (err >= 0 && ferror(out))
-		err = -EIO;
-	cerr = fclose(out) != 0 ? -errno : 0;
+	/* a failed write (disk full, file size limit) is a stream error: the file is
+	 * incomplete, so it is dropped instead of renamed */
+	if (ferror(out))
+		serr = errno > 0 ? -errno : -EIO;
+	else if (fflush(out) != 0)
+		serr = -errno;
+	if (fclose(out) != 0 && serr == 0 && err >= 0)
+		serr = -errno;
+	if (serr < 0) {
+		unlinkat(dfd, tmp, 0);
+		ERR("Could not create index '%s'. Output is truncated: %s\n", o->name,
+		    strerror(-serr));
+		return serr;
+	}
 	if (err < 0) {
 		unlinkat(dfd, tmp, 0);
 		ERR("Could not write index '%s': %s\n", o->name, strerror(-err));
 		return err;
-	}
-	if (cerr < 0) {
-		unlinkat(dfd, tmp, 0);
-		ERR("Could not create index '%s'. Output is truncated: %s\n", o->name,
-		    strerror(-cerr));
-		return cerr;
 	}
 	if (renameat(dfd, tmp, dfd, o->name) < 0) {
 		err = -errno;

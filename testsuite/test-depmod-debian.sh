@@ -10,7 +10,7 @@
 # ${MODKIT_DEPMOD_CACHE:-${TMPDIR:-/tmp}/modkit-depmod-trees}.
 # The reference is $MODKIT_REFERENCE_DIR or <source>/../shared/reference.
 set -u
-depmod=$1
+depmod=$(realpath -s "$1")
 dump=$2
 kver=6.1.0-50-amd64
 src=${MODKIT_SOURCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -75,10 +75,15 @@ same_as_ref() {
 
 echo "TAP version 13"
 if [ ! -d "$ref/depmod-raw" ]; then
-	echo "1..0 # SKIP reference output not found at $ref"
-	exit 0
+	echo "not ok 1 - reference output not found at $ref"
+	echo "1..1"
+	exit 1
 fi
-root=$(debian_root) || { echo "1..0 # SKIP Debian tree unavailable"; exit 0; }
+if ! root=$(debian_root); then
+	echo "not ok 1 - the Debian tree is unavailable (see the message above)"
+	echo "1..1"
+	exit 1
+fi
 
 # --- plain tree: every file byte for byte -------------------------------------------
 out1=$work/raw

@@ -8,7 +8,7 @@
 #
 # Usage: test-depmod.sh DEPMOD MKTREE DUMP
 set -u
-depmod=$1
+depmod=$(realpath -s "$1")
 mktree=$2
 dump=$3
 kver=1.2.3-test
@@ -58,13 +58,18 @@ versus() {
 	local name=$1 tree=$2
 	shift 2
 	local o=$work/$tree/ours d=$work/$tree/deb
-	"$depmod" "$@" -b "$o" "$kver" >"$work/$name.ours.out" 2>"$work/$name.ours.err"
+	local a args_o=() args_d=()
+	for a in "$@"; do
+		args_o+=("${a//@T@/ours}")
+		args_d+=("${a//@T@/deb}")
+	done
+	"$depmod" "${args_o[@]}" -b "$o" "$kver" >"$work/$name.ours.out" 2>"$work/$name.ours.err"
 	echo $? >"$work/$name.ours.rc"
 	if [ -z "$debian_depmod" ]; then
 		ok "$name: # SKIP Debian's depmod not available"
 		return
 	fi
-	deb "$@" -b "$d" "$kver" >"$work/$name.deb.out" 2>"$work/$name.deb.err"
+	deb "${args_d[@]}" -b "$d" "$kver" >"$work/$name.deb.out" 2>"$work/$name.deb.err"
 	echo $? >"$work/$name.deb.rc"
 	check_eq "$name: exit status as Debian's depmod" "$work/$name.deb.rc" "$work/$name.ours.rc"
 	sed "s|$d|ROOT|g" "$work/$name.deb.err" >"$work/$name.deb.err1"
@@ -206,6 +211,209 @@ for t in 1 5; do
 	MODKIT_DEPMOD_THREADS=$t "$depmod" -b "$work/full/ours" -o "$work/thr$t" "$kver" 2>/dev/null
 done
 check "full: 1 and 5 threads give identical files" diff -r "$work/thr1" "$work/thr5"
+
+
+# ---- dependency cycles ------------------------------------------------------------------
+make_tree cycle '
+module kernel/a.ko
+  export a_fn
+  undef b_fn
+module kernel/b.ko
+  export b_fn
+  undef a_fn
+module kernel/c.ko
+  undef a_fn
+module kernel/d.ko
+  export d_fn
+' || not_ok "cycle: tree built"
+versus cycle cycle
+check "cycle: nothing written" test ! -e "$work/cycle/ours/lib/modules/$kver/modules.dep"
+versus cycle-n cycle -n
+
+# chained cycles (p<->q, q->r, r<->s): kmod 34.2 and 30 loop forever after the first
+# report; modkit reports both and stops.
+make_tree chain '
+module kernel/p.ko
+  export p_fn
+  undef q_fn
+module kernel/q.ko
+  export q_fn
+  undef p_fn
+  undef r_fn
+module kernel/r.ko
+  export r_fn
+  undef s_fn
+module kernel/s.ko
+  export s_fn
+  undef r_fn
+module kernel/t.ko
+  undef p_fn
+' || not_ok "chain: tree built"
+timeout 20 "$depmod" -b "$work/chain/ours" "$kver" >"$work/chain.out" 2>"$work/chain.err"
+check "chain: exit status 1 (and no hang)" test $? -eq 1
+{
+	echo "depmod: WARNING: could not open modules.order at $work/chain/ours/lib/modules/$kver: No such file or directory"
+	echo "depmod: ERROR: Cycle detected: r -> s -> r"
+	echo "depmod: ERROR: Cycle detected: p -> q -> p"
+	echo "depmod: ERROR: Found 4 modules in dependency cycles!"
+} >"$work/chain.exp"
+check_eq "chain: both cycles reported, 4 modules counted" "$work/chain.exp" "$work/chain.err"
+
+# ---- modules.order: gaps, unlisted modules, duplicates, missing final newline ----------
+order_spec='
+module kernel/m1.ko
+module kernel/m2.ko
+module kernel/m3.ko
+module kernel/sub/m4.ko.xz
+module kernel/m5.ko
+'
+make_tree order-nonl "$order_spec
+file lib/modules/@KVER@/modules.builtin
+end" || not_ok "order-nonl: tree built"
+for t in ours deb; do
+	printf 'kernel/m3.ko\nkernel/m1.ko' >"$work/order-nonl/$t/lib/modules/$kver/modules.order"
+done
+versus order-nonl order-nonl
+
+make_tree order-gaps "$order_spec" || not_ok "order-gaps: tree built"
+for t in ours deb; do
+	printf 'kernel/m5.ko\nkernel/gone.ko\nkernel/sub/m4.ko\n\nkernel/m2.ko\n' \
+		>"$work/order-gaps/$t/lib/modules/$kver/modules.order"
+done
+versus order-gaps order-gaps
+
+# duplicates: kmod 34.2 keeps the first occurrence (kmod 30 the last)
+make_tree order-dup "$order_spec" || not_ok "order-dup: tree built"
+printf 'kernel/m2.ko\nkernel/m1.ko\nkernel/m2.ko\nkernel/m3.ko\n' \
+	>"$work/order-dup/ours/lib/modules/$kver/modules.order"
+"$depmod" -b "$work/order-dup/ours" "$kver" 2>/dev/null
+head -3 "$work/order-dup/ours/lib/modules/$kver/modules.dep" >"$work/order-dup.got"
+printf 'kernel/m2.ko:\nkernel/m1.ko:\nkernel/m3.ko:\n' >"$work/order-dup.exp"
+check_eq "order-dup: first occurrence of a repeated line wins" "$work/order-dup.exp" \
+	"$work/order-dup.got"
+
+# ---- depmod.d: search, override, exclude, external ------------------------------------
+make_tree depmodd '
+module kernel/a/x_tables.ko
+  modinfo alias=from-kernel
+  export xt_register_target
+module updates/x_tables.ko
+  modinfo alias=from-updates
+  export xt_register_target
+module extra/x_tables.ko
+  modinfo alias=from-extra
+  export xt_register_target
+module weird/x_tables.ko
+  modinfo alias=from-weird
+  export xt_register_target
+module kernel/other.ko
+  undef xt_register_target
+module /opt/ext/extmod.ko
+  export ext_fn
+module kernel/user.ko
+  undef ext_fn
+' || not_ok "depmodd: tree built"
+i=0
+while IFS= read -r conf; do
+	i=$((i + 1))
+	for t in ours deb; do
+		printf '%b\n' "$conf" | sed "s|@ROOT@|$work/depmodd/$t|g" >"$work/dd$i-$t.conf"
+	done
+	"$depmod" -C "$work/dd$i-ours.conf" -b "$work/depmodd/ours" "$kver" \
+		>"$work/dd.ours.out" 2>"$work/dd.ours.err"
+	echo $? >"$work/dd.ours.rc"
+	[ -n "$debian_depmod" ] || continue
+	deb -C "$work/dd$i-deb.conf" -b "$work/depmodd/deb" "$kver" \
+		>"$work/dd.deb.out" 2>"$work/dd.deb.err"
+	echo $? >"$work/dd.deb.rc"
+	check_eq "depmod.d #$i: exit status as Debian's" "$work/dd.deb.rc" "$work/dd.ours.rc"
+	sed "s|$work/depmodd/deb|ROOT|g; s|dd$i-deb|ddN|g" "$work/dd.deb.err" >"$work/dd.deb.err1"
+	sed "s|$work/depmodd/ours|ROOT|g; s|dd$i-ours|ddN|g" "$work/dd.ours.err" >"$work/dd.ours.err1"
+	check_eq "depmod.d #$i: stderr as Debian's" "$work/dd.deb.err1" "$work/dd.ours.err1"
+	for f in modules.dep modules.alias; do
+		sed "s|$work/depmodd/deb|ROOT|g" "$work/depmodd/deb/lib/modules/$kver/$f" >"$work/dd.deb.$f"
+		sed "s|$work/depmodd/ours|ROOT|g" "$work/depmodd/ours/lib/modules/$kver/$f" >"$work/dd.ours.$f"
+		check_eq "depmod.d #$i ($conf): $f as Debian's" "$work/dd.deb.$f" "$work/dd.ours.$f"
+	done
+done <<'CONFS'
+# no search line
+search extra updates built-in
+search built-in extra
+search extra weird\noverride x_tables * kernel/a
+search updates\nexclude updates weird
+search updates\noverride x_tables 9.9.9 extra
+search external built-in\nexternal * @ROOT@/opt/ext
+search built-in\nexternal 1\\.2 @ROOT@/opt/ext
+external 7\\.7 @ROOT@/opt/ext\ninclude foo\nmake_map_files\nbogus line here
+ # indented comment\nsearch\noverride x_tables\nexternal *
+CONFS
+
+# -vv shows the INFO lines of depmod.d
+printf 'override x_tables 9.9 extra\nexternal 7.7 /nowhere\ninclude x\n' >"$work/info.conf"
+"$depmod" -vv -C "$work/info.conf" -b "$work/depmodd/ours" "$kver" >/dev/null 2>"$work/info.err"
+grep -F -e "info.conf:" "$work/info.err" >"$work/info.got"
+{
+	echo "depmod: INFO: $work/info.conf:1: override kernel did not match 9.9"
+	echo "depmod: INFO: $work/info.conf:2: external directory did not match 7.7"
+	echo "depmod: INFO: $work/info.conf:3: command include not implemented yet"
+} >"$work/info.exp"
+check_eq "depmod.d: -vv INFO messages" "$work/info.exp" "$work/info.got"
+
+# a depmod.d directory with a subdirectory and a non-.conf file
+mkdir -p "$work/ddir/sub.conf" && echo "search extra" >"$work/ddir/a.conf" &&
+	echo "search weird" >"$work/ddir/b.txt"
+"$depmod" -C "$work/ddir" -b "$work/depmodd/ours" "$kver" 2>"$work/ddir.ours.err"
+if [ -n "$debian_depmod" ]; then
+	deb -C "$work/ddir" -b "$work/depmodd/deb" "$kver" 2>"$work/ddir.deb.err"
+	sed "s|$work/depmodd/deb|ROOT|g" "$work/ddir.deb.err" >"$work/ddir.deb.err1"
+	sed "s|$work/depmodd/ours|ROOT|g" "$work/ddir.ours.err" >"$work/ddir.ours.err1"
+	check_eq "depmod.d directory: stderr as Debian's" "$work/ddir.deb.err1" "$work/ddir.ours.err1"
+fi
+check "depmod.d directory: a.conf read, b.txt not" \
+	grep -q "alias from-extra x_tables" "$work/depmodd/ours/lib/modules/$kver/modules.alias"
+
+# ---- kernel symbols: -e with -F System.map / -E Module.symvers, -P --------------------
+make_tree syms '
+module kernel/k.ko
+  export mod_sym 0x1234
+  export _pre_sym 0x5
+module kernel/user.ko
+  undef printk
+  undef mod_sym
+  undef kfree
+  undef nowhere
+  weak weak_nowhere
+  undef pre_sym
+  version 0x1 printk
+  version 0x1234 mod_sym
+  version 0x99 kfree
+' || not_ok "syms: tree built"
+for t in ours deb; do
+	printf 'ffffffff81000000 T printk\nffffffff82000000 r __ksymtab_printk\nffffffff82000010 r __ksymtab_kfree\n' \
+		>"$work/syms/$t/System.map"
+	printf '0x00000001\tprintk\tvmlinux\tEXPORT_SYMBOL\n0x00000002\tkfree\tvmlinux\tEXPORT_SYMBOL_GPL\n0x00000003\tother\tdrivers/x\tEXPORT_SYMBOL\n' \
+		>"$work/syms/$t/Module.symvers"
+done
+versus syms-F syms -e -F "$work/syms/@T@/System.map"
+versus syms-E syms -e -E "$work/syms/@T@/Module.symvers"
+versus syms-EF syms -e -E "$work/syms/@T@/Module.symvers" -F "$work/syms/@T@/System.map"
+versus syms-e syms -e
+versus syms-P syms -P _ -e -F "$work/syms/@T@/System.map"
+
+# ---- explicit module files --------------------------------------------------------------
+versus files full "$work/full/@T@/lib/modules/$kver/kernel/core/mid.ko" \
+	"$work/full/@T@/lib/modules/$kver/kernel/core/base.ko"
+
+# ---- gzip: same results as the uncompressed tree, with the suffix ------------------------
+make_tree plain "$order_spec" || not_ok "plain: tree built"
+sed 's/^\(module .*\.ko\)\(\.xz\)\{0,1\}$/\1.gz/' "$work/plain.spec" >"$work/gz.spec"
+"$mktree" -K "$kver" "$work/gz.spec" "$work/gz" || not_ok "gz: tree built"
+"$depmod" -b "$work/plain/ours" "$kver" 2>/dev/null
+"$depmod" -b "$work/gz" "$kver" 2>/dev/null
+sed 's/\.ko\(\.xz\)\{0,1\}\(:\| \|$\)/.ko.gz\2/g' "$work/plain/ours/lib/modules/$kver/modules.dep" \
+	>"$work/gz.exp"
+check_eq ".ko.gz tree: modules.dep is the plain one with .gz" "$work/gz.exp" \
+	"$work/gz/lib/modules/$kver/modules.dep"
 
 echo "1..$n"
 [ $failed -eq 0 ]
