@@ -28,7 +28,6 @@ static const struct kmod_cmd *const kmod_compat_cmds[] = {
 void kmod_print_version(void)
 {
 	printf("kmod version %s\n%s\n", KMOD_VERSION, KMOD_FEATURES);
-	printf("modkit version %s\n", MODKIT_VERSION);
 }
 
 static int kmod_help(int argc, char *argv[])

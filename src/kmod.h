@@ -24,5 +24,5 @@ extern const struct kmod_cmd kmod_cmd_compat_modinfo;
 extern const struct kmod_cmd kmod_cmd_compat_modprobe;
 extern const struct kmod_cmd kmod_cmd_compat_depmod;
 
-/* Prints the two kmod-compatible --version lines plus modkit's own. */
+/* Prints the two --version lines (tools.md 2): scripts compare them byte for byte. */
 void kmod_print_version(void);

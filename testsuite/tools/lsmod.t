@@ -92,4 +92,3 @@ $ lsmod
 $ lsmod -V
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
-> modkit version 0.1.0

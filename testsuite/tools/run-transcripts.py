@@ -16,9 +16,15 @@ fixture root; then come cases:
     ? N                      expected exit status (default 0)
     c text                   expected line appended to the shim's calls.log
     c~ regex                 same, matched as a regular expression
+    c+ regex                 one or more consecutive calls matching the regex
     c-                       expect no call at all
-    @ differential           also run Debian's kmod 30 tool: it must print the same
+    @ differential           also run Debian's kmod 30 tool on a copy of the fixture
+                             made before our run: same stdout, stderr, exit status and
+                             shim calls (ROOT in its output stands for the copy's path)
     f PATH                   expected content of ROOT/PATH follows as 'f> text' lines
+
+Lines '% command' between '---' and the first case run once, in ROOT, after the tree
+is built (e.g. '% /sbin/depmod -b . @KVER@' to index it with Debian's depmod).
 
 @ROOT@ and @KVER@ are substituted everywhere. Every command runs under the shim with
 MODKIT_ROOT=ROOT and MODKIT_UNAME_R=KVER, so /lib/modules, /etc/modprobe.d, /proc and
@@ -61,6 +67,7 @@ def parse(path):
     except ValueError:
         raise SystemExit(f"{path}: no '---' after the spec")
     spec, cases, cur, curfile = lines[:sep], [], None, None
+    global_setup = []
     for n, line in enumerate(lines[sep + 1:], start=sep + 2):
         if line.startswith("### "):
             cur = Case(line[4:].strip(), n)
@@ -68,6 +75,9 @@ def parse(path):
             curfile = None
             continue
         if line == "" or line.startswith("#"):
+            continue
+        if cur is None and line.startswith("% "):
+            global_setup.append(line[2:])
             continue
         if cur is None:
             raise SystemExit(f"{path}:{n}: directive outside a case")
@@ -95,6 +105,8 @@ def parse(path):
             cur.calls.append(rest)
         elif tag == "c~":
             cur.calls.append(("re", rest))
+        elif tag == "c+":
+            cur.calls.append(("re+", rest))
         elif tag == "c-":
             cur.no_calls = True
         elif tag == "@":
@@ -106,7 +118,7 @@ def parse(path):
             cur.files[curfile].append(rest)
         else:
             raise SystemExit(f"{path}:{n}: unknown directive '{tag}'")
-    return spec, cases
+    return spec, global_setup, cases
 
 
 def joined(lines, nl):
@@ -118,6 +130,23 @@ def joined(lines, nl):
 
 def subst(s, root, kver):
     return s.replace("@ROOT@", root).replace("@KVER@", kver)
+
+
+def calls_match(calls, exp):
+    i = 0
+    for e in exp:
+        if isinstance(e, tuple) and e[0] == "re+":
+            if i >= len(calls) or not re.fullmatch(e[1], calls[i]):
+                return False
+            while i < len(calls) and re.fullmatch(e[1], calls[i]):
+                i += 1
+            continue
+        if i >= len(calls):
+            return False
+        if not (re.fullmatch(e[1], calls[i]) if isinstance(e, tuple) else calls[i] == e):
+            return False
+        i += 1
+    return i == len(calls)
 
 
 def run_case(case, root, kver, n):
@@ -136,6 +165,11 @@ def run_case(case, root, kver, n):
         raise SystemExit(f"case {case.name}: unknown tool {argv[0]}")
     log = os.path.join(root, ".shim", "calls.log")
     before = open(log, "rb").read() if os.path.exists(log) else b""
+    snap = None
+    if case.differential:
+        snap = root + ".snap"
+        shutil.rmtree(snap, ignore_errors=True)
+        shutil.copytree(root, snap, symlinks=True)
     ours = subprocess.run([os.path.join(build, "src", argv[0])] + argv[1:],
                           cwd=root, env=env, capture_output=True, stdin=subprocess.DEVNULL)
     after = open(log, "rb").read() if os.path.exists(log) else b""
@@ -151,9 +185,7 @@ def run_case(case, root, kver, n):
     calls = after[len(before):].decode(errors="replace").splitlines()
     if case.calls or case.no_calls:
         exp_calls = [c if isinstance(c, tuple) else subst(c, root, kver) for c in case.calls]
-        ok = len(calls) == len(exp_calls) and all(
-            re.fullmatch(e[1], c) if isinstance(e, tuple) else c == e
-            for c, e in zip(calls, exp_calls))
+        ok = calls_match(calls, exp_calls)
         if not ok:
             problems.append(("calls", "\n".join(calls),
                              "\n".join(e[1] if isinstance(e, tuple) else e for e in exp_calls)))
@@ -170,11 +202,22 @@ def run_case(case, root, kver, n):
         env30 = dict(env)
         # Debian's tools with the system library: never ours
         env30.pop("LD_LIBRARY_PATH", None)
-        theirs = subprocess.run([tool] + argv[1:], cwd=root, env=env30,
+        env30.update({"MODKIT_ROOT": snap, "ROOT": snap})
+        for k, v in case.env.items():
+            env30[k] = subst(v, snap, kver)
+        argv30 = shlex.split(subst(case.cmd, snap, kver))
+        slog = os.path.join(snap, ".shim", "calls.log")
+        sbefore = open(slog, "rb").read() if os.path.exists(slog) else b""
+        theirs = subprocess.run([tool] + argv30[1:], cwd=snap, env=env30,
                                 capture_output=True, stdin=subprocess.DEVNULL)
-        for what, a, b in (("stdout vs kmod 30", ours.stdout, theirs.stdout),
-                           ("stderr vs kmod 30", ours.stderr, theirs.stderr),
-                           ("status vs kmod 30", str(ours.returncode), str(theirs.returncode))):
+        safter = open(slog, "rb").read() if os.path.exists(slog) else b""
+        shutil.rmtree(snap, ignore_errors=True)
+        unsnap = lambda b: b.replace(snap.encode(), root.encode())
+        for what, a, b in (("stdout vs kmod 30", ours.stdout, unsnap(theirs.stdout)),
+                           ("stderr vs kmod 30", ours.stderr, unsnap(theirs.stderr)),
+                           ("status vs kmod 30", str(ours.returncode), str(theirs.returncode)),
+                           ("calls vs kmod 30", after[len(before):],
+                            unsnap(safter[len(sbefore):]))):
             if a != b:
                 problems.append((what, a, b))
     if problems:
@@ -196,7 +239,7 @@ def main():
     print("TAP version 13")
     n = failed = 0
     for path in files:
-        spec, cases = parse(path)
+        spec, global_setup, cases = parse(path)
         tmp = tempfile.mkdtemp(prefix="modkit-tools-")
         root = os.path.join(tmp, "root")
         try:
@@ -212,6 +255,11 @@ def main():
                 failed += 1
                 print(f"not ok {n} - {os.path.basename(path)}: fixture: {r.stderr.strip()}")
                 continue
+            env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+            env.update({"ROOT": root, "KVER": kver, "BUILD": build})
+            for s in global_setup:
+                subprocess.run(["sh", "-c", subst(s, root, kver)], cwd=root, check=True,
+                               env=env)
             for case in cases:
                 n += 1
                 case.name = f"{os.path.basename(path)[:-2]}: {case.name}"
