@@ -154,6 +154,14 @@ int file_load_contents(struct kmod_file *file)
 	munmap(in, in_size);
 	if (err < 0)
 		return err;
+	/* the decoders grow their buffer by doubling: give the slack back, since
+	 * depmod may hold many images at once */
+	if (out_size > 0) {
+		void *p = realloc(out, out_size);
+
+		if (p != NULL)
+			out = p;
+	}
 
 	file->memory = out;
 	file->size = out_size;

@@ -119,10 +119,11 @@ int depmod_load_system_map(struct depmod *d, const char *filename)
 			ERR("%s:%u: invalid line: %s\n", filename, linenum, line);
 			continue;
 		}
+		/* the prefix goes before the "__ksymtab_" test (so "-P _" matches nothing) */
+		name = (char *)strip_prefix(d, name);
 		if (!strstartswith(name, "__ksymtab_"))
 			continue;
-		err = symbol_add(d, strip_prefix(d, name + STRLEN("__ksymtab_")), 0,
-				 NULL);
+		err = symbol_add(d, name + STRLEN("__ksymtab_"), 0, NULL);
 		if (err < 0)
 			return err;
 	}

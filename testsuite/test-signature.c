@@ -342,6 +342,13 @@ static int check_against_modinfo(const char *file, const char *expect_hash)
 
 	CHECK_INT_EQ(load(file, &data, &len), 0);
 	CHECK(sig_info_get(data, len, &s));
+	if (!ENABLE_OPENSSL) {
+		/* without libcrypto only the type is known (formats.md 4) */
+		CHECK_STR_EQ(s.id_type, "PKCS#7");
+		CHECK_STR_EQ(s.hash_algo, "unknown");
+		CHECK(s.signer_len == 0 && s.key_id_len == 0 && s.sig_len == 0);
+		return 0;
+	}
 	m_id = modinfo_field(file, "sig_id");
 	m_signer = modinfo_field(file, "signer");
 	m_key = modinfo_field(file, "sig_key");
@@ -382,7 +389,7 @@ TEST(pkcs7_fields_match_kmod30_modinfo)
 		return 1;
 
 	/* sig_key is the certificate's serial number, signer its CN */
-	{
+	if (ENABLE_OPENSSL) {
 		_cleanup_sig_ struct sig_info s = { 0 };
 		_cleanup_free_ uint8_t *data = NULL;
 		_cleanup_free_ char *hex = NULL;
@@ -508,6 +515,8 @@ TEST(pkcs7_garbage_is_unsigned)
 		CHECK(sig_info_get(data, len, &s));
 		sig_info_release(&s);
 	}
+	if (!ENABLE_OPENSSL)
+		return 0;
 	/* random bytes in place of the DER, and DER cut short by a smaller sig_len */
 	{
 		size_t plen = (size_t)data[len - 32] << 24 |
@@ -578,7 +587,7 @@ TEST(libcrypto_loaded_by_pkcs7_only)
 	CHECK(!mapped("libcrypto.so"));
 	CHECK(sig_info_get(data, len, &s));
 	sig_info_release(&s);
-	CHECK(mapped("libcrypto.so"));
+	CHECK(mapped("libcrypto.so") == ENABLE_OPENSSL);
 	return 0;
 }
 
