@@ -271,6 +271,17 @@ int fixture_add_error(const struct fixture *fx, const char *syscall, const char 
 	return append(fx, ".shim/errors", line);
 }
 
+int fixture_add_error_count(const struct fixture *fx, const char *syscall,
+			    const char *name, const char *err, unsigned int count)
+{
+	char line[512];
+
+	if (snprintf(line, sizeof(line), "%s %s %s %u\n", syscall, name, err, count) >=
+	    (int)sizeof(line))
+		return -ENAMETOOLONG;
+	return append(fx, ".shim/errors", line);
+}
+
 static int remove_rel(const struct fixture *fx, const char *rel)
 {
 	char *p = fixture_path(fx, rel);

@@ -81,9 +81,13 @@ int fixture_set_kernel_compression(const struct fixture *fx, const char *kind);
  * Errors file: fixture_add_error() appends the rule "<syscall> <name> <err>", where
  * syscall is finit_module, init_module, delete_module or "*", name a module name or
  * glob ("*" for any), err an errno name ("ENOSYS") or number. First match wins.
+ * Forced errors change no state; the call is still logged.
  */
 int fixture_add_error(const struct fixture *fx, const char *syscall, const char *name,
 		      const char *err);
+/* The same rule for the next `count` matching calls only (then calls proceed). */
+int fixture_add_error_count(const struct fixture *fx, const char *syscall,
+			    const char *name, const char *err, unsigned int count);
 int fixture_clear_errors(const struct fixture *fx);
 
 /* The whole calls.log ("" when nothing was called), malloc'd. */

@@ -25,6 +25,17 @@
 
 #define KVER "6.1.0-shimtest"
 
+#ifdef SHIM_OVERRIDE
+/* test-shim-san: the same cases with the sanitizer-built shim. */
+__attribute__((constructor)) static void use_shim_override(void)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", test_build_root(), SHIM_OVERRIDE);
+	setenv("MODKIT_SHIM", p, 1);
+}
+#endif
+
 static char probe_lfs[PATH_MAX], probe_nolfs[PATH_MAX];
 
 static const char *probe_path(bool lfs)
@@ -191,14 +202,15 @@ TEST(redirect_stat_family)
 {
 	struct fixture fx;
 	const char *p = "/etc/modprobe.d/big.conf";
-	char content[12346];
+	char content[12346], *link;
 
 	memset(content, '#', sizeof(content) - 1);
 	content[sizeof(content) - 1] = '\0';
 	CHECK_INT_EQ(fixture_init(&fx, NULL, NULL), 0);
 	CHECK_INT_EQ(fixture_write(&fx, p, content), 0);
-	CHECK_INT_EQ(symlink("big.conf", fixture_path(&fx, "etc/modprobe.d/link.conf")),
-		     0);
+	link = fixture_path(&fx, "etc/modprobe.d/link.conf");
+	CHECK_INT_EQ(symlink("big.conf", link), 0);
+	free(link);
 	CHECK_PROBE_BOTH(&fx, "f 12345\n", 0, "stat", p);
 	CHECK_PROBE_BOTH(&fx, "f 12345\n", 0, "stat", "/etc/modprobe.d/link.conf");
 	CHECK_PROBE_BOTH(&fx, "l 8\n", 0, "lstat", "/etc/modprobe.d/link.conf");
@@ -630,6 +642,22 @@ TEST(init_module_name_fallback_and_errors)
 	return 0;
 }
 
+/* Hostile images must give errors, never crash the program (test-shim-san: nor read
+ * out of bounds). */
+TEST(init_module_hostile_images)
+{
+	struct fixture fx;
+	char *ko;
+
+	CHECK_INT_EQ(fixture_init(&fx, NULL, NULL), 0);
+	ko = make_module(&fx, "victim.ko", "victim", "a,b,c", true);
+	CHECK(ko != NULL);
+	CHECK_PROBE(&fx, "done 400\n", 0, "init-mutate", ko, "400");
+	free(ko);
+	fixture_release(&fx);
+	return 0;
+}
+
 TEST(glibc_wrappers)
 {
 	struct fixture fx;
@@ -690,6 +718,31 @@ TEST(errors_file)
 	CHECK_PROBE(&fx, "ok\n", 0, "init", bar, "");
 	free(foo);
 	free(bar);
+	fixture_release(&fx);
+	return 0;
+}
+
+TEST(errors_file_count)
+{
+	struct fixture fx;
+
+	CHECK_INT_EQ(fixture_init(&fx, NULL, NULL), 0);
+	CHECK_INT_EQ(fixture_set_loaded(&fx, "foo", 10, 0, NULL), 0);
+	CHECK_INT_EQ(fixture_add_error_count(&fx, "delete_module", "foo", "EAGAIN", 2),
+		     0);
+	CHECK_INT_EQ(fixture_add_error(&fx, "init_module", "*", "ENOEXEC"), 0);
+	CHECK_PROBE(&fx, "ERR EAGAIN\n", 1, "delete", "foo", "2048");
+	CHECK_FILE(&fx, ".shim/errors",
+		   "delete_module foo EAGAIN 1\ninit_module * ENOEXEC\n");
+	CHECK_PROBE(&fx, "ERR EAGAIN\n", 1, "delete", "foo", "2048");
+	CHECK_FILE(&fx, ".shim/errors",
+		   "#spent delete_module foo EAGAIN 1\ninit_module * ENOEXEC\n");
+	CHECK_PROBE(&fx, "ok\n", 0, "delete", "foo", "2048");
+	CHECK(!fixture_exists(&fx, "sys/module/foo"));
+	CHECK_PROBE(&fx, "ERR ENOENT\n", 1, "delete", "foo", "2048");
+	/* zero or garbage counts never match */
+	CHECK_INT_EQ(fixture_write(&fx, ".shim/errors", "* * EPERM 0\n* * EPERM x\n"), 0);
+	CHECK_PROBE(&fx, "ERR ENOENT\n", 1, "delete", "foo", "2048");
 	fixture_release(&fx);
 	return 0;
 }

@@ -11,9 +11,10 @@
  *                delete_module name=<m> flags=<decimal>
  *              <args> is the parameter string as passed, with '\' written as "\\"
  *              and a newline as "\n"; <m> is "?" when no name could be found.
- *   errors     rules "<syscall|*> <modname-glob|*> <ERRNAME|number>", first match wins,
- *              '#' starts a comment. A matching call fails with that errno and
- *              changes nothing.
+ *   errors     rules "<syscall|*> <modname-glob|*> <ERRNAME|number> [<count>]", first
+ *              match wins, '#' starts a comment. A matching call fails with that
+ *              errno and changes nothing. With a count the rule holds for that many
+ *              calls (the shim decrements it in the file, then comments it out).
  *   images/<m>.ko  the last image passed to init_module for module <m>.
  *   lock       serialises concurrent callers (threads and processes) with flock().
  *
@@ -232,36 +233,75 @@ static void log_line(struct call *c, const char *fmt, const char *args, ...)
 	free(esc);
 }
 
-/* The errno the test's errors file chooses for this call, or 0. */
+/*
+ * The errno the test's errors file chooses for this call, or 0. A rule with a count
+ * (4th field) applies to that many more calls: the shim rewrites the count in place
+ * and comments the rule out ("#spent ") once it is used up.
+ */
 static int forced_error(struct call *c, const char *syscall_name, const char *name)
 {
-	char p[PATH_MAX], *data, *save = NULL;
+	char p[PATH_MAX], *data, *orig;
+	size_t len;
 	int result = 0;
 
 	if (path_fmt(p, "%s/.shim/errors", c->root) < 0 ||
-	    shim_read_file(p, &data, NULL) < 0)
+	    shim_read_file(p, &orig, &len) < 0)
 		return 0;
-	for (char *line = strtok_r(data, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *f[4], *s2 = NULL;
+	data = strdup(orig);
+	if (data == NULL) {
+		free(orig);
+		return 0;
+	}
+	for (char *line = data, *next; line != NULL && *line; line = next) {
+		char *nl = strchr(line, '\n'), *f[5], *s2 = NULL, *hash;
+		size_t off = line - data, llen;
+		long count = -1;
 		int n = 0;
 
-		if (strchr(line, '#'))
-			*strchr(line, '#') = '\0';
-		for (char *w = strtok_r(line, " \t\r", &s2); w != NULL && n < 4;
+		next = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		llen = strlen(line);
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		for (char *w = strtok_r(line, " \t\r", &s2); w != NULL && n < 5;
 		     w = strtok_r(NULL, " \t\r", &s2))
 			f[n++] = w;
-		if (n != 3)
+		if (n == 4) {
+			char *end;
+
+			count = strtol(f[3], &end, 10);
+			if (*end != '\0' || count <= 0)
+				continue;
+		} else if (n != 3) {
 			continue;
+		}
 		if (strcmp(f[0], "*") != 0 && strcmp(f[0], syscall_name) != 0)
 			continue;
 		if (fnmatch(f[1], name, 0) != 0)
 			continue;
 		result = errno_from_name(f[2]);
-		if (result != 0)
-			break;
+		if (result == 0)
+			continue;
+		if (count > 0) {
+			char *rule = NULL, *out = NULL;
+			int rl = count > 1 ? asprintf(&rule, "%s %s %s %ld", f[0], f[1],
+						      f[2], count - 1) :
+					     asprintf(&rule, "#spent %.*s", (int)llen,
+						      orig + off);
+
+			if (rl >= 0 && asprintf(&out, "%.*s%s%s", (int)off, orig, rule,
+						orig + off + llen) >= 0)
+				shim_write_file(p, out, strlen(out));
+			if (rl >= 0)
+				free(rule);
+			free(out);
+		}
+		break;
 	}
 	free(data);
+	free(orig);
 	return result;
 }
 
@@ -433,11 +473,33 @@ static int write_str(const char *path, const char *s)
 typedef bool (*line_edit_fn)(char **fields, int nfields, char *scratch,
 			     size_t scratchsize, void *ud);
 
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+
+static int buf_add(struct buf *b, const char *data, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *t = realloc(b->data, cap);
+
+		if (t == NULL)
+			return -ENOMEM;
+		b->data = t;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 static int proc_modules_update(struct call *c, line_edit_fn edit, void *ud,
 			       const char *append)
 {
-	char p[PATH_MAX], tmp[PATH_MAX], *data = NULL, *out;
-	size_t len = 0, olen = 0, cap;
+	char p[PATH_MAX], tmp[PATH_MAX], *data = NULL;
+	struct buf out = { NULL, 0, 0 };
 	int r;
 
 	if (path_fmt(p, "%s/proc", c->root) < 0)
@@ -448,21 +510,15 @@ static int proc_modules_update(struct call *c, line_edit_fn edit, void *ud,
 	if (path_fmt(p, "%s/proc/modules", c->root) < 0 ||
 	    path_fmt(tmp, "%s/proc/.modules.shim-tmp", c->root) < 0)
 		return -ENAMETOOLONG;
-	r = shim_read_file(p, &data, &len);
+	r = shim_read_file(p, &data, NULL);
 	if (r == -ENOENT) {
 		data = strdup("");
-		len = 0;
 		r = data ? 0 : -ENOMEM;
 	}
 	if (r < 0)
 		return r;
-	cap = len * 2 + (append ? strlen(append) : 0) + 4096;
-	out = malloc(cap);
-	if (out == NULL) {
-		free(data);
-		return -ENOMEM;
-	}
-	for (char *l = data, *next; l != NULL && *l; l = next) {
+	r = buf_add(&out, "", 0);
+	for (char *l = data, *next; r == 0 && l != NULL && *l; l = next) {
 		char *nl = strchr(l, '\n'), *copy, *fields[16], *save = NULL;
 		char scratch[8192];
 		int nf = 0;
@@ -472,63 +528,32 @@ static int proc_modules_update(struct call *c, line_edit_fn edit, void *ud,
 		ll = nl ? (size_t)(nl - l) : strlen(l);
 		copy = strndup(l, ll);
 		if (copy == NULL) {
-			free(out);
-			free(data);
-			return -ENOMEM;
+			r = -ENOMEM;
+			break;
 		}
 		for (char *w = strtok_r(copy, " ", &save); w && nf < 16;
 		     w = strtok_r(NULL, " ", &save))
 			fields[nf++] = w;
 		scratch[0] = '\0';
 		if (edit == NULL || nf == 0) {
-			memcpy(out + olen, l, ll);
-			olen += ll;
-			out[olen++] = '\n';
+			r = buf_add(&out, l, ll);
+			if (r == 0)
+				r = buf_add(&out, "\n", 1);
 		} else if (edit(fields, nf, scratch, sizeof(scratch), ud)) {
-			size_t need = 0;
-
-			for (int i = 0; i < nf; i++)
-				need += strlen(fields[i]) + 1;
-			if (olen + need + 1 > cap) {
-				char *t = realloc(out, (olen + need + 1) * 2);
-
-				if (t == NULL) {
-					free(copy);
-					free(out);
-					free(data);
-					return -ENOMEM;
-				}
-				out = t;
-				cap = (olen + need + 1) * 2;
-			}
-			for (int i = 0; i < nf; i++) {
-				size_t fl = strlen(fields[i]);
-
-				memcpy(out + olen, fields[i], fl);
-				olen += fl;
-				out[olen++] = i + 1 < nf ? ' ' : '\n';
+			for (int i = 0; r == 0 && i < nf; i++) {
+				r = buf_add(&out, fields[i], strlen(fields[i]));
+				if (r == 0)
+					r = buf_add(&out, i + 1 < nf ? " " : "\n", 1);
 			}
 		}
 		free(copy);
 	}
 	free(data);
-	if (append) {
-		size_t al = strlen(append);
-
-		if (olen + al > cap) {
-			char *t = realloc(out, olen + al);
-
-			if (t == NULL) {
-				free(out);
-				return -ENOMEM;
-			}
-			out = t;
-		}
-		memcpy(out + olen, append, al);
-		olen += al;
-	}
-	r = shim_write_file(tmp, out, olen);
-	free(out);
+	if (r == 0 && append)
+		r = buf_add(&out, append, strlen(append));
+	if (r == 0)
+		r = shim_write_file(tmp, out.data, out.len);
+	free(out.data);
 	if (r < 0)
 		return r;
 	return rename(tmp, p) < 0 ? -errno : 0;

@@ -416,6 +416,44 @@ int main(int argc, char *argv[])
 		errno = e;
 		return result(r);
 	}
+	if (strcmp(cmd, "init-mutate") == 0) {
+		/* init-mutate FILE N: N hostile variants of the image through init_module */
+		unsigned long long x = 0x9e3779b97f4a7c15ull;
+		int n = atoi(b), bad = 0;
+		unsigned char *img, *copy;
+		size_t len, shoff;
+
+		if (read_whole(a, (void **)&img, &len) < 0 || len < 64)
+			return fail();
+		shoff = (size_t)img[0x28] | (size_t)img[0x29] << 8 |
+			(size_t)img[0x2a] << 16;
+		copy = malloc(len);
+		for (int i = 0; i < n; i++) {
+			size_t l = len;
+			int kind;
+
+#define RND() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+			memcpy(copy, img, len);
+			kind = RND() % 5;
+			for (int k = 0; k < 1 + (int)(RND() % 8); k++) {
+				size_t at = kind == 1 ? RND() % 64 :
+					    kind == 2 && shoff < len ?
+							shoff + RND() % (len - shoff) :
+							RND() % len;
+				copy[at] = kind == 3 ? 0xff : (unsigned char)RND();
+			}
+			if (kind == 4)
+				l = RND() % len;
+#undef RND
+			/* the result does not matter, only that nothing breaks */
+			if (syscall(SYS_init_module, copy, l, "") < 0 && errno == 0)
+				bad++;
+		}
+		free(copy);
+		free(img);
+		printf("done %d\n", n - bad);
+		return 0;
+	}
 	if (strcmp(cmd, "delete") == 0)
 		return result(
 			syscall(SYS_delete_module, a, (unsigned)strtoul(b, NULL, 0)));
