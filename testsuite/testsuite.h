@@ -99,6 +99,13 @@ const char *test_mem_diff(const void *a, size_t alen, const void *b, size_t blen
 
 /* ---- helpers ---------------------------------------------------------------- */
 
+/*
+ * Keeps p reachable for the rest of the case and returns it: for test helpers
+ * whose results are used inline and never freed, so that the leak check (ASan
+ * builds) only reports leaks of the code under test.
+ */
+void *test_keep(void *p);
+
 /* A fresh empty directory under $TMPDIR (removed at exit of the case process). */
 char *test_tmpdir(void);
 /* Writes a file, creating parent directories. Returns 0 or -errno. */
