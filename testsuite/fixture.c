@@ -229,6 +229,21 @@ int fixture_set_kernel_compression(const struct fixture *fx, const char *kind)
 	return r;
 }
 
+int fixture_set_vermagic(const struct fixture *fx, const char *vermagic)
+{
+	char *p;
+	int r;
+
+	if (vermagic != NULL)
+		return fixture_write(fx, ".shim/vermagic", vermagic);
+	p = fixture_path(fx, ".shim/vermagic");
+	if (p == NULL)
+		return -ENOMEM;
+	r = remove_path(p);
+	free(p);
+	return r;
+}
+
 static int append(const struct fixture *fx, const char *rel, const char *text)
 {
 	char *p = fixture_path(fx, rel), *dir, *slash;

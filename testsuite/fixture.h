@@ -78,6 +78,13 @@ int fixture_set_cmdline(const struct fixture *fx, const char *cmdline);
 int fixture_set_kernel_compression(const struct fixture *fx, const char *kind);
 
 /*
+ * The kernel's vermagic string (.shim/vermagic; NULL removes it). When set, modules with
+ * another .modinfo vermagic are refused with ENOEXEC unless finit flag 2 is given; a
+ * module without vermagic (blanked by --force-vermagic) is accepted.
+ */
+int fixture_set_vermagic(const struct fixture *fx, const char *vermagic);
+
+/*
  * Errors file: fixture_add_error() appends the rule "<syscall> <name> <err>", where
  * syscall is finit_module, init_module, delete_module or "*", name a module name or
  * glob ("*" for any), err an errno name ("ENOSYS") or number. First match wins.

@@ -658,6 +658,47 @@ TEST(init_module_hostile_images)
 	return 0;
 }
 
+TEST(vermagic_opt_in)
+{
+	struct fixture fx;
+	char *ko, *forced;
+	void *img = NULL;
+	size_t len;
+	char *vm;
+
+	CHECK_INT_EQ(fixture_init(&fx, NULL, NULL), 0);
+	ko = make_module(&fx, "vm.ko", "vm", NULL, true);
+	CHECK(ko != NULL);
+	/* no .shim/vermagic: anything goes */
+	CHECK_PROBE(&fx, "ok\n", 0, "finit", ko, "", "0");
+	CHECK_PROBE(&fx, "ok\n", 0, "delete", "vm", "2048");
+	CHECK_INT_EQ(fixture_set_vermagic(&fx, "6.1.0-other SMP mod_unload\n"), 0);
+	CHECK_PROBE(&fx, "ERR ENOEXEC\n", 1, "finit", ko, "", "0");
+	CHECK_PROBE(&fx, "ERR ENOEXEC\n", 1, "finit", ko, "", "1");
+	CHECK_PROBE(&fx, "ERR ENOEXEC\n", 1, "init", ko, "");
+	CHECK_PROBE(&fx, "ok\n", 0, "finit", ko, "", "2");
+	CHECK_PROBE(&fx, "ok\n", 0, "delete", "vm", "2048");
+	/* the image as --force-vermagic edits it: vermagic string blanked with NULs */
+	CHECK_INT_EQ(test_read_file(ko, (char **)&img, &len), 0);
+	vm = memmem(img, len, "vermagic=", 9);
+	CHECK(vm != NULL);
+	memset(vm, 0, strlen(vm));
+	forced = fixture_path(&fx, "mods/vm-forced.ko");
+	CHECK_INT_EQ(test_write_file(forced, img, len), 0);
+	CHECK_PROBE(&fx, "ok\n", 0, "init", forced, "");
+	/* the matching vermagic is accepted */
+	CHECK_PROBE(&fx, "ok\n", 0, "delete", "vm", "2048");
+	CHECK_INT_EQ(fixture_write(&fx, ".shim/vermagic",
+				   KVER " SMP preempt mod_unload modversions \n"),
+		     0);
+	CHECK_PROBE(&fx, "ok\n", 0, "init", ko, "");
+	free(img);
+	free(forced);
+	free(ko);
+	fixture_release(&fx);
+	return 0;
+}
+
 TEST(glibc_wrappers)
 {
 	struct fixture fx;

@@ -16,6 +16,8 @@
  *              errno and changes nothing. With a count the rule holds for that many
  *              calls (the shim decrements it in the file, then comments it out).
  *   images/<m>.ko  the last image passed to init_module for module <m>.
+ *   vermagic   (optional, written by the test) the kernel's vermagic string; see
+ *              check_vermagic().
  *   lock       serialises concurrent callers (threads and processes) with flock().
  *
  * Without a matching rule the kernel is emulated (formats.md §5, §6): see
@@ -757,6 +759,28 @@ static int unregister_module(struct call *c, const char *name)
 	return 0;
 }
 
+/*
+ * Opt-in vermagic check: when .shim/vermagic holds the kernel's vermagic string, an
+ * image whose .modinfo vermagic differs is refused with ENOEXEC unless the check is
+ * ignored (finit flag 2). An image without vermagic (what --force-vermagic leaves on
+ * the init_module path) is accepted, as a kernel allowing forced loads does.
+ */
+static int check_vermagic(struct call *c, const uint8_t *img, size_t len, bool ignore)
+{
+	char p[PATH_MAX], *want = NULL, have[512];
+	int r = 0;
+
+	if (ignore || path_fmt(p, "%s/.shim/vermagic", c->root) < 0 ||
+	    shim_read_file(p, &want, NULL) < 0)
+		return 0;
+	want[strcspn(want, "\n")] = '\0';
+	if (modinfo_get(img, len, "vermagic", have, sizeof(have)) && have[0] != '\0' &&
+	    strcmp(have, want) != 0)
+		r = -ENOEXEC;
+	free(want);
+	return r;
+}
+
 /* ---- file contents behind a finit_module fd ---------------------------------------- */
 
 static int read_fd_image(int fd, uint8_t **img, size_t *len)
@@ -958,6 +982,8 @@ static long fake_finit_module(int fd, const char *args, int flags)
 		r = -ENOEXEC;
 	if (r == 0 && !valid_name(name))
 		r = -ENOEXEC;
+	if (r == 0)
+		r = check_vermagic(&c, img, ilen, flags & MODULE_INIT_IGNORE_VERMAGIC);
 	if (r == 0 && module_loaded(&c, name))
 		r = -EEXIST;
 	if (r == 0)
@@ -997,6 +1023,8 @@ static long fake_init_module(const void *image, unsigned long len, const char *a
 		r = -EFAULT;
 	if (r == 0 && (image == NULL || !is_elf(image, len) || !named))
 		r = -ENOEXEC;
+	if (r == 0)
+		r = check_vermagic(&c, image, len, false);
 	if (r == 0 && module_loaded(&c, name))
 		r = -EEXIST;
 	if (r == 0)
