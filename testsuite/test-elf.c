@@ -1070,38 +1070,44 @@ TEST(dependency_symbols_large_module_fast)
 
 /* ---- differential tests on the real Debian tree (kmod 30 tools as oracle) ------ */
 
+/* The unpacked tree: $MODKIT_DEBIAN_ROOT, else testsuite/debian-tree.sh [args]. */
+static const char *debian_tree(const char *kind)
+{
+	static char roots[4][PATH_MAX];
+	const char *const kinds[] = { "", "xz", "zst", "gz" };
+	char script[PATH_MAX];
+	struct test_run r;
+	size_t k = 0;
+
+	while (k < ARRAY_SIZE(kinds) && !streq(kinds[k], kind ? kind : ""))
+		k++;
+	if (k == ARRAY_SIZE(kinds))
+		return NULL;
+	if (roots[k][0] != '\0')
+		return roots[k];
+	if (k == 0 && getenv("MODKIT_DEBIAN_ROOT") && getenv("MODKIT_DEBIAN_ROOT")[0]) {
+		snprintf(roots[k], sizeof(roots[k]), "%s", getenv("MODKIT_DEBIAN_ROOT"));
+		return roots[k];
+	}
+	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
+		 test_source_root());
+	const char *argv[] = { script, k ? "--compressed" : NULL, kinds[k], NULL };
+	if (test_run(&r, argv, NULL) < 0)
+		return NULL;
+	if (r.status == 0 && r.out_len > 0)
+		snprintf(roots[k], sizeof(roots[k]), "%.*s", (int)strcspn(r.out, "\n"),
+			 r.out);
+	else
+		fprintf(stderr, "%s", r.err);
+	test_run_release(&r);
+	return roots[k][0] ? roots[k] : NULL;
+}
+
 static const char *debian_root(void)
 {
-	static char root[PATH_MAX];
-	const char *env = getenv("MODKIT_DEBIAN_ROOT");
+	const char *root = debian_tree(NULL);
 
-	if (root[0] != '\0')
-		return root;
-	if (env != NULL && env[0] != '\0') {
-		snprintf(root, sizeof(root), "%s", env);
-		return root;
-	}
-	{
-		char script[PATH_MAX];
-		struct test_run r;
-
-		snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
-			 test_source_root());
-		if (access(script, X_OK) == 0) {
-			const char *argv[] = { script, NULL };
-
-			if (test_run(&r, argv, NULL) == 0 && r.status == 0 &&
-			    r.out_len > 0) {
-				snprintf(root, sizeof(root), "%.*s",
-					 (int)strcspn(r.out, "\n"), r.out);
-				test_run_release(&r);
-				return root;
-			}
-			test_run_release(&r);
-		}
-	}
-	snprintf(root, sizeof(root), "/var/cache/modkit/root-6.1.0-50-amd64");
-	return root;
+	return root ? root : "/nonexistent-debian-tree";
 }
 
 #define KVER "6.1.0-50-amd64"
@@ -1564,6 +1570,57 @@ TEST(debian_signatures_match_modinfo)
 	}
 	free(mods);
 	return 0;
+}
+
+/* Every third module of the kbuild-style compressed copies of the tree
+ * (debian-tree.sh --compressed) decompresses to the plain module's bytes. */
+static int check_compressed_tree(const char *kind, enum kmod_file_compression_type type)
+{
+	const char *croot = debian_tree(kind);
+	size_t n = 0, bytes = 0;
+	char **mods = sample_modules(3, &n);
+	size_t rootlen = strlen(debian_root());
+	struct timespec t0, t1;
+	double ms = 0;
+
+	CHECK_MSG(croot != NULL, "no %s-compressed tree", kind);
+	CHECK(mods != NULL && n > 1300);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_image_ struct image img = { 0 };
+		_cleanup_(file_freep) struct kmod_file *f = NULL;
+		char path[PATH_MAX];
+
+		CHECK_INT_EQ(load(mods[i], &img), 0);
+		snprintf(path, sizeof(path), "%s%s.%s", croot, mods[i] + rootlen, kind);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		CHECK_MSG(file_open(NULL, path, &f) == 0, "%s", path);
+		CHECK_INT_EQ(file_get_compression(f), type);
+		CHECK_INT_EQ(file_load_contents(f), 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms += (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+		bytes += img.len;
+		CHECK_MEM_EQ(file_get_contents(f), file_get_size(f), img.data, img.len);
+		free(mods[i]);
+	}
+	printf("# %s tree: %zu modules, %.0f MiB decompressed in %.0f ms\n", kind, n,
+	       bytes / 1048576.0, ms);
+	free(mods);
+	return 0;
+}
+
+TEST(debian_xz_tree_matches_plain)
+{
+	return check_compressed_tree("xz", KMOD_FILE_COMPRESSION_XZ);
+}
+
+TEST(debian_zst_tree_matches_plain)
+{
+	return check_compressed_tree("zst", KMOD_FILE_COMPRESSION_ZSTD);
+}
+
+TEST(debian_gz_tree_matches_plain)
+{
+	return check_compressed_tree("gz", KMOD_FILE_COMPRESSION_ZLIB);
 }
 
 #endif /* TEST_DEBIAN */

@@ -4,6 +4,11 @@
  * elf_get_*() reader, elf_strip() and the signature trailer parser. Without
  * libFuzzer (FUZZ_LIBFUZZER undefined) main() replays the files named on the
  * command line, printing TAP; any crash or sanitizer report fails it.
+ *
+ * A libFuzzer build, from the source root with a configured build dir B:
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DFUZZ_LIBFUZZER \
+ *     -include B/config.h -Ilib -I. testsuite/fuzz/fuzz-elf.c lib/elf.c lib/file*.c \
+ *     lib/signature.c lib/util.c lib/strbuf.c lib/log.c -ldl -o fuzz-elf
  */
 #include <stdint.h>
 #include <stdio.h>
