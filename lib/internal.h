@@ -238,17 +238,24 @@ struct kmod_modversion {
 	const char *symbol;
 };
 
-/* Validates the headers; memory must outlive the elf object. -ENOEXEC if invalid. */
+/* Validates the headers; memory must outlive the elf object. -ENOEXEC if invalid.
+ * The getters below copy what they return (results outlive the elf and memory);
+ * they give -ENODATA when a section they need is absent, -EINVAL when it is
+ * malformed (outside the image, not NUL-terminated, bad size), -ENOMEM. */
 int elf_new(const void *memory, size_t size, struct kmod_elf **out);
 void elf_free(struct kmod_elf *elf);
 /* Strings of a section split on NUL runs (.modinfo): *array is ONE allocation
- * (pointers followed by the copied strings), free() it. Returns the count. */
+ * (pointers followed by the copied strings), free() it. Returns the count; with 0
+ * strings *array is NULL. */
 int elf_get_strings(const struct kmod_elf *elf, const char *section, char ***array);
-/* __versions records. *array is one allocation (free() it). Returns the count. */
+/* __versions records (one leading '.' of a name dropped, bind NONE). *array is one
+ * allocation (free() it). Returns the count. */
 int elf_get_modversions(const struct kmod_elf *elf, struct kmod_modversion **array);
-/* Exported symbols (formats.md 3.4), one allocation. Returns the count. */
+/* Exported symbols (formats.md 3.4, bind NONE), one allocation. Returns the count;
+ * -ENODATA when the module has neither __crc_ symbols nor __ksymtab_strings. */
 int elf_get_symbols(const struct kmod_elf *elf, struct kmod_modversion **array);
-/* Undefined symbols + unmatched __versions (formats.md 3.5), one allocation. */
+/* Undefined symbols + unmatched __versions (formats.md 3.5; bind UNDEF or WEAK,
+ * names as stored), one allocation (also when the count is 0). */
 int elf_get_dependency_symbols(const struct kmod_elf *elf, struct kmod_modversion **array);
 /* Returns a malloc'd copy of the image with the formats.md 3.8 edits for
  * KMOD_INSERT_FORCE_* flags applied; -ENODATA when there is no vermagic to strip. */
@@ -268,8 +275,11 @@ struct sig_info {
 	char *hash_algo_buf;    /* storage for hash_algo when computed */
 };
 
-/* Parses the trailer of a decompressed image; false if unsigned or malformed.
- * libcrypto is dlopen()ed only here, only for PKCS#7. */
+/* Parses the trailer of a decompressed image; false if unsigned or malformed
+ * (also a PKCS#7 blob libcrypto cannot decode). On success signer, key_id and sig
+ * are non-NULL and NUL-terminated after their length; release with
+ * sig_info_release(). libcrypto is dlopen()ed only here, only for PKCS#7; without
+ * it hash_algo is "unknown" and the three byte fields are empty. */
 bool sig_info_get(const void *mem, size_t size, struct sig_info *info);
 void sig_info_release(struct sig_info *info);
 /* "AB:CD:..." with "\n\t\t" after every 20th byte when more follow (formats.md 4). */
