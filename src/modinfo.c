@@ -72,11 +72,16 @@ static int params_add(struct param **head, const char *name, size_t namelen,
 	return 0;
 }
 
+/*
+ * The value starts in column 17. kmod passes the possibly negative width 15 - len to
+ * "%-*s", and C reads a negative width as left-justified |width|: a key of 16+
+ * characters gets len - 15 spaces (seen with Debian's kmod 30).
+ */
 static void print_field(const char *key, const char *value)
 {
 	int pad = 15 - (int)strlen(key);
 
-	printf("%s:%*s%s%c", key, pad > 0 ? pad : 0, "", value, separator);
+	printf("%s:%*s%s%c", key, pad < 0 ? -pad : pad, "", value, separator);
 }
 
 static void print_params(struct param *params)
@@ -126,19 +131,22 @@ static int modinfo_do(struct kmod_module *mod)
 		printf("%s%c", kmod_module_get_name(mod), separator);
 		return 0;
 	}
-
-	r = kmod_module_get_info(mod, &info);
-	if (r < 0) {
-		ERR("could not get modinfo from '%s': %s\n", kmod_module_get_name(mod),
-		    strerror(-r));
-		return r;
-	}
-
+	/* name/filename come first, also when the info cannot be read (as kmod does) */
 	if (field == NULL) {
 		if (builtin)
 			printf("%-16s%s%c", "name:", kmod_module_get_name(mod),
 			       separator);
 		printf("%-16s%s%c", "filename:", builtin ? "(builtin)" : path, separator);
+	}
+
+	r = kmod_module_get_info(mod, &info);
+	if (r == -ENOENT && builtin)
+		return 0; /* no modules.builtin.modinfo: name and filename are all there is */
+	if (r < 0) {
+		fflush(stdout);
+		ERR("could not get modinfo from '%s': %s\n", kmod_module_get_name(mod),
+		    strerror(-r));
+		return r;
 	}
 
 	kmod_list_foreach (l, info) {

@@ -7,11 +7,14 @@ fixture root; then come cases:
     ### name                 a case
     % shell command          setup, run by sh in ROOT before the tool (env ROOT, KVER,
                              BUILD; not under the shim)
-    $ tool args...           the command (shell words); tool = a name built in src/
+    $ tool args...           the command (shell words); tool = a name built in src/,
+                             or a path relative to ROOT, run as typed (a link to kmod)
     = NAME=VALUE             extra environment for the command
     > text                   expected stdout line ('>' alone: empty line)
     >*                       stdout is not compared (e.g. our own --help wording)
     >| text                  expected stdout ending without a newline
+    >e text                  expected stdout bytes with C-like escapes (\0, \t, \n, \\),
+                             no newline added; such lines are concatenated
     ! text                   expected stderr line; '!|' without newline; '!*' ignore
     ? N                      expected exit status (default 0)
     c text                   expected line appended to the shim's calls.log
@@ -55,6 +58,7 @@ class Case:
         self.files = {}
         self.out_nl = self.err_nl = True
         self.ignore_out = self.ignore_err = False
+        self.out_raw = None
 
 
 def parse(path):
@@ -93,6 +97,9 @@ def parse(path):
             cur.ignore_out = True
         elif tag == "!*":
             cur.ignore_err = True
+        elif tag == ">e":
+            raw = rest.encode().decode("unicode_escape").encode("latin-1")
+            cur.out_raw = (cur.out_raw or b"") + raw
         elif tag in (">", ">|"):
             cur.out.append(rest)
             cur.out_nl = tag == ">"
@@ -161,7 +168,12 @@ def run_case(case, root, kver, n):
         subprocess.run(["sh", "-c", subst(s, root, kver)], cwd=root, check=True,
                        env={k: v for k, v in env.items() if k != "LD_PRELOAD"})
     argv = shlex.split(subst(case.cmd, root, kver))
-    if argv[0] not in TOOLS:
+    if "/" in argv[0]:
+        # a link made by the case's setup (e.g. ./frob -> $BUILD/src/kmod), run as typed
+        exe = argv[0]
+    elif argv[0] in TOOLS:
+        exe = os.path.join(build, "src", argv[0])
+    else:
         raise SystemExit(f"case {case.name}: unknown tool {argv[0]}")
     log = os.path.join(root, ".shim", "calls.log")
     before = open(log, "rb").read() if os.path.exists(log) else b""
@@ -170,11 +182,14 @@ def run_case(case, root, kver, n):
         snap = root + ".snap"
         shutil.rmtree(snap, ignore_errors=True)
         shutil.copytree(root, snap, symlinks=True)
-    ours = subprocess.run([os.path.join(build, "src", argv[0])] + argv[1:],
+    ours = subprocess.run([exe] + argv[1:],
                           cwd=root, env=env, capture_output=True, stdin=subprocess.DEVNULL)
     after = open(log, "rb").read() if os.path.exists(log) else b""
     problems = []
     exp_out = subst(joined(case.out, case.out_nl).decode(), root, kver).encode()
+    if case.out_raw is not None:
+        exp_out = case.out_raw.replace(b"@ROOT@", root.encode()).replace(
+            b"@KVER@", kver.encode())
     exp_err = subst(joined(case.err, case.err_nl).decode(), root, kver).encode()
     if ours.stdout != exp_out and not case.ignore_out:
         problems.append(("stdout", ours.stdout, exp_out))
