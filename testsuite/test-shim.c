@@ -835,6 +835,53 @@ TEST(holders_and_refcnt)
 	return 0;
 }
 
+/* State written by the test in only one of /proc/modules and /sys/module. */
+TEST(holders_with_partial_prepopulation)
+{
+	static const char *const holders[] = { "user", NULL };
+	struct fixture fx;
+	char *ko;
+
+	CHECK_INT_EQ(fixture_init(&fx, NULL, NULL), 0);
+	CHECK_INT_EQ(fixture_write(&fx, "proc/modules",
+				   "procdep 500 2 x,y, Live 0x0000000000000000\n"),
+		     0);
+	ko = make_module(&fx, "top.ko", "top", "procdep", true);
+	CHECK(ko != NULL);
+	CHECK_PROBE(&fx, "ok\n", 0, "finit", ko, "", "0");
+	CHECK(!fixture_exists(&fx, "sys/module/procdep"));
+	CHECK_FILE(&fx, "proc/modules",
+		   fmt("procdep 500 3 top,x,y, Live 0x0000000000000000\n"
+		       "top %lld 0 - Live 0x0000000000000000\n",
+		       file_size(ko)));
+	CHECK_PROBE(&fx, "ok\n", 0, "delete", "top", "2048");
+	CHECK_FILE(&fx, "proc/modules", "procdep 500 2 x,y, Live 0x0000000000000000\n");
+	free(ko);
+	fixture_release(&fx);
+
+	/* a holder relation made with fixture_set_loaded() is undone on removal */
+	CHECK_INT_EQ(fixture_init(&fx, NULL, NULL), 0);
+	CHECK_INT_EQ(fixture_set_loaded(&fx, "base", 300, 1, holders), 0);
+	CHECK_INT_EQ(fixture_set_loaded(&fx, "user", 200, 0, NULL), 0);
+	CHECK_PROBE(&fx, "ERR EAGAIN\n", 1, "delete", "base", "2048");
+	CHECK_PROBE(&fx, "ok\n", 0, "delete", "user", "2048");
+	CHECK_FILE(&fx, "proc/modules", "base 300 0 - Live 0x0000000000000000\n");
+	CHECK_FILE(&fx, "sys/module/base/refcnt", "0\n");
+	CHECK_PROBE(&fx, "", 0, "opendir", "/sys/module/base/holders");
+	CHECK_PROBE(&fx, "ok\n", 0, "delete", "base", "2048");
+	CHECK_FILE(&fx, "proc/modules", "");
+	fixture_release(&fx);
+
+	/* a module present only in /sys/module: no /proc/modules appears */
+	CHECK_INT_EQ(fixture_init(&fx, NULL, NULL), 0);
+	CHECK_INT_EQ(fixture_write(&fx, "sys/module/sysonly/initstate", "live\n"), 0);
+	CHECK_PROBE(&fx, "ok\n", 0, "delete", "sysonly", "2048");
+	CHECK(!fixture_exists(&fx, "sys/module/sysonly"));
+	CHECK(!fixture_exists(&fx, "proc/modules"));
+	fixture_release(&fx);
+	return 0;
+}
+
 TEST(delete_module_emulation)
 {
 	static const char *const holders[] = { "user1", NULL };

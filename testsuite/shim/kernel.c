@@ -449,17 +449,23 @@ static bool module_loaded(struct call *c, const char *name)
 	return found;
 }
 
-static long read_refcnt(struct call *c, const char *name)
+/* sys/module/<name>/refcnt, or `missing` when there is no such file. */
+static long read_refcnt_or(struct call *c, const char *name, long missing)
 {
 	char p[PATH_MAX], *data;
 	long v;
 
 	if (path_fmt(p, "%s/sys/module/%s/refcnt", c->root, name) < 0 ||
 	    shim_read_file(p, &data, NULL) < 0)
-		return 0;
+		return missing;
 	v = strtol(data, NULL, 10);
 	free(data);
 	return v;
+}
+
+static long read_refcnt(struct call *c, const char *name)
+{
+	return read_refcnt_or(c, name, 0);
 }
 
 static int write_str(const char *path, const char *s)
@@ -513,6 +519,8 @@ static int proc_modules_update(struct call *c, line_edit_fn edit, void *ud,
 	    path_fmt(tmp, "%s/proc/.modules.shim-tmp", c->root) < 0)
 		return -ENAMETOOLONG;
 	r = shim_read_file(p, &data, NULL);
+	if (r == -ENOENT && append == NULL)
+		return 0; /* nothing to edit: do not invent a /proc/modules */
 	if (r == -ENOENT) {
 		data = strdup("");
 		r = data ? 0 : -ENOMEM;
@@ -562,22 +570,45 @@ static int proc_modules_update(struct call *c, line_edit_fn edit, void *ud,
 }
 
 struct users_edit {
-	const char *module; /* line to change */
+	struct call *c;
+	const char *module; /* line to change; NULL: every line listing user */
 	const char *user; /* holder added or removed */
-	long refcnt; /* new value of the refcnt column */
 	bool add;
 	char refbuf[32];
 };
 
-/* Users column: each holder followed by ',', newest first, '-' when empty. */
+/*
+ * Users column: each holder followed by ',', newest first, '-' when empty. The refcnt
+ * column follows sys/module/<m>/refcnt when the module has one (already updated by
+ * the caller), else moves by one.
+ */
 static bool edit_users(char **f, int nf, char *scratch, size_t scratchsize, void *ud)
 {
 	struct users_edit *e = ud;
 	size_t o = 0, ulen = strlen(e->user);
+	bool listed = false;
+	long refcnt;
 
-	if (nf < 5 || strcmp(f[0], e->module) != 0)
+	if (nf < 5)
 		return true;
-	snprintf(e->refbuf, sizeof(e->refbuf), "%ld", e->refcnt);
+	for (const char *s = f[3]; !listed && *s;) {
+		const char *comma = strchr(s, ',');
+		size_t tl = comma ? (size_t)(comma - s) : strlen(s);
+
+		listed = tl == ulen && memcmp(s, e->user, tl) == 0;
+		s += tl + (comma ? 1 : 0);
+	}
+	if (e->module ? strcmp(f[0], e->module) != 0 : !listed)
+		return true;
+	if (e->add && listed)
+		return true;
+	refcnt = read_refcnt_or(e->c, f[0], -1);
+	if (refcnt < 0) {
+		refcnt = strtol(f[2], NULL, 10) + (e->add ? 1 : -1);
+		if (refcnt < 0)
+			refcnt = 0;
+	}
+	snprintf(e->refbuf, sizeof(e->refbuf), "%ld", refcnt);
 	f[2] = e->refbuf;
 	if (e->add)
 		o = (size_t)snprintf(scratch, scratchsize, "%s,", e->user);
@@ -679,18 +710,24 @@ static int register_module(struct call *c, const char *name, const uint8_t *img,
 
 	for (int i = 0; i < ndeps; i++) {
 		char target[PATH_MAX];
-		struct users_edit e = { .module = deps[i], .user = name, .add = true };
+		struct stat st;
+		struct users_edit e = {
+			.c = c, .module = deps[i], .user = name, .add = true
+		};
 
-		if (path_fmt(p, "%s/sys/module/%s/holders", c->root, deps[i]) < 0 ||
-		    shim_mkdir_p(p) < 0)
-			continue;
-		path_fmt(p, "%s/sys/module/%s/holders/%s", c->root, deps[i], name);
-		path_fmt(target, "../../%s", name);
-		unlink(p);
-		if (symlink(target, p) < 0)
-			continue;
-		e.refcnt = read_refcnt(c, deps[i]) + 1;
-		set_refcnt(c, deps[i], e.refcnt);
+		/* A dependency the test listed only in /proc/modules gets no sysfs dir:
+		 * creating one would turn it into a "coming" module for libkmod. */
+		if (path_fmt(p, "%s/sys/module/%s", c->root, deps[i]) == 0 &&
+		    stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			path_fmt(p, "%s/sys/module/%s/holders", c->root, deps[i]);
+			shim_mkdir_p(p);
+			path_fmt(p, "%s/sys/module/%s/holders/%s", c->root, deps[i],
+				 name);
+			path_fmt(target, "../../%s", name);
+			unlink(p);
+			if (symlink(target, p) == 0)
+				set_refcnt(c, deps[i], read_refcnt(c, deps[i]) + 1);
+		}
 		proc_modules_update(c, edit_users, &e, NULL);
 	}
 	return 0;
@@ -733,14 +770,10 @@ static int unregister_module(struct call *c, const char *name)
 	if (path_fmt(p, "%s/sys/module", c->root) < 0)
 		return -ENAMETOOLONG;
 	d = opendir(p);
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
+	while (d != NULL && (de = readdir(d)) != NULL) {
 		char h[PATH_MAX];
 		struct stat st;
-		struct users_edit e = { .module = de->d_name,
-					.user = name,
-					.add = false };
+		long v;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -749,14 +782,18 @@ static int unregister_module(struct call *c, const char *name)
 		    lstat(h, &st) < 0)
 			continue;
 		unlink(h);
-		e.refcnt = read_refcnt(c, de->d_name) - 1;
-		if (e.refcnt < 0)
-			e.refcnt = 0;
-		set_refcnt(c, de->d_name, e.refcnt);
-		proc_modules_update(c, edit_users, &e, NULL);
+		v = read_refcnt_or(c, de->d_name, -1);
+		if (v >= 0)
+			set_refcnt(c, de->d_name, v > 0 ? v - 1 : 0);
 	}
-	closedir(d);
-	return 0;
+	if (d != NULL)
+		closedir(d);
+	/* then every /proc/modules line that lists it as a user */
+	r = proc_modules_update(c, edit_users,
+				&(struct users_edit){
+					.c = c, .user = name, .add = false },
+				NULL);
+	return r == -ENOENT ? 0 : r;
 }
 
 /*
