@@ -65,6 +65,27 @@ static void module_free(struct depmod_module *mod)
 	free(mod);
 }
 
+void depmod_init(struct depmod *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->out_verbose = stdout;
+	depmod_config_init(&d->config);
+	array_init(&d->modules, 1024);
+}
+
+void depmod_release(struct depmod *d)
+{
+	for (size_t i = 0; i < d->modules.count; i++) {
+		module_free(d->modules.array[i]);
+	}
+	array_free_array(&d->modules);
+	hash_free(d->modules_by_name);
+	hash_free(d->symbols);
+	depmod_config_release(&d->config);
+	free(d->dirname);
+	free(d->outdirname);
+}
+
 static struct depmod_module *module_new(const struct depmod *d, const char *path,
 					size_t pathlen, bool external)
 {

@@ -66,34 +66,6 @@ static void help(void)
 	       program_invocation_short_name);
 }
 
-void depmod_init(struct depmod *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->out_verbose = stdout;
-	depmod_config_init(&d->config);
-	array_init(&d->modules, 1024);
-}
-
-void depmod_release(struct depmod *d)
-{
-	for (size_t i = 0; i < d->modules.count; i++) {
-		struct depmod_module *mod = d->modules.array[i];
-
-		free(mod->modinfo);
-		free(mod->exports);
-		free(mod->imports);
-		array_free_array(&mod->deps);
-		free(mod->path);
-		free(mod);
-	}
-	array_free_array(&d->modules);
-	hash_free(d->modules_by_name);
-	hash_free(d->symbols);
-	depmod_config_release(&d->config);
-	free(d->dirname);
-	free(d->outdirname);
-}
-
 /* "<root>/<moduledir>/<kver>" with moduledir's leading slashes removed. */
 static char *module_dir_path(const char *root, const char *moduledir, const char *kver)
 {

@@ -121,6 +121,7 @@ struct depmod {
 	struct hash *symbols; /* name -> struct depmod_symbol * */
 };
 
+/* (depmod-scan.c, with the module objects) */
 void depmod_init(struct depmod *d);
 void depmod_release(struct depmod *d);
 
