@@ -20,6 +20,7 @@
 struct write_ctx {
 	struct depmod *d;
 	char **deplines; /* per module index: "path: dep dep" (no newline) */
+	char *fatal; /* message to print once the temp file is gone */
 };
 
 /* Value of "key=value" when s has exactly that key. */
@@ -73,16 +74,21 @@ static int ferr(FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
-static int report_insert(const struct depmod *d, int r, const char *what, const char *key,
+/* A bad character is fatal, but the message waits until the temp file is removed. */
+static int report_insert(struct write_ctx *w, int r, const char *what, const char *key,
 			 const char *value)
 {
 	if (r == -EINVAL) {
-		FATAL("Module index: bad character in '%s %s' - only 7-bit ASCII is "
-		      "supported\n",
-		      key, value);
+		if (w->fatal == NULL &&
+		    asprintf(
+			    &w->fatal,
+			    "Module index: bad character in '%s %s' - only 7-bit ASCII is "
+			    "supported\n",
+			    key, value) < 0)
+			w->fatal = NULL;
 		return r;
 	}
-	if (r == 1 && d->warn)
+	if (r == 1 && w->d->warn)
 		WRN("duplicate module %s:\n%s %s\n", what, key, value);
 	return r < 0 ? r : 0;
 }
@@ -116,7 +122,7 @@ static int out_dep_bin(struct write_ctx *w, FILE *out)
 		const struct depmod_module *mod = w->d->modules.array[i];
 		int r = index_writer_insert(idx, mod->modname, w->deplines[i], mod->idx);
 
-		r = report_insert(w->d, r, "deps", mod->modname, w->deplines[i]);
+		r = report_insert(w, r, "deps", mod->modname, w->deplines[i]);
 		if (r < 0) {
 			index_writer_free(idx);
 			return r;
@@ -164,7 +170,7 @@ static int out_alias_bin(struct write_ctx *w, FILE *out)
 				continue;
 			}
 			r = index_writer_insert(idx, buf, mod->modname, mod->idx);
-			r = report_insert(w->d, r, "alias", buf, mod->modname);
+			r = report_insert(w, r, "alias", buf, mod->modname);
 			if (r < 0) {
 				index_writer_free(idx);
 				return r;
@@ -253,7 +259,7 @@ static int out_symbols_bin(struct write_ctx *w, FILE *out)
 			break;
 		}
 		err = index_writer_insert(idx, key.bytes, owner->modname, owner->idx);
-		err = report_insert(w->d, err, "syms", key.bytes, owner->modname);
+		err = report_insert(w, err, "syms", key.bytes, owner->modname);
 	}
 	strbuf_release(&key);
 	free(syms);
@@ -300,7 +306,7 @@ static int out_builtin_bin(struct write_ctx *w, FILE *out)
 		if (path_to_modname(line, name, NULL) == NULL)
 			continue;
 		err = index_writer_insert(idx, name, "", 0);
-		err = report_insert(d, err, "builtin", name, "");
+		err = report_insert(w, err, "builtin", name, "");
 	}
 	if (err < 0) {
 		index_writer_free(idx);
@@ -350,7 +356,7 @@ static int out_builtin_alias_bin(struct write_ctx *w, FILE *out)
 			continue;
 		}
 		err = index_writer_insert(idx, buf, rec, 0);
-		err = report_insert(d, err, "builtin alias", buf, rec);
+		err = report_insert(w, err, "builtin alias", buf, rec);
 	}
 	if (err < 0) {
 		index_writer_free(idx);
@@ -472,6 +478,8 @@ static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o
 	}
 	if (err < 0) {
 		unlinkat(dfd, tmp, 0);
+		if (w->fatal != NULL)
+			FATAL("%s", w->fatal);
 		ERR("Could not write index '%s': %s\n", o->name, strerror(-err));
 		return err;
 	}
@@ -526,5 +534,6 @@ out:
 			free(w.deplines[i]);
 		free(w.deplines);
 	}
+	free(w.fatal);
 	return err;
 }

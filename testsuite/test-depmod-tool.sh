@@ -218,5 +218,22 @@ done
 check "write failure: no temporary file left" \
 	test "$(ls "$hm" | grep -c '^modules\..*\.[0-9]*\.[0-9]*\.[0-9]*$')" = 0
 
+
+# ---- a non-ASCII alias is fatal for the .bin, and leaves no temporary file ----------------
+cp -a "$work/t" "$work/na"
+nm=$work/na/lib/modules/$kver
+"$depmod" -b "$work/na" "$kver" 2>/dev/null
+cp -a "$nm" "$work/na-old"
+printf 'kver %s\nmodule kernel/nonascii.ko\n  modinfo alias=caf\\xc3\\xa9\n' "$kver" >"$work/na.spec"
+"$mktree" "$work/na.spec" "$work/na" || not_ok "non-ASCII module built"
+run na "$depmod" -b "$work/na" "$kver"
+check "non-ASCII alias: exit 1" test "$(cat "$work/na.rc")" = 1
+check "non-ASCII alias: FATAL message" grep -q "^depmod: FATAL: Module index: bad character" \
+	"$work/na.err"
+check "non-ASCII alias: modules.alias.bin kept its previous contents" \
+	cmp -s "$work/na-old/modules.alias.bin" "$nm/modules.alias.bin"
+check "non-ASCII alias: no temporary file left" \
+	test "$(ls "$nm" | grep -c '^modules\..*\.[0-9]*\.[0-9]*\.[0-9]*$')" = 0
+
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -134,6 +134,8 @@ module kernel/drivers/leaf-one.ko
   weak missing_weak
   undef missing_strong
 module kernel/drivers/nodev.ko
+  modinfo alias=bad[bracket
+  modinfo alias=bad]bracket
   modinfo alias=devname:lonely
   modinfo alias=dup-alias
   modinfo alias=dup-alias
@@ -185,6 +187,7 @@ kernel/drivers/nodev.ko
 end
 file lib/modules/@KVER@/modules.builtin
 kernel/fs/ext4/ext4.ko
+9invalid/line.ko
 kernel/drivers/block/loop.ko
 end
 binfile lib/modules/@KVER@/modules.builtin.modinfo
