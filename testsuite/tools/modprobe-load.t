@@ -32,6 +32,8 @@ module kernel/multi2.ko
   modinfo alias=multi:*
 module kernel/corrupt.ko
 module kernel/dash-name.ko
+module kernel/d.ko
+  undef c_fn
 modules-order
 file lib/modules/@KVER@/modules.builtin
 kernel/bi.ko
@@ -498,3 +500,75 @@ $ modprobe c
 $ modprobe c
 ! modprobe: FATAL: Module c not found in directory /lib/modules/9.9
 ? 1
+
+### MODPROBE_OPTIONS gets -s too
+% sh reset
+$ modprobe -s -C /etc/modprobe.d inst
+f out.txt
+f> inst:inst::-s -C /etc/modprobe.d
+
+### stderr closed: messages go to syslog by themselves, the exit status stays
+- close-stderr
+$ modprobe nosuch
+? 1
+
+### stderr closed: stdout still works
+- close-stderr
+$ modprobe -n -v c
+> insmod /lib/modules/@KVER@/kernel/c.ko 
+
+### the last module an alias resolves to decides the exit status (earlier failure)
+% sh reset; echo 'finit_module multi1 EPERM' > .shim/errors
+$ modprobe multi:x
+! modprobe: ERROR: could not insert 'multi1': Operation not permitted
+c finit_module name=multi1 flags=0 args=
+c finit_module name=multi2 flags=0 args=
+
+### the last module an alias resolves to decides the exit status (last failure)
+% sh reset; echo 'finit_module multi2 EPERM' > .shim/errors
+$ modprobe multi:x
+! modprobe: ERROR: could not insert 'multi2': Operation not permitted
+? 1
+c finit_module name=multi1 flags=0 args=
+c finit_module name=multi2 flags=0 args=
+
+### kernel EEXIST for a dependency is ignored
+% sh reset; echo 'finit_module c EEXIST' > .shim/errors
+$ modprobe d
+c finit_module name=c flags=0 args=
+c finit_module name=d flags=0 args=
+
+### kernel EEXIST for the target is "already in kernel" only with --first-time
+% sh reset; echo 'finit_module c EEXIST' > .shim/errors
+$ modprobe c
+c finit_module name=c flags=0 args=
+
+### kernel EEXIST for the target with --first-time
+% sh reset; echo 'finit_module c EEXIST' > .shim/errors
+$ modprobe --first-time c
+! modprobe: ERROR: could not insert 'c': Module already in kernel
+? 1
+c finit_module name=c flags=0 args=
+
+### a dependency whose file is missing: the library error twice, and (as kmod 30
+### does) the module's whole dependency list is dropped, loading goes on
+% sh reset; mv lib/modules/@KVER@/kernel/c.ko c.ko.away
+$ modprobe -D a
+> insmod /lib/modules/@KVER@/kernel/a.ko 
+!~ modprobe: ERROR: ctx=0x[0-9a-f]+ path=/lib/modules/@KVER@/kernel/c\.ko error=No such file or directory
+!~ modprobe: ERROR: ctx=0x[0-9a-f]+ path=/lib/modules/@KVER@/kernel/c\.ko error=No such file or directory
+
+### the target's own file missing
+% mv c.ko.away lib/modules/@KVER@/kernel/c.ko; mv lib/modules/@KVER@/kernel/p1.ko p1.ko.away
+$ modprobe p1
+! modprobe: ERROR: could not insert 'p1': Unknown symbol in module, or unknown parameter (see dmesg)
+? 1
+c-
+
+### -a with a failing module: exit 1, the rest is loaded
+% mv p1.ko.away lib/modules/@KVER@/kernel/p1.ko; sh reset; echo 'finit_module c EPERM' > .shim/errors
+$ modprobe -a c p1
+! modprobe: ERROR: could not insert 'c': Operation not permitted
+? 1
+c finit_module name=c flags=0 args=
+c finit_module name=p1 flags=0 args=

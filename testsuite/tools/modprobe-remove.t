@@ -266,3 +266,9 @@ $ modprobe -r rmfail
 ? 1
 c-
 @ differential
+
+### -q: a hidden FATAL does not end the program
+% sh load c
+$ modprobe -q -r nosuch c
+? 1
+c delete_module name=c flags=2048

@@ -173,3 +173,10 @@ $ rmmod -x
 $ rmmod --xyz c
 ! @BUILD@/src/rmmod: unrecognized option '--xyz'
 ? 1
+
+### a name that cannot become a module: message, and the loop stops
+% sh load c
+$ rmmod @LONGNAME@ c
+! rmmod: ERROR: could not use module @LONGNAME@: File name too long
+? 1
+c-

@@ -16,6 +16,8 @@ fixture root; then come cases:
     >e text                  expected stdout bytes with C-like escapes (\0, \t, \n, \\),
                              no newline added; such lines are concatenated
     ! text                   expected stderr line; '!|' without newline; '!*' ignore
+    !~ regex                 expected stderr line matched as a regular expression
+    - close-stderr           run the tool with file descriptor 2 closed
     ? N                      expected exit status (default 0)
     c text                   expected line appended to the shim's calls.log
     c~ regex                 same, matched as a regular expression
@@ -29,7 +31,7 @@ fixture root; then come cases:
 Lines '% command' between '---' and the first case run once, in ROOT, after the tree
 is built (e.g. '% /sbin/depmod -b . @KVER@' to index it with Debian's depmod).
 
-@ROOT@ and @KVER@ are substituted everywhere. Every command runs under the shim with
+@ROOT@ and @KVER@ are substituted everywhere; @LONGNAME@ is 5000 'a' characters. Every command runs under the shim with
 MODKIT_ROOT=ROOT and MODKIT_UNAME_R=KVER, so /lib/modules, /etc/modprobe.d, /proc and
 /sys are the fixture's. Stdout, stderr and exit status are compared byte for byte.
 
@@ -59,6 +61,8 @@ class Case:
         self.out_nl = self.err_nl = True
         self.ignore_out = self.ignore_err = False
         self.out_raw = None
+        self.err_re = False
+        self.close_stderr = False
 
 
 def parse(path):
@@ -103,6 +107,11 @@ def parse(path):
         elif tag in (">", ">|"):
             cur.out.append(rest)
             cur.out_nl = tag == ">"
+        elif tag == "!~":
+            cur.err.append(("re", rest))
+            cur.err_re = True
+        elif tag == "-" and rest == "close-stderr":
+            cur.close_stderr = True
         elif tag in ("!", "!|"):
             cur.err.append(rest)
             cur.err_nl = tag == "!"
@@ -136,7 +145,7 @@ def joined(lines, nl):
 
 
 def subst(s, root, kver):
-    return s.replace("@ROOT@", root).replace("@KVER@", kver)
+    return s.replace("@ROOT@", root).replace("@KVER@", kver).replace("@LONGNAME@", "a" * 5000)
 
 
 def calls_match(calls, exp):
@@ -158,7 +167,7 @@ def calls_match(calls, exp):
 
 def run_case(case, root, kver, n):
     env = dict(os.environ)
-    case.err = [e.replace("@BUILD@", build) for e in case.err]
+    case.err = [e if isinstance(e, tuple) else e.replace("@BUILD@", build) for e in case.err]
     env.update({"LD_PRELOAD": shim, "MODKIT_ROOT": root, "MODKIT_UNAME_R": kver,
                 "ROOT": root, "KVER": kver, "BUILD": build, "LC_ALL": "C"})
     env.pop("MODPROBE_OPTIONS", None)
@@ -182,15 +191,26 @@ def run_case(case, root, kver, n):
         snap = root + ".snap"
         shutil.rmtree(snap, ignore_errors=True)
         shutil.copytree(root, snap, symlinks=True)
-    ours = subprocess.run([exe] + argv[1:],
-                          cwd=root, env=env, capture_output=True, stdin=subprocess.DEVNULL)
+    ours = subprocess.run([exe] + argv[1:], cwd=root, env=env, capture_output=True,
+                          stdin=subprocess.DEVNULL,
+                          preexec_fn=(lambda: os.close(2)) if case.close_stderr else None)
     after = open(log, "rb").read() if os.path.exists(log) else b""
     problems = []
     exp_out = subst(joined(case.out, case.out_nl).decode(), root, kver).encode()
     if case.out_raw is not None:
         exp_out = case.out_raw.replace(b"@ROOT@", root.encode()).replace(
             b"@KVER@", kver.encode())
-    exp_err = subst(joined(case.err, case.err_nl).decode(), root, kver).encode()
+    if case.err_re:
+        got = ours.stderr.decode(errors="replace").split("\n")
+        if got and got[-1] == "":
+            got.pop()
+        exps = [e if isinstance(e, tuple) else ("lit", subst(e, root, kver)) for e in case.err]
+        ok = len(got) == len(exps) and all(
+            re.fullmatch(subst(e[1], root, kver), g) if e[0] == "re" else g == e[1]
+            for g, e in zip(got, exps))
+        exp_err = ours.stderr if ok else "\n".join(e[1] for e in exps).encode()
+    else:
+        exp_err = subst(joined(case.err, case.err_nl).decode(), root, kver).encode()
     if ours.stdout != exp_out and not case.ignore_out:
         problems.append(("stdout", ours.stdout, exp_out))
     if ours.stderr != exp_err and not case.ignore_err:
