@@ -550,8 +550,8 @@ $ modprobe --first-time c
 ? 1
 c finit_module name=c flags=0 args=
 
-### a dependency whose file is missing: the library error twice, and (as kmod 30
-### does) the module's whole dependency list is dropped, loading goes on
+### a dependency whose file is missing: library error twice, all dependencies dropped
+# (kmod 30 does the same: the module's whole dependency list goes, loading goes on)
 % sh reset; mv lib/modules/@KVER@/kernel/c.ko c.ko.away
 $ modprobe -D a
 > insmod /lib/modules/@KVER@/kernel/a.ko 

@@ -134,6 +134,9 @@ def parse(path):
             cur.files[curfile].append(rest)
         else:
             raise SystemExit(f"{path}:{n}: unknown directive '{tag}'")
+    for c in cases:
+        if c.cmd is None:
+            raise SystemExit(f"{path}:{c.lineno}: case '{c.name}' has no '$' command")
     return spec, global_setup, cases
 
 
