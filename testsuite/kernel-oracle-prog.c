@@ -17,7 +17,8 @@
  *                               get_dependency_symbols of a module file
  *   infoname|NAME               get_info of a module by name (builtin modules)
  *   loaded                      kmod_module_new_from_loaded
- * Library messages are printed inline as "log PRIO: text".
+ * Library messages are printed inline as "log PRIO: text" (or by libkmod's own
+ * stderr logger when KERNEL_ORACLE_DEFAULT_LOG is set).
  */
 #include <libkmod.h>
 #include <stdarg.h>
@@ -251,7 +252,9 @@ int main(int argc, char *argv[])
 	ctx = kmod_new(argv[1], config);
 	if (ctx == NULL)
 		return 1;
-	kmod_set_log_fn(ctx, log_stdout, NULL);
+	/* KERNEL_ORACLE_DEFAULT_LOG: keep libkmod's stderr logger (function names) */
+	if (getenv("KERNEL_ORACLE_DEFAULT_LOG") == NULL)
+		kmod_set_log_fn(ctx, log_stdout, NULL);
 	kmod_set_log_priority(ctx, 6);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	print_lib();
