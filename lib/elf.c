@@ -608,35 +608,83 @@ int elf_get_symbols(const struct kmod_elf *elf, struct kmod_modversion **array)
 
 /* ---- dependency symbols ----------------------------------------------------------- */
 
-static int version_cmp(const void *a, const void *b)
-{
-	const struct elf_version_rec *x = *(const struct elf_version_rec *const *)a;
-	const struct elf_version_rec *y = *(const struct elf_version_rec *const *)b;
-	int r = strcmp(x->name, y->name);
+/*
+ * Imports are matched with __versions records by name through an open-addressing
+ * hash of the records (a module has a few hundred of each; depmod reads thousands
+ * of modules). Records of equal name are chained so that the first one gives the
+ * CRC and all of them count as matched.
+ */
+struct version_index {
+	uint32_t *slots; /* record index + 1, 0 = empty */
+	uint32_t *next_same; /* next record of the same name + 1, 0 = none */
+	size_t mask;
+};
 
-	/* equal names: the earlier record first, so lookups find the first one */
-	if (r == 0)
-		r = (x > y) - (x < y);
-	return r;
+static uint32_t name_hash(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
 }
 
-/* Position in sorted of the first record named name, or -1. */
-static ssize_t version_find(struct elf_version_rec *const *sorted, size_t n,
-			    const char *name)
+static void version_index_release(struct version_index *idx)
 {
-	size_t lo = 0, hi = n;
+	free(idx->slots);
+	free(idx->next_same);
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+static int version_index_build(struct version_index *idx, const struct elf_version_rec *v,
+			       size_t n)
+{
+	size_t size = 16;
 
-		if (strcmp(sorted[mid]->name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/* n <= INT_MAX (checked by elf_read_versions), so this cannot overflow */
+	while (size < 2 * n)
+		size *= 2;
+	idx->mask = size - 1;
+	idx->slots = calloc(size, sizeof(*idx->slots));
+	idx->next_same = calloc(MAX(n, (size_t)1), sizeof(*idx->next_same));
+	if (idx->slots == NULL || idx->next_same == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t pos = name_hash(v[i].name, v[i].len) & idx->mask;
+
+		for (;; pos = (pos + 1) & idx->mask) {
+			uint32_t j = idx->slots[pos];
+
+			if (j == 0) {
+				idx->slots[pos] = (uint32_t)i + 1;
+				break;
+			}
+			if (v[j - 1].len == v[i].len &&
+			    memcmp(v[j - 1].name, v[i].name, v[i].len) == 0) {
+				/* append to the chain of that name, keeping record order */
+				while (idx->next_same[j - 1] != 0)
+					j = idx->next_same[j - 1];
+				idx->next_same[j - 1] = (uint32_t)i + 1;
+				break;
+			}
+		}
 	}
-	if (lo < n && streq(sorted[lo]->name, name))
-		return (ssize_t)lo;
-	return -1;
+	return 0;
+}
+
+/* Index of the first record named name, or -1. */
+static ssize_t version_index_find(const struct version_index *idx,
+				  const struct elf_version_rec *v, const char *name,
+				  size_t len)
+{
+	for (size_t pos = name_hash(name, len) & idx->mask;;
+	     pos = (pos + 1) & idx->mask) {
+		uint32_t j = idx->slots[pos];
+
+		if (j == 0)
+			return -1;
+		if (v[j - 1].len == len && memcmp(v[j - 1].name, name, len) == 0)
+			return (ssize_t)j - 1;
+	}
 }
 
 static bool elf_is_sparc(const struct kmod_elf *elf)
@@ -651,15 +699,23 @@ static bool elf_is_import(const struct kmod_elf *elf, const struct elf_sym *s)
 	return !(s->type == STT_SPARC_REGISTER && elf_is_sparc(elf));
 }
 
+struct elf_import {
+	const char *name;
+	size_t len;
+	uint64_t crc;
+	enum kmod_symbol_bind bind;
+};
+
 int elf_get_dependency_symbols(const struct kmod_elf *elf, struct kmod_modversion **array)
 {
 	_cleanup_free_ struct elf_version_rec *vers = NULL;
-	_cleanup_free_ struct elf_version_rec **sorted = NULL;
+	_cleanup_(version_index_release) struct version_index idx = { 0 };
+	_cleanup_free_ struct elf_import *imports = NULL;
 	_cleanup_free_ bool *matched = NULL;
 	struct kmod_modversion *a;
 	struct elf_symtab t;
 	struct elf_sym s;
-	size_t n_vers = 0, n = 0, bytes = 0, k = 0;
+	size_t n_vers = 0, n_imports = 0, n, bytes = 0, k = 0;
 	char *strings;
 	int err;
 
@@ -669,34 +725,43 @@ int elf_get_dependency_symbols(const struct kmod_elf *elf, struct kmod_modversio
 	err = elf_read_versions(elf, &vers, &n_vers);
 	if (err < 0 && err != -ENODATA)
 		return err;
-
 	if (n_vers > 0) {
-		sorted = malloc(n_vers * sizeof(*sorted));
+		err = version_index_build(&idx, vers, n_vers);
+		if (err < 0)
+			return err;
 		matched = calloc(n_vers, sizeof(*matched));
-		if (sorted == NULL || matched == NULL)
+		if (matched == NULL)
 			return -ENOMEM;
-		for (size_t i = 0; i < n_vers; i++)
-			sorted[i] = &vers[i];
-		qsort(sorted, n_vers, sizeof(*sorted), version_cmp);
 	}
+	imports = malloc(MAX(t.count, (size_t)1) * sizeof(*imports));
+	if (imports == NULL)
+		return -ENOMEM;
 
 	for (size_t i = 1; i < t.count; i++) {
+		struct elf_import *imp = &imports[n_imports];
+
 		elf_symbol(elf, &t, i, &s);
 		if (!elf_is_import(elf, &s))
 			continue;
-		n++;
-		bytes += strlen(s.name) + 1;
+		imp->name = s.name;
+		imp->len = strlen(s.name);
+		imp->crc = 0;
+		imp->bind = s.bind == STB_WEAK ? KMOD_SYMBOL_WEAK : KMOD_SYMBOL_UNDEF;
 		if (n_vers > 0) {
-			ssize_t v = version_find(sorted, n_vers, s.name);
+			ssize_t v = version_index_find(&idx, vers, imp->name, imp->len);
 
-			/* every record of that name counts as matched */
-			if (v >= 0 && !matched[sorted[v] - vers]) {
-				for (size_t j = (size_t)v;
-				     j < n_vers && streq(sorted[j]->name, s.name); j++)
-					matched[sorted[j] - vers] = true;
+			if (v >= 0) {
+				imp->crc = vers[v].crc;
+				/* every record of that name counts as matched */
+				for (size_t j = (size_t)v + 1; j != 0 && !matched[j - 1];
+				     j = idx.next_same[j - 1])
+					matched[j - 1] = true;
 			}
 		}
+		bytes += imp->len + 1;
+		n_imports++;
 	}
+	n = n_imports;
 	for (size_t i = 0; i < n_vers; i++) {
 		if (!matched[i]) {
 			n++;
@@ -709,20 +774,10 @@ int elf_get_dependency_symbols(const struct kmod_elf *elf, struct kmod_modversio
 	a = modversions_alloc(n, bytes, &strings);
 	if (a == NULL)
 		return -ENOMEM;
-	for (size_t i = 1; i < t.count; i++) {
-		elf_symbol(elf, &t, i, &s);
-		if (!elf_is_import(elf, &s))
-			continue;
-		a[k].crc = 0;
-		if (n_vers > 0) {
-			ssize_t v = version_find(sorted, n_vers, s.name);
-
-			if (v >= 0)
-				a[k].crc = sorted[v]->crc;
-		}
-		a[k].bind = s.bind == STB_WEAK ? KMOD_SYMBOL_WEAK : KMOD_SYMBOL_UNDEF;
-		a[k].symbol = copy_name(&strings, s.name, strlen(s.name));
-		k++;
+	for (size_t i = 0; i < n_imports; i++, k++) {
+		a[k].crc = imports[i].crc;
+		a[k].bind = imports[i].bind;
+		a[k].symbol = copy_name(&strings, imports[i].name, imports[i].len);
 	}
 	for (size_t i = 0; i < n_vers; i++) {
 		if (matched[i])

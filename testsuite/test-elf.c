@@ -1276,6 +1276,7 @@ TEST(debian_exports_and_modversions_match_modprobe)
 		_cleanup_free_ char *vtxt = NULL, *stxt = NULL, *vexp = NULL,
 				    *sexp = NULL;
 		int nv, ns, st;
+		_cleanup_free_ char *owned = mods[i]; /* freed on every path */
 
 		CHECK_INT_EQ(load(mods[i], &img), 0);
 		CHECK_INT_EQ(elf_new(img.data, img.len, &elf), 0);
@@ -1299,7 +1300,6 @@ TEST(debian_exports_and_modversions_match_modprobe)
 		with_exports++;
 		stxt = format_versions(s, ns);
 		CHECK_MSG(streq(stxt, sexp), "%s: exports differ", mods[i]);
-		free(mods[i]);
 	}
 	CHECK(with_exports > 50);
 	free(mods);
