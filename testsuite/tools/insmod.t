@@ -114,3 +114,22 @@ $ insmod -x
 ### help goes to stdout
 $ insmod -h
 >*
+
+### a directory
+$ insmod lib
+! insmod: ERROR: could not insert module lib: Is a directory
+? 1
+
+### -s sends messages to syslog
+$ insmod -s /nonexist.ko
+? 1
+
+### -v changes nothing on success
+% rm -f .shim/errors; rm -rf sys/module/a; sed -i '/^a /d' proc/modules
+$ insmod -v lib/modules/@KVER@/kernel/a.ko
+c finit_module name=a flags=0 args=
+
+### version
+$ insmod --version
+> kmod version 34.2
+> +ZSTD +XZ +ZLIB +OPENSSL

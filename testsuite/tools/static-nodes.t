@@ -91,3 +91,30 @@ f> (missing)
 $ kmod static-nodes -V
 ! static-nodes: invalid option -- 'V'
 ? 1
+
+### -o parents cannot be made
+% printf 'loop loop-control c10:237\n' > lib/modules/6.1.0-test/modules.devname; touch afile
+$ kmod static-nodes -o @ROOT@/afile/sub/out.conf
+! Error: could not create parent directory for @ROOT@/afile/sub/out.conf - Not a directory.
+? 1
+
+### -o file cannot be created
+% mkdir -p adir
+$ kmod static-nodes --output=@ROOT@/adir
+! Error: could not create @ROOT@/adir - Is a directory
+? 1
+
+### other open error of modules.devname
+% rm lib/modules/6.1.0-test/modules.devname; ln -s modules.devname lib/modules/6.1.0-test/modules.devname
+$ kmod static-nodes
+! Error: could not open /lib/modules/6.1.0-test/modules.devname - Too many levels of symbolic links
+? 1
+
+### long option --format, operands are ignored
+% rm lib/modules/6.1.0-test/modules.devname; printf 'fuse fuse c10:229\n' > lib/modules/6.1.0-test/modules.devname
+$ kmod static-nodes --format=tmpfiles ignored operands
+> c! /dev/fuse 0600 - - - 10:229
+
+### help
+$ kmod static-nodes --help
+>*
