@@ -73,17 +73,17 @@ int depmod_load_symvers(struct depmod *d, const char *filename)
 		crcstr = strtok_r(line, " \t\n", &saveptr);
 		sym = strtok_r(NULL, " \t\n", &saveptr);
 		where = strtok_r(NULL, " \t\n", &saveptr);
-		if (crcstr == NULL || sym == NULL || where == NULL) {
-			ERR("%s:%u: invalid line: %s\n", filename, linenum, line);
+		/* kmod skips short rows silently */
+		if (crcstr == NULL || sym == NULL || where == NULL)
 			continue;
-		}
 		if (!streq(where, "vmlinux"))
 			continue;
 		errno = 0;
 		crc = strtoull(crcstr, &end, 16);
 		if (end == crcstr || *end != '\0' || errno != 0) {
+			/* errno as strtoull() left it: kmod prints "Success" for junk */
 			ERR("%s:%u Invalid symbol version %s: %s\n", filename, linenum,
-			    crcstr, strerror(errno ? errno : EINVAL));
+			    crcstr, strerror(errno));
 			continue;
 		}
 		err = symbol_add(d, strip_prefix(d, sym), crc, NULL);
@@ -97,7 +97,7 @@ int depmod_load_symvers(struct depmod *d, const char *filename)
 int depmod_load_system_map(struct depmod *d, const char *filename)
 {
 	_cleanup_fclose_ FILE *fp = fopen(filename, "re");
-	char line[10240];
+	char line[10240], orig[10240];
 	unsigned int linenum = 0;
 	int err;
 
@@ -113,10 +113,12 @@ int depmod_load_system_map(struct depmod *d, const char *filename)
 		char *saveptr = NULL, *name;
 
 		linenum++;
+		memcpy(orig, line,
+		       sizeof(orig)); /* the message keeps the newline, as kmod's */
 		if (strtok_r(line, " \t\n", &saveptr) == NULL ||
 		    strtok_r(NULL, " \t\n", &saveptr) == NULL ||
 		    (name = strtok_r(NULL, " \t\n", &saveptr)) == NULL) {
-			ERR("%s:%u: invalid line: %s\n", filename, linenum, line);
+			ERR("%s:%u: invalid line: %s\n", filename, linenum, orig);
 			continue;
 		}
 		/* the prefix goes before the "__ksymtab_" test (so "-P _" matches nothing) */

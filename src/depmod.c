@@ -78,6 +78,24 @@ static char *module_dir_path(const char *root, const char *moduledir, const char
 	return p;
 }
 
+/* MODKIT_DEPMOD_TIMING=1: wall time of each stage on stderr (for bench-depmod.sh). */
+static void timing_mark(const char *stage)
+{
+	static unsigned long long last;
+	static int enabled = -1;
+	unsigned long long now;
+
+	if (enabled < 0)
+		enabled = getenv("MODKIT_DEPMOD_TIMING") != NULL;
+	if (!enabled)
+		return;
+	now = now_usec();
+	if (stage != NULL)
+		fprintf(stderr, "depmod: timing: %-8s %8.3f ms\n", stage,
+			(now - last) / 1000.0);
+	last = now;
+}
+
 static bool version_ok(const char *s)
 {
 	unsigned int a, b;
@@ -257,7 +275,9 @@ static int do_depmod(int argc, char *argv[])
 	}
 
 	if (all) {
+		timing_mark(NULL);
 		err = depmod_scan(&d);
+		timing_mark("scan");
 		if (err < 0) {
 			FATAL("could not search modules: %s\n", strerror(-err));
 			goto out;
@@ -276,16 +296,21 @@ static int do_depmod(int argc, char *argv[])
 		}
 	}
 
+	timing_mark(NULL);
 	err = depmod_order(&d);
+	timing_mark("order");
 	if (err < 0)
 		goto out;
 	err = depmod_parse(&d, depmod_parse_threads());
+	timing_mark("parse");
 	if (err < 0)
 		goto out;
 	err = depmod_resolve(&d);
+	timing_mark("resolve");
 	if (err < 0)
 		goto out;
 	err = depmod_write(&d);
+	timing_mark("write");
 	if (err < 0)
 		goto out;
 	ret = EXIT_SUCCESS;

@@ -392,9 +392,9 @@ module kernel/user.ko
   version 0x99 kfree
 ' || not_ok "syms: tree built"
 for t in ours deb; do
-	printf 'ffffffff81000000 T printk\nffffffff82000000 r __ksymtab_printk\nffffffff82000010 r __ksymtab_kfree\n' \
+	printf 'ffffffff81000000 T printk\nffffffff82000000 r __ksymtab_printk\nbad\nffffffff82000010 r __ksymtab_kfree\n' \
 		>"$work/syms/$t/System.map"
-	printf '0x00000001\tprintk\tvmlinux\tEXPORT_SYMBOL\n0x00000002\tkfree\tvmlinux\tEXPORT_SYMBOL_GPL\n0x00000003\tother\tdrivers/x\tEXPORT_SYMBOL\n' \
+	printf '0x00000001\tprintk\tvmlinux\tEXPORT_SYMBOL\n0x1\tshort\n0xzz\tjunk\tvmlinux\tE\n0x00000002\tkfree\tvmlinux\tEXPORT_SYMBOL_GPL\n0x00000003\tother\tdrivers/x\tEXPORT_SYMBOL\n' \
 		>"$work/syms/$t/Module.symvers"
 done
 versus syms-F syms -e -F "$work/syms/@T@/System.map"
