@@ -5,7 +5,9 @@
  * concatenated and trailing data, corrupt and truncated streams, ERR messages,
  * and that the decompression libraries are loaded only when needed.
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -564,6 +566,58 @@ TEST(threads_share_one_load)
 		CHECK_INT_EQ(pthread_join(t[i], &r), 0);
 		CHECK_INT_EQ((intptr_t)r, 0);
 	}
+	return 0;
+}
+
+/* A library that loads but lacks the symbols (libz under libzstd's soname) must
+ * give -ENOSYS and an ERR naming the library and the missing symbol. Runs this
+ * program again with LD_LIBRARY_PATH pointing at the impostor. */
+TEST(broken_library_gives_enosys)
+{
+	const char *child_file = getenv("MODKIT_TEST_ZSTD_FILE");
+	_cleanup_free_ char *dir = NULL;
+	char lib[PATH_MAX], zst[PATH_MAX], self[PATH_MAX], env1[PATH_MAX + 32];
+	char env2[PATH_MAX + 32];
+	struct link_map *lm = NULL;
+	struct test_run r;
+	void *h;
+	ssize_t n;
+
+	if (child_file != NULL) {
+		struct kmod_file *f = NULL;
+
+		if (!ENABLE_ZSTD)
+			return 0;
+		logbuf[0] = '\0';
+		CHECK_INT_EQ(load_path(child_file, &f), -ENOSYS);
+		CHECK_MSG(strstr(logbuf, "zstd: could not load " ZSTD_SONAME ": ") !=
+					  NULL &&
+				  strstr(logbuf, "ZSTD_") != NULL,
+			  "log: '%s'", logbuf);
+		return 0;
+	}
+
+	dir = test_tmpdir();
+	CHECK(dir != NULL);
+	h = dlopen(ZLIB_SONAME, RTLD_NOW);
+	CHECK(h != NULL);
+	CHECK_INT_EQ(dlinfo(h, RTLD_DI_LINKMAP, &lm), 0);
+	snprintf(lib, sizeof(lib), "%s/" ZSTD_SONAME, dir);
+	CHECK_INT_EQ(sh("cp '%s' '%s'", lm->l_name, lib), 0);
+	snprintf(zst, sizeof(zst), "%s/m.ko.zst", dir);
+	CHECK_INT_EQ(sh("printf 'module' | zstd -q -c > '%s'", zst), 0);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	CHECK(n > 0);
+	self[n] = '\0';
+	snprintf(env1, sizeof(env1), "LD_LIBRARY_PATH=%s", dir);
+	snprintf(env2, sizeof(env2), "MODKIT_TEST_ZSTD_FILE=%s", zst);
+	const char *argv[] = { self, "broken_library_gives_enosys", NULL };
+	const char *env[] = { env1, env2, NULL };
+	CHECK_INT_EQ(test_run(&r, argv, env), 0);
+	CHECK_MSG(r.status == 0 &&
+			  strstr(r.out, "ok 1 - broken_library_gives_enosys") != NULL,
+		  "child: %d\n%s%s", r.status, r.out, r.err);
+	test_run_release(&r);
 	return 0;
 }
 
