@@ -30,13 +30,10 @@ static void print_module(struct kmod_module *mod)
 	struct kmod_list *holders, *h;
 	const char *sep = " ";
 	long size = kmod_module_get_size(mod);
-	int refcnt;
+	int refcnt = kmod_module_get_refcnt(mod);
 
-	/* The module went away between /proc/modules and /sys: don't show a
-	 * half-read row (kmod prints it with -2 fields). */
-	if (size == -ENOENT)
-		return;
-	refcnt = kmod_module_get_refcnt(mod);
+	/* A module that went away after /proc/modules was read still gets its row,
+	 * with the -errno values in place (tools.md 4: kmod prints "-2  -2"). */
 	printf("%-19s %8ld  %d", kmod_module_get_name(mod), size, refcnt);
 	holders = kmod_module_get_holders(mod);
 	kmod_list_foreach (h, holders) {

@@ -74,12 +74,25 @@ $ lsmod
 > a_module_with_a_very_long_name     4096  1
 ! lsmod: ERROR: could not open '/sys/module/xt_LOG/holders': No such file or directory
 
-### a module that vanished is skipped (kmod prints it with -2)
+### a module that vanished from /sys still gets its row, with -2 for size and refcnt
 % mkdir sys/module/xt_LOG/holders; rm -rf sys/module/a_module_with_a_very_long_name
 $ lsmod
 > Module                  Size  Used by
 > xt_LOG                 20480  0
 > x_tables               53248  2 xt_LOG
+> a_module_with_a_very_long_name       -2  -2
+! lsmod: ERROR: could not open '/sys/module/a_module_with_a_very_long_name/holders': No such file or directory
+
+### a short name that vanished: the layout of tools.md 4
+% printf 'gone 4096 0 - Live 0x0\n' >> proc/modules
+$ lsmod
+> Module                  Size  Used by
+> xt_LOG                 20480  0
+> x_tables               53248  2 xt_LOG
+> a_module_with_a_very_long_name       -2  -2
+> gone                      -2  -2
+! lsmod: ERROR: could not open '/sys/module/a_module_with_a_very_long_name/holders': No such file or directory
+! lsmod: ERROR: could not open '/sys/module/gone/holders': No such file or directory
 
 ### no /proc/modules
 % rm proc/modules
