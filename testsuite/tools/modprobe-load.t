@@ -34,6 +34,8 @@ module kernel/corrupt.ko
 module kernel/dash-name.ko
 module kernel/d.ko
   undef c_fn
+module kernel/sd.ko
+module kernel/sd2.ko
 modules-order
 file lib/modules/@KVER@/modules.builtin
 kernel/bi.ko
@@ -54,6 +56,10 @@ install failing false
 blacklist bl
 alias nofile nofilemod
 options dash_name d=1
+softdep sd pre: p1
+install sd echo sd-install
+softdep sd2 pre: nonexistent
+install sd2 echo sd2-install
 end
 file etc/modprobe.d/other/extra.conf
 options a fromfile=1
@@ -572,3 +578,36 @@ $ modprobe -a c p1
 ? 1
 c finit_module name=c flags=0 args=
 c finit_module name=p1 flags=0 args=
+
+### -q does not hide messages printed before the library context exists
+$ modprobe -q
+! modprobe: ERROR: missing parameters. See -h.
+? 1
+
+### -R ignores the blacklist
+$ modprobe -R blalias
+> bl
+@ differential
+
+### -R with a path operand
+$ modprobe -R /lib/modules/@KVER@/kernel/c.ko
+> c
+
+### -n -v prints an install command without running it
+% sh reset
+$ modprobe -n -v inst
+> install echo "inst:$MODPROBE_MODULE:$CMDLINE_OPTS:$MODPROBE_OPTIONS" >> out.txt 
+f out.txt
+f> (missing)
+@ differential
+
+### a softdep that resolves makes the install command ignored
+$ modprobe -D sd
+> insmod /lib/modules/@KVER@/kernel/p1.ko 
+> insmod /lib/modules/@KVER@/kernel/sd.ko 
+@ differential
+
+### a softdep that resolves nothing keeps the install command
+$ modprobe -D sd2
+> install echo sd2-install 
+@ differential
