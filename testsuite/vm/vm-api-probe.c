@@ -47,12 +47,12 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "lookup of %s failed: %d\n", argv[1], r);
 		goto out;
 	}
-	kmod_list_foreach(l, list) {
+	kmod_list_foreach (l, list) {
 		struct kmod_module *mod = kmod_module_get_module(l);
 		const char *name = kmod_module_get_name(mod);
 
-		r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL,
-						    NULL, NULL);
+		r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL,
+						    NULL, NULL, NULL);
 		if (r != 0) {
 			fprintf(stderr, "probe of %s returned %d\n", name, r);
 			kmod_module_unref(mod);
