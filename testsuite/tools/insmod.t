@@ -133,3 +133,13 @@ c finit_module name=a flags=0 args=
 $ insmod --version
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+
+### insmod -h: the help lists its usage and options (tools.md 2)
+$ insmod -h
+>? [options] filename [module options]
+>? -f, --force
+>? dangerous
+>? -s, --syslog
+>? -v, --verbose
+>? -V, --version
+>? -h, --help

@@ -142,3 +142,36 @@ $ insmod -V x.ko
 ### insmod -h before -V
 $ insmod -h -V
 >*
+
+### lsmod -h: the help lists its usage and options (tools.md 2)
+$ lsmod -h
+>? lsmod [options]
+>? -s, --syslog
+>? -v, --verbose
+>? -V, --version
+>? -h, --help
+
+### kmod -h: the help lists its usage and options (tools.md 2)
+$ kmod -h
+>? kmod [options] command [command_options]
+>? -V, --version
+>? -h, --help
+>? help 
+>? list 
+>? static-nodes 
+>? lsmod
+>? rmmod
+>? insmod
+>? modinfo
+>? modprobe
+>? depmod
+
+### kmod static-nodes -h: the help lists its usage and options (tools.md 2)
+$ kmod static-nodes -h
+>? kmod static-nodes [options]
+>? -f, --format=FORMAT
+>? -o, --output=FILE
+>? -h, --help
+>? human
+>? tmpfiles
+>? devname

@@ -344,3 +344,19 @@ $ modinfo --version
 ### help
 $ modinfo -h
 >*
+
+### modinfo -h: the help lists its usage and options (tools.md 2)
+$ modinfo -h
+>? [options] <modulename|filename> [args]
+>? -a, --author
+>? -d, --description
+>? -l, --license
+>? -p, --parameters
+>? -n, --filename
+>? -0, --null
+>? -m, --modname
+>? -F, --field=FIELD
+>? -k, --set-version=VERSION
+>? -b, --basedir=DIR
+>? -V, --version
+>? -h, --help

@@ -202,3 +202,42 @@ $ modprobe --show-exports --show-modversions lib/modules/@KVER@/kernel/x_tables.
 $ modprobe -D xt_LOG
 > insmod /lib/modules/@KVER@/kernel/x_tables.ko t=9 u=1 fromcmd=1 
 > insmod /lib/modules/@KVER@/kernel/xt_LOG.ko  dbl=2   cont=1 
+
+### modprobe -h: the help lists its usage and options (tools.md 2)
+$ modprobe -h
+>? [-i] [-b] modulename
+>? -a [-i] [-b]
+>? -r [-i] modulename
+>? -r -a [-i]
+>?  -c
+
+>? --dump-modversions filename
+>? -a, --all
+>? -r, --remove
+>? --remove-dependencies
+>? --remove-holders
+>? -w, --wait=
+>? --first-time
+>? -i, --ignore-install
+>? --ignore-remove
+>? -b, --use-blacklist
+>? -f, --force
+>? --force-modversion
+>? --force-vermagic
+>? -R, --resolve-alias
+>? -D, --show-depends
+>? -c, --showconfig
+>? --show-config
+>? --show-modversions
+>? --dump-modversions
+>? --show-exports
+>? -n, --dry-run
+>? --show 
+>? -C, --config=
+>? -d, --dirname=
+>? -S, --set-version=
+>? -s, --syslog
+>? -q, --quiet
+>? -v, --verbose
+>? -V, --version
+>? -h, --help

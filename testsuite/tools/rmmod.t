@@ -180,3 +180,13 @@ $ rmmod @LONGNAME@ c
 ! rmmod: ERROR: could not use module @LONGNAME@: File name too long
 ? 1
 c-
+
+### rmmod -h: the help lists its usage and options (tools.md 2)
+$ rmmod -h
+>? [options] [list of modulenames]
+>? -f, --force
+>? dangerous
+>? -s, --syslog
+>? -v, --verbose
+>? -V, --version
+>? -h, --help

@@ -11,6 +11,7 @@ fixture root; then come cases:
                              or a path relative to ROOT, run as typed (a link to kmod)
     = NAME=VALUE             extra environment for the command
     > text                   expected stdout line ('>' alone: empty line)
+    >? text                  stdout must contain this text (stdout not compared otherwise)
     >*                       stdout is not compared (e.g. our own --help wording)
     >| text                  expected stdout ending without a newline
     >e text                  expected stdout bytes with C-like escapes (\0, \t, \n, \\),
@@ -63,6 +64,7 @@ class Case:
         self.out_raw = None
         self.err_re = False
         self.close_stderr = False
+        self.out_has = []
 
 
 def parse(path):
@@ -97,6 +99,9 @@ def parse(path):
         elif tag == "=":
             k, _, v = rest.partition("=")
             cur.env[k] = v
+        elif tag == ">?":
+            cur.out_has.append(rest)
+            cur.ignore_out = True
         elif tag == ">*":
             cur.ignore_out = True
         elif tag == "!*":
@@ -216,6 +221,9 @@ def run_case(case, root, kver, n):
         exp_err = subst(joined(case.err, case.err_nl).decode(), root, kver).encode()
     if ours.stdout != exp_out and not case.ignore_out:
         problems.append(("stdout", ours.stdout, exp_out))
+    for text in case.out_has:
+        if subst(text, root, kver).encode() not in ours.stdout:
+            problems.append(("stdout (missing text)", ours.stdout, text.encode()))
     if ours.stderr != exp_err and not case.ignore_err:
         problems.append(("stderr", ours.stderr, exp_err))
     if ours.returncode != case.status:
