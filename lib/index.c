@@ -13,24 +13,26 @@
  * pointers.
  *
  * The file is untrusted: every field is bounds-checked against the mapping, a bad
- * pointer or child table is treated as "no node", and walks that visit many nodes
- * are bounded both in depth and in the total number of visits (a well-formed file
- * never needs more visits than it has bytes), so cycles or shared subtrees in a
- * hostile file end the walk with an error instead of hanging it.
+ * pointer or child table is treated as "no node", and every parent-to-child step
+ * must move the same way through the file as kmod's writers do (forward when the
+ * root is the first node, as kmod 34.2 writes; backward otherwise, as older kmod
+ * writes), so no path can loop. Nodes shared by several parents could still make
+ * a walk exponential: walks are bounded by a visit budget that a well-formed file
+ * never exhausts, and the dump refuses to visit a node twice.
  *
  * Wildcard lookup (stored keys are globs, the query is literal) follows kmod's
  * traversal, which fixes the order of equal-priority results, but instead of
  * calling fnmatch() on every stored key below the first wildcard it runs the glob
  * incrementally: the set of query positions that the stored-key text seen so far
  * can have consumed is kept as a bitset while descending, and a subtree is skipped
- * as soon as that set is empty. Constructs whose fnmatch() meaning can depend on
- * text not yet seen (an open bracket expression) or that we do not model
- * (backslashes or '[' inside brackets) switch the subtree to plain fnmatch() on the
- * whole stored key, so results are always those of fnmatch(pattern, query, 0).
+ * as soon as that set is empty. Constructs whose meaning can depend on text not yet
+ * seen (an open bracket expression) or that the bitset matcher does not model
+ * (backslashes or '[' inside brackets) switch the subtree to index_fnmatch(), a
+ * polynomial-time rendering of glibc's fnmatch(), on the whole stored key, so the
+ * results are always those of fnmatch(pattern, query, 0).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -59,9 +61,11 @@ struct index_mm {
 	size_t size;
 	uint32_t root;
 	bool mapped;
+	bool forward; /* children are placed after their parent */
 };
 
 struct node {
+	size_t off;
 	const char *prefix;
 	size_t prefix_len;
 	const uint8_t *childs; /* NULL when the node has no child table */
@@ -85,6 +89,7 @@ static bool node_read(const struct index_mm *idx, uint32_t ptr, struct node *n)
 	if (off == 0 || off >= size)
 		return false;
 
+	n->off = off;
 	n->prefix = NULL;
 	n->prefix_len = 0;
 	n->childs = NULL;
@@ -129,11 +134,23 @@ static bool node_read(const struct index_mm *idx, uint32_t ptr, struct node *n)
 	return true;
 }
 
-static inline uint32_t node_child(const struct node *n, unsigned char c)
+/* A child pointer is followed only in the file's direction: no path can loop. */
+static inline uint32_t child_checked(const struct index_mm *idx, const struct node *n,
+				     uint32_t ptr)
+{
+	size_t off = ptr & NODE_OFFSET;
+
+	if (idx->forward ? off <= n->off : off >= n->off)
+		return 0;
+	return ptr;
+}
+
+static inline uint32_t node_child(const struct index_mm *idx, const struct node *n,
+				  unsigned char c)
 {
 	if (n->childs == NULL || c < n->first || c > n->last)
 		return 0;
-	return be32(n->childs + 4 * (c - n->first));
+	return child_checked(idx, n, be32(n->childs + 4 * (c - n->first)));
 }
 
 struct value_iter {
@@ -254,6 +271,7 @@ int index_mm_open(const struct kmod_ctx *ctx, const char *filename,
 	idx->size = st.st_size;
 	idx->root = root;
 	idx->mapped = true;
+	idx->forward = (root & NODE_OFFSET) == INDEX_HEADER_SIZE;
 	if (stamp != NULL)
 		*stamp = stat_mstamp(&st);
 	*out = TAKE_PTR(idx);
@@ -277,6 +295,7 @@ int index_mm_open_mem(const struct kmod_ctx *ctx, const void *data, size_t size,
 	idx->size = size;
 	idx->root = root;
 	idx->mapped = false;
+	idx->forward = (root & NODE_OFFSET) == INDEX_HEADER_SIZE;
 	*out = idx;
 	return 0;
 }
@@ -312,7 +331,7 @@ static bool lookup_exact(const struct index_mm *idx, const char *key, struct nod
 			*out = n;
 			return true;
 		}
-		ptr = node_child(&n, key[i]);
+		ptr = node_child(idx, &n, key[i]);
 		i++;
 	}
 }
@@ -370,7 +389,7 @@ struct index_value *index_mm_search_all(const struct index_mm *idx, const char *
  * level's bitset is set when the stored-key text so far can match query[qoff..i).
  * esc: a backslash waits for the byte it quotes. bstart >= 0: a bracket expression
  * opened at pat[bstart] is still unterminated (the bitset is the one from before it).
- * fallback: the subtree is matched with fnmatch() only.
+ * fallback: the subtree is matched with index_fnmatch() only.
  */
 struct glob_level {
 	ssize_t bstart;
@@ -401,7 +420,8 @@ struct wild {
 	size_t patlen, patcap;
 	struct wild_hit *hits;
 	size_t nhits, hitcap;
-	size_t budget;
+	size_t budget; /* node and value visits */
+	size_t glob_steps; /* work allowed to index_fnmatch() */
 	bool posix; /* POSIXLY_CORRECT: '^' does not negate a bracket */
 	int err;
 };
@@ -425,6 +445,8 @@ static void wild_add_values(struct wild *w, const struct node *n)
 
 	value_iter_init(&it, w->idx, n);
 	while (value_next(&it, &prio, &str, &len)) {
+		if (!wild_budget(w))
+			return;
 		if (w->nhits == w->hitcap) {
 			size_t cap = w->hitcap ? w->hitcap * 2 : 16;
 			struct wild_hit *h = realloc(w->hits, cap * sizeof(*h));
@@ -672,8 +694,14 @@ static bool wild_level_matches(struct wild *w, size_t level)
 	const uint64_t *b = wild_bits(w, level);
 
 	if (g->fallback || g->bstart >= 0 || g->esc) {
+		int r;
+
 		w->pat[w->patlen] = '\0';
-		return fnmatch(w->pat, (const char *)w->query + w->qoff, 0) == 0;
+		r = index_fnmatch(w->pat, (const char *)w->query + w->qoff, w->posix,
+				  &w->glob_steps);
+		if (r < 0)
+			w->err = r;
+		return r == 0;
 	}
 	return b[w->qlen / 64] >> (w->qlen % 64) & 1;
 }
@@ -691,7 +719,8 @@ static void wild_collect(struct wild *w, size_t level, const struct node *n, siz
 	after_prefix = w->patlen;
 
 	for (unsigned int c = n->first; n->childs != NULL && c <= n->last; c++) {
-		uint32_t ptr = be32(n->childs + 4 * (c - n->first));
+		uint32_t ptr = child_checked(w->idx, n,
+					     be32(n->childs + 4 * (c - n->first)));
 		struct node child;
 
 		if (ptr == 0)
@@ -762,7 +791,7 @@ static void wild_descend(struct wild *w)
 		i += n.prefix_len;
 
 		for (size_t k = 0; k < ARRAY_SIZE(wildcards); k++) {
-			uint32_t cptr = node_child(&n, wildcards[k]);
+			uint32_t cptr = node_child(w->idx, &n, wildcards[k]);
 			struct node child;
 
 			if (cptr == 0)
@@ -777,7 +806,7 @@ static void wild_descend(struct wild *w)
 			wild_add_values(w, &n);
 			return;
 		}
-		ptr = node_child(&n, q[i]);
+		ptr = node_child(w->idx, &n, q[i]);
 		i++;
 	}
 }
@@ -811,7 +840,7 @@ struct index_value *index_mm_searchwild(const struct index_mm *idx, const char *
 		.idx = idx,
 		.query = (const unsigned char *)key,
 		.qlen = strlen(key),
-		.budget = 0,
+		.glob_steps = (size_t)1 << 24,
 		.posix = posixly_correct() > 0,
 	};
 	struct index_value *head = NULL, **tail = &head;
@@ -874,7 +903,7 @@ struct dumper {
 	size_t prefix_len;
 	char *key;
 	size_t keylen, keycap;
-	size_t budget;
+	uint8_t *seen; /* one bit per file offset: a tree has no shared node */
 	size_t used;
 	char buf[16384];
 };
@@ -932,13 +961,17 @@ static void dump_node(struct dumper *d, uint32_t ptr, size_t depth)
 	size_t len, mark = d->keylen;
 	uint32_t prio;
 
-	if (depth > INDEX_MAX_DEPTH || d->budget == 0) {
+	if (depth > INDEX_MAX_DEPTH) {
 		d->err = -ELOOP;
 		return;
 	}
-	d->budget--;
 	if (!node_read(d->idx, ptr, &n))
 		return;
+	if (d->seen[n.off / 8] & (1u << (n.off % 8))) {
+		d->err = -ELOOP;
+		return;
+	}
+	d->seen[n.off / 8] |= 1u << (n.off % 8);
 	if (!dump_key_push(d, n.prefix, n.prefix_len))
 		return;
 
@@ -953,7 +986,8 @@ static void dump_node(struct dumper *d, uint32_t ptr, size_t depth)
 
 	for (unsigned int c = n.first; n.childs != NULL && c <= n.last && d->err == 0;
 	     c++) {
-		uint32_t cptr = be32(n.childs + 4 * (c - n.first));
+		uint32_t cptr = child_checked(d->idx, &n,
+					      be32(n.childs + 4 * (c - n.first)));
 		char ch = c;
 
 		if (cptr == 0)
@@ -978,11 +1012,16 @@ int index_mm_dump(const struct index_mm *idx, int fd, const char *prefix)
 		.fd = fd,
 		.prefix = prefix != NULL ? prefix : "",
 		.prefix_len = prefix != NULL ? strlen(prefix) : 0,
-		.budget = idx->size + 64,
 	};
+	d->seen = calloc(idx->size / 8 + 1, 1);
+	if (d->seen == NULL) {
+		free(d);
+		return -ENOMEM;
+	}
 	dump_node(d, idx->root, 0);
 	dump_flush(d);
 	err = d->err;
+	free(d->seen);
 	free(d->key);
 	free(d);
 	return err;

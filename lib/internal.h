@@ -162,6 +162,10 @@ struct index_value *index_mm_searchwild(const struct index_mm *idx, const char *
 /* Every value of the exact key (priority order), or NULL. */
 struct index_value *index_mm_search_all(const struct index_mm *idx, const char *key);
 void index_values_free(struct index_value *values);
+/* fnmatch(pattern, string, 0) as glibc answers it in the C locale (posix: as with
+ * POSIXLY_CORRECT set), in polynomial time; *steps is a work budget, -E2BIG when
+ * spent. Returns 0 on a match, FNM_NOMATCH otherwise. (index-glob.c) */
+int index_fnmatch(const char *pattern, const char *string, bool posix, size_t *steps);
 /* Text dump: one "<prefix><key> <value>\n" per value, keys in byte order. */
 int index_mm_dump(const struct index_mm *idx, int fd, const char *prefix);
 
