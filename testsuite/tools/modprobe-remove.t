@@ -212,9 +212,13 @@ $ modprobe -r c
 c delete_module name=c flags=2048
 
 ### --wait: busy until the deadline is success, retried with back-off
+# (100 ms: tries at 0 2 6 14 30 62 94 98 100 ms; at least 6 even on a slow machine)
 % sh load c; echo 'delete_module c EAGAIN' > .shim/errors
-$ modprobe -r -v --wait=40 c
+$ modprobe -r -v --wait=100 c
 > rmmod c
+c delete_module name=c flags=2048
+c delete_module name=c flags=2048
+c delete_module name=c flags=2048
 c delete_module name=c flags=2048
 c delete_module name=c flags=2048
 c+ delete_module name=c flags=2048
