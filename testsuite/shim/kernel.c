@@ -1146,8 +1146,8 @@ int init_module(void *image, unsigned long len, const char *args)
 {
 	if (shim_root() != NULL)
 		return (int)fake_init_module(image, len, args);
-	if (REAL(init_module) != NULL)
-		return REAL(init_module)(image, len, args);
+	if (REAL_OPT(init_module) != NULL)
+		return REAL_OPT(init_module)(image, len, args);
 	return (int)REAL(syscall)(SYS_init_module, image, len, args);
 }
 
@@ -1156,8 +1156,8 @@ int delete_module(const char *name, unsigned int flags)
 {
 	if (shim_root() != NULL)
 		return (int)fake_delete_module(name, flags);
-	if (REAL(delete_module) != NULL)
-		return REAL(delete_module)(name, flags);
+	if (REAL_OPT(delete_module) != NULL)
+		return REAL_OPT(delete_module)(name, flags);
 	return (int)REAL(syscall)(SYS_delete_module, name, flags);
 }
 
@@ -1166,7 +1166,7 @@ int finit_module(int fd, const char *args, int flags)
 {
 	if (shim_root() != NULL)
 		return (int)fake_finit_module(fd, args, flags);
-	if (REAL(finit_module) != NULL)
-		return REAL(finit_module)(fd, args, flags);
+	if (REAL_OPT(finit_module) != NULL)
+		return REAL_OPT(finit_module)(fd, args, flags);
 	return (int)REAL(syscall)(SYS_finit_module, fd, args, flags);
 }

@@ -32,14 +32,24 @@
 
 #include "shim.h"
 
-void *shim_resolve(void **slot, const char *name)
+void *shim_resolve(void **slot, const char *name, bool required)
 {
 	void *p = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 
 	if (p == NULL) {
 		p = dlsym(RTLD_NEXT, name);
-		if (p != NULL)
+		if (p != NULL) {
 			__atomic_store_n(slot, p, __ATOMIC_RELEASE);
+		} else if (required) {
+			static const char msg[] = "modkit-shim: no next definition of ";
+
+			/* no stdio: we may be inside it */
+			if (write(2, msg, sizeof(msg) - 1) < 0 ||
+			    write(2, name, strlen(name)) < 0 || write(2, "\n", 1) < 0) {
+				/* aborting anyway */
+			}
+			abort();
+		}
 	}
 	return p;
 }
@@ -113,7 +123,11 @@ const char *shim_redirect(const char *path, char buf[PATH_MAX])
 	size_t rlen;
 	int n;
 
-	if (root == NULL || path == NULL || path[0] != '/')
+	if (path == NULL) {
+		errno = EFAULT;
+		return NULL;
+	}
+	if (root == NULL || path[0] != '/')
 		return path;
 	if (normalise(path, norm) < 0) {
 		errno = ENAMETOOLONG;
@@ -492,8 +506,8 @@ REAL_SLOT(__xstat);
 int __xstat(int ver, const char *path, struct stat *st)
 {
 	REDIRECT(p, path, -1);
-	if (REAL(__xstat) != NULL)
-		return REAL(__xstat)(ver, p, st);
+	if (REAL_OPT(__xstat) != NULL)
+		return REAL_OPT(__xstat)(ver, p, st);
 	XSTAT_FALLBACK(REAL(stat)(p, st));
 }
 
@@ -501,8 +515,8 @@ REAL_SLOT(__xstat64);
 int __xstat64(int ver, const char *path, struct stat64 *st)
 {
 	REDIRECT(p, path, -1);
-	if (REAL(__xstat64) != NULL)
-		return REAL(__xstat64)(ver, p, st);
+	if (REAL_OPT(__xstat64) != NULL)
+		return REAL_OPT(__xstat64)(ver, p, st);
 	XSTAT_FALLBACK(REAL(stat64)(p, st));
 }
 
@@ -510,8 +524,8 @@ REAL_SLOT(__lxstat);
 int __lxstat(int ver, const char *path, struct stat *st)
 {
 	REDIRECT(p, path, -1);
-	if (REAL(__lxstat) != NULL)
-		return REAL(__lxstat)(ver, p, st);
+	if (REAL_OPT(__lxstat) != NULL)
+		return REAL_OPT(__lxstat)(ver, p, st);
 	XSTAT_FALLBACK(REAL(lstat)(p, st));
 }
 
@@ -519,8 +533,8 @@ REAL_SLOT(__lxstat64);
 int __lxstat64(int ver, const char *path, struct stat64 *st)
 {
 	REDIRECT(p, path, -1);
-	if (REAL(__lxstat64) != NULL)
-		return REAL(__lxstat64)(ver, p, st);
+	if (REAL_OPT(__lxstat64) != NULL)
+		return REAL_OPT(__lxstat64)(ver, p, st);
 	XSTAT_FALLBACK(REAL(lstat64)(p, st));
 }
 
@@ -528,8 +542,8 @@ REAL_SLOT(__fxstatat);
 int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
 {
 	REDIRECT(p, path, -1);
-	if (REAL(__fxstatat) != NULL)
-		return REAL(__fxstatat)(ver, dirfd, p, st, flags);
+	if (REAL_OPT(__fxstatat) != NULL)
+		return REAL_OPT(__fxstatat)(ver, dirfd, p, st, flags);
 	XSTAT_FALLBACK(REAL(fstatat)(dirfd, p, st, flags));
 }
 
@@ -537,8 +551,8 @@ REAL_SLOT(__fxstatat64);
 int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags)
 {
 	REDIRECT(p, path, -1);
-	if (REAL(__fxstatat64) != NULL)
-		return REAL(__fxstatat64)(ver, dirfd, p, st, flags);
+	if (REAL_OPT(__fxstatat64) != NULL)
+		return REAL_OPT(__fxstatat64)(ver, dirfd, p, st, flags);
 	XSTAT_FALLBACK(REAL(fstatat64)(dirfd, p, st, flags));
 }
 
@@ -546,11 +560,11 @@ REAL_SLOT(statx);
 int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
 {
 	REDIRECT(p, path, -1);
-	if (REAL(statx) == NULL) {
+	if (REAL_OPT(statx) == NULL) {
 		errno = ENOSYS;
 		return -1;
 	}
-	return REAL(statx)(dirfd, p, flags, mask, stx);
+	return REAL_OPT(statx)(dirfd, p, flags, mask, stx);
 }
 
 int access(const char *path, int mode)
@@ -695,11 +709,11 @@ int renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned i
 {
 	REDIRECT(f, from, -1);
 	REDIRECT(t, to, -1);
-	if (REAL(renameat2) == NULL) {
+	if (REAL_OPT(renameat2) == NULL) {
 		errno = ENOSYS;
 		return -1;
 	}
-	return REAL(renameat2)(fromfd, f, tofd, t, flags);
+	return REAL_OPT(renameat2)(fromfd, f, tofd, t, flags);
 }
 
 /* The link's own path is redirected; its target text is stored as given. */
@@ -761,10 +775,18 @@ int truncate64(const char *path, off64_t len)
 	return REAL(truncate64)(p, len);
 }
 
+/* Out of line: libc declares most path arguments nonnull, callers may still pass NULL. */
+static __attribute__((noinline)) bool is_null(const void *p)
+{
+	return p == NULL;
+}
+
 REAL_SLOT(utimensat);
 int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags)
 {
-	/* NULL path means "dirfd itself". */
+	/* The kernel takes a NULL path as "dirfd itself". */
+	if (is_null(path))
+		return REAL(utimensat)(dirfd, path, times, flags);
 	REDIRECT(p, path, -1);
 	return REAL(utimensat)(dirfd, p, times, flags);
 }
@@ -922,9 +944,12 @@ static void unredirect(const char *orig, char *resolved)
 char *realpath(const char *path, char *resolved)
 {
 	char buf[PATH_MAX], tmp[PATH_MAX];
-	const char *p = shim_redirect(path, buf);
+	const char *p;
 	char *r;
 
+	if (is_null(path))
+		return REAL(realpath)(path, resolved);
+	p = shim_redirect(path, buf);
 	if (p == NULL)
 		return NULL;
 	if (p == path)

@@ -14,10 +14,15 @@
 
 #define SHIM_HIDDEN __attribute__((visibility("hidden")))
 
-/* The next definition of a libc function after ours (thread-safe, cached). */
-SHIM_HIDDEN void *shim_resolve(void **slot, const char *name);
+/*
+ * The next definition of a libc function after ours (thread-safe, cached). REAL()
+ * aborts with a message when there is none; REAL_OPT() gives NULL for the functions
+ * a libc may lack (compat __xstat, statx, renameat2, the module syscall wrappers).
+ */
+SHIM_HIDDEN void *shim_resolve(void **slot, const char *name, bool required);
 #define REAL_SLOT(fn) static void *real_slot_##fn
-#define REAL(fn) ((__typeof__(&fn))shim_resolve(&real_slot_##fn, #fn))
+#define REAL(fn) ((__typeof__(&fn))shim_resolve(&real_slot_##fn, #fn, true))
+#define REAL_OPT(fn) ((__typeof__(&fn))shim_resolve(&real_slot_##fn, #fn, false))
 
 /* $MODKIT_ROOT, or NULL when the shim is inactive (unset or empty). */
 SHIM_HIDDEN const char *shim_root(void);
@@ -25,7 +30,7 @@ SHIM_HIDDEN const char *shim_root(void);
 /*
  * Redirects path into the fixture root when it lies under one of the faked system
  * prefixes. Returns path itself, buf holding the new path, or NULL with errno set
- * (ENAMETOOLONG).
+ * (ENAMETOOLONG; EFAULT for a NULL path).
  */
 SHIM_HIDDEN const char *shim_redirect(const char *path, char buf[PATH_MAX]);
 
