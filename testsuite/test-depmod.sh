@@ -407,6 +407,35 @@ versus syms-P syms -P _ -e -F "$work/syms/@T@/System.map"
 versus files full "$work/full/@T@/lib/modules/$kver/kernel/core/mid.ko" \
 	"$work/full/@T@/lib/modules/$kver/kernel/core/base.ko"
 
+# ---- hostile module files: reported like kmod, never a crash -----------------------------
+make_tree hostile '
+module kernel/good.ko
+  export good_fn
+  modinfo alias=good
+module kernel/user.ko
+  undef good_fn
+mkdir lib/modules/@KVER@/kernel/dir.ko
+symlink good.ko lib/modules/@KVER@/kernel/link-to-good.ko
+' || not_ok "hostile: tree built"
+for t in ours deb; do
+	hd=$work/hostile/$t/lib/modules/$kver/kernel
+	printf 'garbage!' >"$hd/garbage.ko"
+	printf '\177ELF' >"$hd/tiny.ko"
+	: >"$hd/empty.ko"
+	head -c 100 /dev/zero | xz >"$hd/badxz.ko.xz"
+	printf '\050\265\057\375garbage' >"$hd/badzst.ko.zst"
+done
+versus hostile hostile
+# a truncated ELF: kmod says EINVAL where modkit's elf_new() says ENOEXEC (reported to
+# the elf owner); here only "reported, not fatal, no crash" is checked
+head -c 200 "$work/hostile/ours/lib/modules/$kver/kernel/good.ko" \
+	>"$work/hostile/ours/lib/modules/$kver/kernel/truncated.ko"
+"$depmod" -b "$work/hostile/ours" "$kver" >/dev/null 2>"$work/trunc.err"
+check "truncated module: exit 0" test $? -eq 0
+check "truncated module: reported" grep -q \
+	"^depmod: ERROR: failed to load symbols from $work/hostile/ours/lib/modules/$kver/kernel/truncated.ko: " \
+	"$work/trunc.err"
+
 # ---- gzip: same results as the uncompressed tree, with the suffix ------------------------
 make_tree plain "$order_spec" || not_ok "plain: tree built"
 sed 's/^\(module .*\.ko\)\(\.xz\)\{0,1\}$/\1.gz/' "$work/plain.spec" >"$work/gz.spec"
