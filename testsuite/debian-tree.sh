@@ -69,13 +69,14 @@ mkdir -p "$CACHE" 2>/dev/null || die "cannot create the cache directory $CACHE"
 [ -w "$CACHE" ] || die "the cache directory $CACHE is not writable"
 
 # One builder at a time (parallel test programs may all ask at once).
-exec 9>"$CACHE/.debian-tree.lock"
-flock 9
+{ exec 9>"$CACHE/.debian-tree.lock"; } 2>/dev/null || die "cannot create $CACHE/.debian-tree.lock"
+flock 9 || die "cannot lock $CACHE/.debian-tree.lock"
 
 if ! complete "$root"; then
 	deb=$(ls "$CACHE/${PKG}_${VER}"_*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$deb" ]; then
 		echo "debian-tree.sh: downloading $PKG=$VER into $CACHE" >&2
+		command -v apt-get >/dev/null || die "apt-get is not available to download it"
 		if ! (cd "$CACHE" && apt-get download "$PKG=$VER") >&2; then
 			echo "debian-tree.sh: download failed; running apt-get update" >&2
 			apt-get update >&2 || true

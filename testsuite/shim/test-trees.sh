@@ -145,6 +145,14 @@ t_debian_tree_download_and_cache() {
 	[ -z "$(find "$cache" -maxdepth 1 -name '.root-*')" ] || fail "temporary dirs left" || return 1
 }
 
+t_debian_tree_unusable_cache() {
+	local err rc
+	err=$(MODKIT_CACHE=/proc/modkit-no-such-dir "$here/debian-tree.sh" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc -eq 1 ] || fail "exit status $rc" || return 1
+	[[ $err == *"$PKG=$VER"* ]] || fail "stderr does not name the package: $err" || return 1
+}
+
 t_debian_tree_bad_args() {
 	! "$here/debian-tree.sh" --compressed bz2 >/dev/null 2>&1 || fail "bz2 accepted" || return 1
 	! "$here/debian-tree.sh" --frobnicate >/dev/null 2>&1 || fail "unknown option accepted" || return 1
@@ -162,7 +170,7 @@ t_real_tree() {
 }
 
 cases=(t_compress_each_kind t_compress_refuses_bad_input t_debian_tree_unavailable
-	t_debian_tree_download_and_cache t_debian_tree_bad_args)
+	t_debian_tree_download_and_cache t_debian_tree_unusable_cache t_debian_tree_bad_args)
 [ $# -gt 0 ] && cases=("${@/#/t_}")
 echo "TAP version 13"
 echo "1..${#cases[@]}"
