@@ -30,7 +30,7 @@ static void capture_log(void *data, int priority, const char *file, int line,
 
 static struct kmod_ctx *test_ctx(void)
 {
-	struct kmod_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct kmod_ctx *ctx = test_keep(calloc(1, sizeof(*ctx)));
 
 	strbuf_init(&logbuf);
 	ctx->log.fn = capture_log;
@@ -51,14 +51,15 @@ static char *join(const char *a, const char *b)
 
 	if (asprintf(&s, "%s/%s", a, b) < 0)
 		abort();
-	return s;
+	return test_keep(s);
 }
 
 static void touch(const char *dir, const char *name, const char *content)
 {
-	char *p = join(dir, name);
+	char *p;
 
-	if (test_write_str(p, content) < 0)
+	/* not join(): a freed pointer kept by test_keep() could hide a later leak */
+	if (asprintf(&p, "%s/%s", dir, name) < 0 || test_write_str(p, content) < 0)
 		abort();
 	free(p);
 }
@@ -81,7 +82,7 @@ static char *describe(const struct conf_file *files, size_t n, const char *root)
 		strbuf_pushchar(&b, '\n');
 	}
 	strbuf_pushchar(&b, '\0');
-	return strbuf_steal(&b);
+	return test_keep(strbuf_steal(&b));
 }
 
 TEST(selects_conf_entries)
@@ -228,6 +229,7 @@ TEST(skipped_entries_are_logged)
 		      "conf_files_filter_out: Directories inside directories are not supported: %s\n",
 		      sub) > 0);
 	CHECK(strstr(logged(), expected) != NULL);
+	free(expected);
 	CHECK(asprintf(&expected,
 		       "conf_files_filter_out: Cannot stat directory entry: %s\n",
 		       dangling) > 0);
@@ -237,6 +239,7 @@ TEST(skipped_entries_are_logged)
 			     strlen("conf_files_filter_out: Directories inside "
 				    "directories are not supported: \n") +
 			     strlen(sub));
+	free(expected);
 	conffiles_free(files, n);
 	return 0;
 }
@@ -258,6 +261,7 @@ TEST(path_kept_verbatim_in_names)
 	CHECK(asprintf(&expected, "%s/a.conf", d) > 0);
 	CHECK_STR_EQ(files[0].path, expected);
 	CHECK_STR_EQ(files[0].name, "a.conf");
+	free(expected);
 	conffiles_free(files, n);
 	return 0;
 }
@@ -300,8 +304,10 @@ TEST(report_callback_for_depmod)
 	CHECK_INT_EQ(n, 1);
 	CHECK(asprintf(&expected, "notconf %s/readme\n", d) > 0);
 	CHECK(strstr(strbuf_str(&r.text), expected) != NULL);
+	free(expected);
 	CHECK(asprintf(&expected, "subdir %s/dir.conf\n", d) > 0);
 	CHECK(strstr(strbuf_str(&r.text), expected) != NULL);
+	free(expected);
 	/* dot-files are never reported */
 	CHECK(strstr(strbuf_str(&r.text), ".hidden") == NULL);
 	conffiles_free(files, n);
@@ -309,6 +315,7 @@ TEST(report_callback_for_depmod)
 	CHECK_INT_EQ(conffiles_list_report(paths, NULL, NULL, NULL, &files, &n), 0);
 	CHECK_INT_EQ(n, 1);
 	conffiles_free(files, n);
+	strbuf_release(&r.text);
 	return 0;
 }
 

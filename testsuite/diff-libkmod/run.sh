@@ -10,8 +10,11 @@
 # modalias strings (the 500 of the kmod 34.2 reference's sample-aliases.txt plus
 # strings instantiated from modules.alias patterns), a sample of symbol: queries
 # and the names of diff.conf, with and without kmod_load_resources(); the outputs
-# must be identical. The tree comes from testsuite/debian-tree.sh when present,
-# else $MODKIT_DEBIAN_ROOT (default /var/cache/modkit/root-6.1.0-50-amd64).
+# must be identical. The tree is $MODKIT_DEBIAN_ROOT when set, else what
+# testsuite/debian-tree.sh provides (it downloads and caches the package).
+# Missing prerequisites fail the test (never a skip): the tree, Debian's depmod and
+# zstd. Only the kmod 34.2 reference (shared data outside this tree) may be absent:
+# its two checks then report "# SKIP".
 set -u
 debian_prog=$1
 modkit_prog=$2
@@ -28,11 +31,21 @@ failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
+pkg=linux-image-6.1.0-50-amd64=6.1.176-1
+
+# bail MESSAGE [FILE]: the run cannot start; a failed plan of one, FILE as comments.
+bail() {
+	echo "1..1"
+	echo "not ok 1 - $1"
+	[ -z "${2:-}" ] || sed 's/^/# /' "$2"
+	exit 1
+}
+
 debian_root() {
-	if [ -x "$src/testsuite/debian-tree.sh" ]; then
-		"$src/testsuite/debian-tree.sh"
+	if [ -n "${MODKIT_DEBIAN_ROOT:-}" ]; then
+		echo "$MODKIT_DEBIAN_ROOT"
 	else
-		echo "${MODKIT_DEBIAN_ROOT:-/var/cache/modkit/root-6.1.0-50-amd64}"
+		bash "$src/testsuite/debian-tree.sh"
 	fi
 }
 
@@ -40,11 +53,13 @@ debian_root() {
 # (leak reports about Debian's library are not ours to judge, under ASan builds)
 sys() { env -u LD_LIBRARY_PATH -u LD_PRELOAD ASAN_OPTIONS=detect_leaks=0 "$@"; }
 
-root=$(debian_root) || { echo "1..0 # SKIP Debian module tree unavailable"; exit 0; }
-if [ ! -d "$root/lib/modules/$kver" ] || [ ! -x /sbin/depmod ]; then
-	echo "1..0 # SKIP needs $root/lib/modules/$kver and Debian's /sbin/depmod"
-	exit 0
-fi
+root=$(debian_root 2>"$work/tree.err") ||
+	bail "the Debian module tree ($pkg) is not available" "$work/tree.err"
+[ -d "$root/lib/modules/$kver/kernel" ] ||
+	bail "no $root/lib/modules/$kver/kernel: not the unpacked $pkg"
+[ -x /sbin/depmod ] ||
+	bail "/sbin/depmod is missing: Debian's kmod package (.ci/deps.sh) indexes the $pkg tree"
+command -v zstd >/dev/null || bail "zstd is missing (package zstd: run .ci/deps.sh)"
 
 # A copy (hard links where possible) so that depmod can write its indexes.
 mkdir -p "$work/root/lib/modules"
@@ -53,10 +68,8 @@ cp -al "$root/lib/modules/$kver" "$work/root/lib/modules/" 2>/dev/null ||
 moddir=$work/root/lib/modules/$kver
 rm -f "$moddir"/modules.*.bin "$moddir"/modules.dep "$moddir"/modules.alias \
 	"$moddir"/modules.symbols "$moddir"/modules.softdep "$moddir"/modules.devname
-if ! sys /sbin/depmod -b "$work/root" "$kver"; then
-	echo "1..0 # SKIP Debian's depmod failed"
-	exit 0
-fi
+sys /sbin/depmod -b "$work/root" "$kver" 2>"$work/depmod.err" ||
+	bail "Debian's depmod failed on the $pkg tree" "$work/depmod.err"
 # A soft dependency file the way modules.softdep is: part of the configuration.
 echo "softdep 8139too pre: mii" >>"$moddir/modules.softdep"
 
@@ -71,7 +84,7 @@ nmod=$(wc -l <"$q")
 sed 's|.*/||; s/\.ko$//' "$moddir/modules.builtin" >>"$q"
 # modalias strings: the reference sample, then instances of patterns
 : >"$work/aliases"
-if [ -f "$refroot/$kver/tools/sample-aliases.txt.zst" ] && command -v zstd >/dev/null; then
+if [ -f "$refroot/$kver/tools/sample-aliases.txt.zst" ]; then
 	zstd -dc "$refroot/$kver/tools/sample-aliases.txt.zst" >"$work/aliases"
 fi
 nsample=$(wc -l <"$work/aliases")
@@ -164,7 +177,7 @@ fi
 # Straight against kmod 34.2: its modprobe --resolve-alias output for the 500
 # sampled modaliases (no configuration) lists the names the lookup finds.
 ref=$refroot/$kver/tools/resolve-alias.txt.zst
-if [ -f "$ref" ] && command -v zstd >/dev/null; then
+if [ -f "$ref" ]; then
 	mkdir -p "$work/emptyconf"
 	head -n "$nsample" "$work/aliases" >"$work/sample"
 	"$modkit_prog" "$moddir" "$work/emptyconf" "$work/sample" names >"$work/names" 2>&1
@@ -176,13 +189,13 @@ if [ -f "$ref" ] && command -v zstd >/dev/null; then
 		diff -u "$work/names.ref" "$work/names" | head -30 | sed 's/^/# /'
 	fi
 else
-	ok "# SKIP kmod 34.2 reference not available"
+	ok "kmod 34.2 reference: modalias lookups # SKIP no $ref (MODKIT_REFERENCE_DIR)"
 fi
 
 # modprobe -c of kmod 34.2 ends with the dumps of modules.alias.bin and
 # modules.symbols.bin (config aliases first: none with an empty configuration).
 ref=$refroot/$kver/tools/showconfig.txt.zst
-if [ -f "$ref" ] && command -v zstd >/dev/null; then
+if [ -f "$ref" ]; then
 	zstd -dc "$ref" | grep '^alias ' >"$work/dump.ref"
 	awk '/^### dump /{d=$3; next} /^dump: /{d=""; next} d==1||d==2' "$work/modkit.noload" >"$work/dump"
 	if [ -s "$work/dump" ] && cmp -s "$work/dump.ref" "$work/dump"; then
@@ -192,7 +205,7 @@ if [ -f "$ref" ] && command -v zstd >/dev/null; then
 		diff -u "$work/dump.ref" "$work/dump" | head -30 | sed 's/^/# /'
 	fi
 else
-	ok "# SKIP kmod 34.2 reference not available"
+	ok "kmod 34.2 reference: alias and symbol dumps # SKIP no $ref (MODKIT_REFERENCE_DIR)"
 fi
 
 [ "$failed" -eq 0 ]
