@@ -21,7 +21,11 @@
  *   lock       serialises concurrent callers (threads and processes) with flock().
  *
  * Without a matching rule the kernel is emulated (formats.md §5, §6): see
- * fake_finit_module(), fake_init_module() and fake_delete_module() below.
+ * fake_finit_module(), fake_init_module() and fake_delete_module() below. A loaded
+ * module is one with sys/module/<m>/initstate or a /proc/modules line; loading one
+ * writes both, the way fixture_set_loaded() does.
+ *
+ * MODKIT_SHIM_DEBUG=1 prints each faked call and its result on stderr.
  */
 
 #undef _FILE_OFFSET_BITS
@@ -243,11 +247,10 @@ static void log_line(struct call *c, const char *fmt, const char *args, ...)
 static int forced_error(struct call *c, const char *syscall_name, const char *name)
 {
 	char p[PATH_MAX], *data, *orig;
-	size_t len;
 	int result = 0;
 
 	if (path_fmt(p, "%s/.shim/errors", c->root) < 0 ||
-	    shim_read_file(p, &orig, &len) < 0)
+	    shim_read_file(p, &orig, NULL) < 0)
 		return 0;
 	data = strdup(orig);
 	if (data == NULL) {

@@ -12,6 +12,9 @@
  * internally (fopen, opendir, scandir, mkstemp...) is replaced as well, not just open.
  *
  * uname() reports $MODKIT_UNAME_R as the release when that variable is set.
+ *
+ * MODKIT_ROOT must be an absolute path: it is joined as is in front of the program's
+ * path, and a relative root would move with the program's working directory.
  */
 
 /* We define open/stat/... themselves, so the headers must not rename them. */
