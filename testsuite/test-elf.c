@@ -333,6 +333,42 @@ TEST(exports_abs_crc_all_flavours)
 	return 0;
 }
 
+/* A __crc_ symbol in SHN_UNDEF also carries its CRC in st_value. */
+TEST(exports_undef_crc_symbol)
+{
+	_cleanup_modgen_ struct modgen_module *m = modgen_new("undefcrc");
+	_cleanup_image_ struct image img = { 0 };
+	_cleanup_elf_ struct kmod_elf *elf = NULL;
+	_cleanup_free_ struct kmod_modversion *s = NULL;
+	struct tsec sym, str;
+	bool patched = false;
+
+	CHECK(m != NULL);
+	CHECK_INT_EQ(modgen_set_class(m, 32), 0);
+	CHECK_INT_EQ(modgen_set_endian(m, MODGEN_BIG), 0);
+	CHECK_INT_EQ(modgen_set_crc_mode(m, MODGEN_CRC_ABS), 0);
+	CHECK_INT_EQ(modgen_add_export(m, "e1", 0x12345678), 0);
+	CHECK_INT_EQ(build(m, &img), 0);
+	CHECK(tsec_find(img.data, ".symtab", &sym) &&
+	      tsec_find(img.data, ".strtab", &str));
+	for (size_t off = 16; off + 16 <= sym.size; off += 16) {
+		uint8_t *e = img.data + sym.offset + off;
+
+		if (strcmp((const char *)img.data + str.offset + rd(e, 4, true),
+			   "__crc_e1") == 0) {
+			CHECK_INT_EQ(rd(e + 14, 2, true), SHN_ABS);
+			wr(e + 14, 2, true, SHN_UNDEF);
+			patched = true;
+		}
+	}
+	CHECK(patched);
+	CHECK_INT_EQ(elf_new(img.data, img.len, &elf), 0);
+	CHECK_INT_EQ(elf_get_symbols(elf, &s), 1);
+	CHECK_STR_EQ(s[0].symbol, "e1");
+	CHECK_INT_EQ(s[0].crc, 0x12345678);
+	return 0;
+}
+
 TEST(exports_ksymtab_strings_fallback)
 {
 	/* without modversions the namespace string is "exported" too (formats.md 3.4) */
