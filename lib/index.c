@@ -840,7 +840,7 @@ struct index_value *index_mm_searchwild(const struct index_mm *idx, const char *
 		.idx = idx,
 		.query = (const unsigned char *)key,
 		.qlen = strlen(key),
-		.glob_steps = (size_t)1 << 24,
+		.glob_steps = (size_t)1 << 22,
 		.posix = posixly_correct() > 0,
 	};
 	struct index_value *head = NULL, **tail = &head;
