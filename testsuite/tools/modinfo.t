@@ -111,6 +111,7 @@ $ modinfo -F parm m
 > p3: (charp)
 > p2:second
 > p1:first param again (int)
+@ differential
 
 ### -F parmtype: raw values
 $ modinfo -F parmtype m
@@ -126,6 +127,7 @@ $ modinfo -a -d -F license m
 ### the last field option wins (short after -F)
 $ modinfo --field=author -l m
 > GPL
+@ differential
 
 ### unknown field: nothing
 $ modinfo -F nosuch m
@@ -166,6 +168,7 @@ $ modinfo bad
 > vermagic:       @KVER@ SMP preempt mod_unload modversions 
 > parm:           p:int
 ! modinfo: ERROR: Found invalid "parm=nocolon": missing ':'
+@ differential
 
 ### builtin module from modules.builtin.modinfo
 $ modinfo bi
@@ -196,19 +199,23 @@ $ modinfo -F license bi-alias
 $ modinfo -b @ROOT@/alt bi
 > name:           bi
 > filename:       (builtin)
+@ differential
 
 ### -m: name lookup, also builtin aliases
 $ modinfo -m -F name bi-alias
 > bi
+@ differential
 
 ### -m: the name is cut at the first dot
 $ modinfo -m -n m.ko
 > /lib/modules/@KVER@/kernel/m.ko
+@ differential
 
 ### -m: not found
 $ modinfo --modname nosuch
 ! modinfo: ERROR: Module name nosuch not found.
 ? 1
+@ differential
 
 ### alias operand with several results, in order
 $ modinfo -n multi:x
@@ -305,6 +312,7 @@ $ modinfo nosuch
 $ modinfo 'a[b'
 ! modinfo: ERROR: Module alias a[b not found.
 ? 1
+@ differential
 
 ### names with a slash
 $ modinfo no/such
@@ -329,6 +337,7 @@ $ modinfo -k 9.9 m
 $ modinfo --basedir=@ROOT@/alt -F license m
 ! modinfo: ERROR: Module m not found.
 ? 1
+@ differential
 
 ### no operand
 $ modinfo

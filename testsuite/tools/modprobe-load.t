@@ -1,6 +1,7 @@
 # modprobe: insertion, -D/-n/-v action lines, options merging, softdeps, install
 # commands, blacklist, builtin modules, messages and exit codes (tools.md 6.1-6.4, 6.8;
-# formats.md 7). The tree is indexed by Debian's depmod (kmod 30).
+# formats.md 7). The tree is indexed by Debian's depmod (kmod 30); "@ differential" cases also
+# run Debian's modprobe (kmod 30) on a copy of the fixture: same output and kernel calls.
 kver 6.1.0-test
 module kernel/x_tables.ko
   modinfo license=GPL
@@ -186,11 +187,13 @@ c-
 $ modprobe --dry-run --verbose c
 > insmod /lib/modules/@KVER@/kernel/c.ko 
 c-
+@ differential
 
 ### --show
 $ modprobe --show -v c
 > insmod /lib/modules/@KVER@/kernel/c.ko 
 c-
+@ differential
 
 ### loading for real: plan order, options reach the kernel
 $ modprobe a
@@ -199,33 +202,40 @@ c finit_module name=p1 flags=0 args=
 c finit_module name=b flags=0 args=
 c finit_module name=q1 flags=0 args=
 c finit_module name=a flags=0 args=
+@ differential
 
 ### already loaded: silently nothing (parameters dropped)
 $ modprobe a x=1
 c-
+@ differential
 
 ### -v: already loaded modules are skipped without a line
 $ modprobe -v a
 c-
+@ differential
 
 ### -D ignores the loaded state
 $ modprobe -D c
 > insmod /lib/modules/@KVER@/kernel/c.ko 
+@ differential
 
 ### --first-time on a loaded module
 $ modprobe --first-time a
 ! modprobe: ERROR: could not insert 'a': Module already in kernel
 ? 1
 c-
+@ differential
 
 ### --first-time on a builtin module
 $ modprobe --first-time bi
 ! modprobe: ERROR: could not insert 'bi': Module already in kernel
 ? 1
+@ differential
 
 ### a builtin module is "loaded": nothing to do
 $ modprobe bi
 c-
+@ differential
 
 ### -v prints insmod lines with the options, parameters quoted
 $ modprobe -v xt_LOG 'v=a b' w
@@ -235,32 +245,38 @@ $ modprobe -v xt_LOG 'v=a b' w
 c finit_module name=x_tables flags=0 args=t=9 tab=1 fromcmd=1 
 c finit_module name=nf_log_syslog flags=0 args=
 c finit_module name=xt_LOG flags=0 args= dbl=2 v="a b" w
+@ differential
 
 ### -f: both force flags
 $ modprobe -f -i inst
 c finit_module name=inst flags=3 args=
+@ differential
 
 ### --force-modversion
 % rm -rf sys/module/inst; sed -i '/^inst /d' proc/modules
 $ modprobe --force-modversion -i inst
 c finit_module name=inst flags=1 args=
+@ differential
 
 ### --force-vermagic
 % rm -rf sys/module/inst; sed -i '/^inst /d' proc/modules
 $ modprobe --force-vermagic -i inst
 c finit_module name=inst flags=2 args=
+@ differential
 
 ### without finit_module the image goes to init_module
 % rm -rf sys/module/inst; sed -i '/^inst /d' proc/modules; echo 'finit_module * ENOSYS' > .shim/errors
 $ modprobe -i inst
 c finit_module name=inst flags=0 args=
 c~ init_module name=inst len=[0-9]+ args=
+@ differential
 
 ### --force-vermagic on the init_module path
 % rm -rf sys/module/inst; sed -i '/^inst /d' proc/modules
 $ modprobe --force-vermagic -i inst
 c finit_module name=inst flags=2 args=
 c~ init_module name=inst len=[0-9]+ args=
+@ differential
 
 ### install command: runs with MODPROBE_MODULE and $CMDLINE_OPTS; -v prints it
 % sh reset
@@ -269,6 +285,7 @@ $ modprobe -v inst 'y=a b'
 c-
 f out.txt
 f> inst:inst:y=a b:-v
+@ differential
 
 ### MODPROBE_OPTIONS words and -C/-q/-v/-s are re-exported to commands
 % rm -f out.txt
@@ -276,6 +293,7 @@ f> inst:inst:y=a b:-v
 $ modprobe -C /etc/modprobe.d inst -q
 f out.txt
 f> inst:inst::-v -v -C /etc/modprobe.d -q
+@ differential
 
 ### install command failing
 $ modprobe failing
@@ -315,12 +333,14 @@ $ modprobe x_tables
 ! modprobe: ERROR: could not insert 'x_tables': Unknown symbol in module, or unknown parameter (see dmesg)
 ? 1
 c finit_module name=x_tables flags=0 args=t=9 tab=1 fromcmd=1 
+@ differential
 
 ### other insertion errnos
 % sh reset; echo 'finit_module x_tables EPERM' > .shim/errors
 $ modprobe x_tables
 ! modprobe: ERROR: could not insert 'x_tables': Operation not permitted
 ? 1
+@ differential
 
 ### a failing hard dependency stops the operand
 % sh reset; echo 'finit_module x_tables EPERM' > .shim/errors
@@ -328,6 +348,7 @@ $ modprobe xt_LOG
 ! modprobe: ERROR: could not insert 'xt_LOG': Operation not permitted
 ? 1
 c finit_module name=x_tables flags=0 args=t=9 tab=1 fromcmd=1 
+@ differential
 
 ### a failing softdep is ignored
 % sh reset; echo 'finit_module nf_log_syslog EPERM' > .shim/errors
@@ -335,12 +356,14 @@ $ modprobe xt_LOG
 c finit_module name=x_tables flags=0 args=t=9 tab=1 fromcmd=1 
 c finit_module name=nf_log_syslog flags=0 args=
 c finit_module name=xt_LOG flags=0 args= dbl=2 
+@ differential
 
 ### garbage module file
 % rm -f .shim/errors; printf 'garbage' > lib/modules/@KVER@/kernel/corrupt.ko
 $ modprobe corrupt
 ! modprobe: ERROR: could not insert 'corrupt': Exec format error
 ? 1
+@ differential
 
 ### not found
 $ modprobe nosuch
@@ -372,14 +395,17 @@ $ modprobe -q nosuch
 $ modprobe -q -v -v nosuch
 ! modprobe: FATAL: Module nosuch not found in directory /lib/modules/@KVER@
 ? 1
+@ differential
 
 ### -q then -v once: threshold 1, still hidden
 $ modprobe -q -v nosuch
 ? 1
+@ differential
 
 ### -s: messages go to syslog, stderr stays empty
 $ modprobe -s nosuch
 ? 1
+@ differential
 
 ### path operand: dependencies still from the index
 $ modprobe -D /lib/modules/@KVER@/kernel/xt_LOG.ko
@@ -406,6 +432,7 @@ $ modprobe ../x.ko
 $ modprobe 'x_tab*'
 ! modprobe: FATAL: Module x_tab* not found in directory /lib/modules/@KVER@
 ? 1
+@ differential
 
 ### -C file replaces the configuration list
 $ modprobe -D -C /etc/modprobe.d/other/extra.conf a
@@ -466,52 +493,61 @@ $ modprobe -C
 ### options after operands
 $ modprobe c -D
 > insmod /lib/modules/@KVER@/kernel/c.ko 
+@ differential
 
 ### MODPROBE_OPTIONS words come before the arguments
 = MODPROBE_OPTIONS=-D
 $ modprobe c
 > insmod /lib/modules/@KVER@/kernel/c.ko 
+@ differential
 
 ### MODPROBE_OPTIONS: leading spaces give empty words (a module named "")
 = MODPROBE_OPTIONS=  -v
 $ modprobe c
 ! modprobe: FATAL: Module  not found in directory /lib/modules/@KVER@
 ? 1
+@ differential
 
 ### MODPROBE_OPTIONS: a trailing space adds no word
 = MODPROBE_OPTIONS=-D 
 $ modprobe c
 > insmod /lib/modules/@KVER@/kernel/c.ko 
+@ differential
 
 ### MODPROBE_OPTIONS: a quoted word ends at its quote, the next word starts right after
 = MODPROBE_OPTIONS="-S"9.9
 $ modprobe c
 ! modprobe: FATAL: Module c not found in directory /lib/modules/9.9
 ? 1
+@ differential
 
 ### MODPROBE_OPTIONS: quoted word then space: an empty word follows
 = MODPROBE_OPTIONS="-S" 9.9
 $ modprobe c
 ! modprobe: FATAL: Module 9.9 not found in directory /lib/modules/
 ? 1
+@ differential
 
 ### MODPROBE_OPTIONS: quotes inside a word are removed
 = MODPROBE_OPTIONS=-d /x"y z"w
 $ modprobe c
 ! modprobe: FATAL: Module c not found in directory /xy zw/lib/modules/@KVER@
 ? 1
+@ differential
 
 ### MODPROBE_OPTIONS: a quoted value word
 = MODPROBE_OPTIONS=-S "9.9"
 $ modprobe c
 ! modprobe: FATAL: Module c not found in directory /lib/modules/9.9
 ? 1
+@ differential
 
 ### MODPROBE_OPTIONS gets -s too
 % sh reset
 $ modprobe -s -C /etc/modprobe.d inst
 f out.txt
 f> inst:inst::-s -C /etc/modprobe.d
+@ differential
 
 ### stderr closed: messages go to syslog by themselves, the exit status stays
 - close-stderr
@@ -522,6 +558,7 @@ $ modprobe nosuch
 - close-stderr
 $ modprobe -n -v c
 > insmod /lib/modules/@KVER@/kernel/c.ko 
+@ differential
 
 ### the last module an alias resolves to decides the exit status (earlier failure)
 % sh reset; echo 'finit_module multi1 EPERM' > .shim/errors
@@ -529,6 +566,7 @@ $ modprobe multi:x
 ! modprobe: ERROR: could not insert 'multi1': Operation not permitted
 c finit_module name=multi1 flags=0 args=
 c finit_module name=multi2 flags=0 args=
+@ differential
 
 ### the last module an alias resolves to decides the exit status (last failure)
 % sh reset; echo 'finit_module multi2 EPERM' > .shim/errors
@@ -537,17 +575,20 @@ $ modprobe multi:x
 ? 1
 c finit_module name=multi1 flags=0 args=
 c finit_module name=multi2 flags=0 args=
+@ differential
 
 ### kernel EEXIST for a dependency is ignored
 % sh reset; echo 'finit_module c EEXIST' > .shim/errors
 $ modprobe d
 c finit_module name=c flags=0 args=
 c finit_module name=d flags=0 args=
+@ differential
 
 ### kernel EEXIST for the target is "already in kernel" only with --first-time
 % sh reset; echo 'finit_module c EEXIST' > .shim/errors
 $ modprobe c
 c finit_module name=c flags=0 args=
+@ differential
 
 ### kernel EEXIST for the target with --first-time
 % sh reset; echo 'finit_module c EEXIST' > .shim/errors
@@ -555,6 +596,7 @@ $ modprobe --first-time c
 ! modprobe: ERROR: could not insert 'c': Module already in kernel
 ? 1
 c finit_module name=c flags=0 args=
+@ differential
 
 ### a dependency whose file is missing: library error twice, all dependencies dropped
 # (kmod 30 does the same: the module's whole dependency list goes, loading goes on)
@@ -570,6 +612,7 @@ $ modprobe p1
 ! modprobe: ERROR: could not insert 'p1': Unknown symbol in module, or unknown parameter (see dmesg)
 ? 1
 c-
+@ differential
 
 ### -a with a failing module: exit 1, the rest is loaded
 % mv p1.ko.away lib/modules/@KVER@/kernel/p1.ko; sh reset; echo 'finit_module c EPERM' > .shim/errors
@@ -578,11 +621,13 @@ $ modprobe -a c p1
 ? 1
 c finit_module name=c flags=0 args=
 c finit_module name=p1 flags=0 args=
+@ differential
 
 ### -q does not hide messages printed before the library context exists
 $ modprobe -q
 ! modprobe: ERROR: missing parameters. See -h.
 ? 1
+@ differential
 
 ### -R ignores the blacklist
 $ modprobe -R blalias

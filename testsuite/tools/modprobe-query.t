@@ -197,11 +197,13 @@ $ modprobe -c -r --show-exports -C /etc/modprobe.d/w -S 9.9 x
 $ modprobe --show-exports --show-modversions lib/modules/@KVER@/kernel/x_tables.ko
 > 0x1234abcd	module_layout
 > 0xdeadbeef	printk
+@ differential
 
 ### kernel command line options apply when loading
 $ modprobe -D xt_LOG
 > insmod /lib/modules/@KVER@/kernel/x_tables.ko t=9 u=1 fromcmd=1 
 > insmod /lib/modules/@KVER@/kernel/xt_LOG.ko  dbl=2   cont=1 
+@ differential
 
 ### modprobe -h: the help lists its usage and options (tools.md 2)
 $ modprobe -h

@@ -60,6 +60,7 @@ $ modprobe -r --first-time c
 ! modprobe: FATAL: Module c is not in kernel.
 ? 1
 c-
+@ differential
 
 ### builtin
 $ modprobe -r bi
@@ -114,6 +115,7 @@ c delete_module name=p1 flags=2048
 $ modprobe -r -v m
 > rmmod m
 c delete_module name=m flags=2048
+@ differential
 
 ### -i: softdeps are ignored
 % sh load c m p1 p2 q1 q2
@@ -166,11 +168,13 @@ c delete_module name=xt_LOG flags=2048
 % sh load c
 $ modprobe -r -f c
 c delete_module name=c flags=2560
+@ differential
 
 ### --first-time on a loaded module removes it
 % sh load c
 $ modprobe -r --first-time c
 c delete_module name=c flags=2048
+@ differential
 
 ### -n -v: lines, no calls
 % sh load c m p1 p2 q1 q2
@@ -181,6 +185,7 @@ $ modprobe -r -n -v m
 > rmmod p2
 > rmmod p1
 c-
+@ differential
 
 ### alias operand
 % sh load c
@@ -235,17 +240,20 @@ $ modprobe -r -w 100 c
 ! modprobe: ERROR: could not remove 'c': Operation not permitted
 ? 1
 c delete_module name=c flags=2048
+@ differential
 
 ### --wait: trailing junk
 $ modprobe -r -w 12x c
 ! modprobe: ERROR: unexpected wait value '12x'.
 ? 1
 c-
+@ differential
 
 ### --wait: empty value
 $ modprobe -r --wait= c
 ! modprobe: ERROR: unexpected wait value ''.
 ? 1
+@ differential
 
 ### remove command runs (even when not loaded), $CMDLINE_OPTS removed
 % sh load
@@ -254,6 +262,7 @@ $ modprobe -r -v rmc
 c-
 f out.txt
 f> rmc:rmc:.
+@ differential
 
 ### -i ignores the remove command
 % sh load rmc
@@ -262,6 +271,7 @@ $ modprobe -r -i -v rmc
 c delete_module name=rmc flags=2048
 f out.txt
 f> (missing)
+@ differential
 
 ### remove command failing
 % sh load rmfail
@@ -276,3 +286,4 @@ c-
 $ modprobe -q -r nosuch c
 ? 1
 c delete_module name=c flags=2048
+@ differential
