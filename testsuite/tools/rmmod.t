@@ -29,12 +29,14 @@ end
 $ rmmod
 ! rmmod: ERROR: missing module name.
 ? 1
+@ differential
 
 ### builtin
 $ rmmod bi
 ! rmmod: ERROR: Module bi is builtin.
 ? 1
 c-
+@ differential
 
 ### not loaded
 % sh load
@@ -42,6 +44,7 @@ $ rmmod c
 ! rmmod: ERROR: Module c is not currently loaded
 ? 1
 c-
+@ differential
 
 ### unknown initstate: the library's message, then not loaded
 % sh load c; echo weird > sys/module/c/initstate
@@ -65,6 +68,7 @@ $ rmmod c
 ! rmmod: ERROR: Module c is in use
 ? 1
 c-
+@ differential
 
 ### refcnt missing: unloading not supported, not removed
 % sh load c; rm sys/module/c/refcnt
@@ -72,6 +76,7 @@ $ rmmod c
 ! rmmod: ERROR: Module unloading is not supported
 ? 1
 c-
+@ differential
 
 ### unparsable refcnt: library message only
 % sh load c; echo x > sys/module/c/refcnt
@@ -84,6 +89,7 @@ c-
 % sh load c
 $ rmmod c
 c delete_module name=c flags=2048
+@ differential
 
 ### -f skips the checks and adds O_TRUNC; kernel failure gives two lines
 % sh load x_tables xt_LOG
@@ -97,6 +103,7 @@ c delete_module name=x_tables flags=2560
 % sh load c; echo 1 > sys/module/c/refcnt
 $ rmmod --force c
 c delete_module name=c flags=2560
+@ differential
 
 ### delete_module failure
 % sh load c; echo 'delete_module c EPERM' > .shim/errors
@@ -111,11 +118,13 @@ c delete_module name=c flags=2048
 $ rmmod lib/modules/@KVER@/kernel/dash-name.ko /lib/modules/@KVER@/kernel/c.ko
 c delete_module name=dash_name flags=2048
 c delete_module name=c flags=2048
+@ differential
 
 ### a name is normalised
 % sh load dash-name
 $ rmmod dash-name
 c delete_module name=dash_name flags=2048
+@ differential
 
 ### a missing path is a name: cut at the first '.', the empty name is /sys/module itself
 # (directory without initstate = coming, no holders dir, no refcnt: tools.md 10.3)
@@ -132,6 +141,7 @@ $ rmmod no/such
 ! rmmod: ERROR: Module no/such is not currently loaded
 ? 1
 c-
+@ differential
 
 ### operands in order, a failure does not stop the others
 % sh load c
@@ -139,21 +149,25 @@ $ rmmod nosuch c
 ! rmmod: ERROR: Module nosuch is not currently loaded
 ? 1
 c delete_module name=c flags=2048
+@ differential
 
 ### options after operands
 % sh load c
 $ rmmod c -f
 c delete_module name=c flags=2560
+@ differential
 
 ### -v, -s change no message here
 % sh load c
 $ rmmod -v -s c
 c delete_module name=c flags=2048
+@ differential
 
 ### -s: messages to syslog
 % sh load
 $ rmmod -s c
 ? 1
+@ differential
 
 ### version
 $ rmmod -V
