@@ -369,3 +369,11 @@ $ modinfo -h
 >? -b, --basedir=DIR
 >? -V, --version
 >? -h, --help
+
+### wildcards are not expanded
+$ modinfo -F name 'x_tab*' '*' 'm*'
+! modinfo: ERROR: Module x_tab* not found.
+! modinfo: ERROR: Module * not found.
+! modinfo: ERROR: Module m* not found.
+? 1
+@ differential

@@ -656,3 +656,16 @@ $ modprobe -D sd
 $ modprobe -D sd2
 > install echo sd2-install 
 @ differential
+
+### a name with a slash inside is a name
+$ modprobe -D no/such
+! modprobe: FATAL: Module no/such not found in directory /lib/modules/@KVER@
+? 1
+@ differential
+
+### -r with wildcards and slashes
+$ modprobe -r -a 'c*' no/such
+! modprobe: WARNING: Module c* not found.
+! modprobe: WARNING: Module no/such not found.
+? 1
+@ differential

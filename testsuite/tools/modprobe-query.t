@@ -36,6 +36,8 @@ bogus line
 options
 softdep
 alias one
+include foo
+config bar
 end
 file proc/cmdline
 x_tables.fromcmd=1 modprobe.blacklist=a-b,c root=/dev/sda a.b.c=1 k.noval q.s="a b"
@@ -128,6 +130,8 @@ $ modprobe -q -D -C /etc/modprobe.d/bad noexp
 ! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 3: ignoring bad line starting with 'options'
 ! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 4: ignoring bad line starting with 'softdep'
 ! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 5: ignoring bad line starting with 'alias'
+! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf: command include is deprecated and not parsed anymore
+! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf: command config is deprecated and not parsed anymore
 
 ### --show-modversions
 $ modprobe --show-modversions lib/modules/@KVER@/kernel/x_tables.ko
