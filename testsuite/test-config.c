@@ -803,7 +803,7 @@ TEST(default_paths_do_not_crash)
 
 	/* whatever this machine has in its modprobe.d directories */
 	CHECK_INT_EQ(config_new(ctx, NULL, &ctx->config), 0);
-	free(dump(ctx));
+	CHECK(dump(ctx) != NULL); /* kept by test_keep(): not freed here */
 	config_free(ctx->config);
 	return 0;
 }
