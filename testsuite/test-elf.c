@@ -1659,6 +1659,103 @@ TEST(debian_gz_tree_matches_plain)
 	return check_compressed_tree("gz", KMOD_FILE_COMPRESSION_ZLIB);
 }
 
+/* Our strings and signature fields, laid out as modinfo prints them, equal kmod
+ * 34.2's golden modinfo output (shared/reference .../tools/modinfo.txt.zst) for
+ * its 60 modules; only filename and the merged parm lines are left out. */
+TEST(debian_matches_kmod34_modinfo_reference)
+{
+	char ref[PATH_MAX];
+	_cleanup_free_ char *text = NULL;
+	const char *root = debian_root();
+	int modules = 0;
+	char *p;
+
+	snprintf(ref, sizeof(ref),
+		 "%s/../shared/reference/" KVER "/tools/modinfo.txt.zst",
+		 test_source_root());
+	const char *argv[] = { "/usr/bin/zstd", "-dc", ref, NULL };
+	CHECK_INT_EQ(run_capture(argv, &text), 0);
+	p = text;
+	while ((p = strstr(p, "### ")) != NULL) {
+		char *end = strstr(p + 4, "\n### ");
+		char *block, *line, *save = NULL, *mod = NULL, *got = NULL;
+		size_t blen = end ? (size_t)(end - p) + 1 : strlen(p), gsz = 0;
+		_cleanup_free_ char *expect = NULL;
+		size_t esz = 0;
+		FILE *e, *g;
+
+		block = strndup(p, blen);
+		CHECK(block != NULL);
+		p += blen;
+		e = open_memstream(&expect, &esz);
+		/* keep every line but the header, filename and parm ones */
+		for (line = strtok_r(block, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (strncmp(line, "### ", 4) == 0)
+				continue;
+			if (strncmp(line, "filename:", 9) == 0) {
+				const char *f = line + 9 + strspn(line + 9, " ");
+
+				CHECK(strncmp(f, "@ROOT@", 6) == 0);
+				CHECK(asprintf(&mod, "%s%s", root, f + 6) > 0);
+				continue;
+			}
+			/* parm lines come last (some span several lines): stop there */
+			if (strncmp(line, "parm:", 5) == 0)
+				break;
+			fprintf(e, "%s\n", line);
+		}
+		fclose(e);
+		free(block);
+		CHECK(mod != NULL);
+
+		{
+			_cleanup_image_ struct image img = { 0 };
+			_cleanup_elf_ struct kmod_elf *elf = NULL;
+			_cleanup_free_ char **strings = NULL;
+			_cleanup_(sig_releasep) struct sig_info s = { 0 };
+			int n;
+
+			CHECK_INT_EQ(load(mod, &img), 0);
+			CHECK_INT_EQ(elf_new(img.data, img.len, &elf), 0);
+			n = elf_get_strings(elf, ".modinfo", &strings);
+			CHECK(n > 0);
+			g = open_memstream(&got, &gsz);
+			for (int i = 0; i < n; i++) {
+				size_t kl = strcspn(strings[i], "=");
+				const char *v = strings[i][kl] ? strings[i] + kl + 1 : "";
+
+				if ((kl == 4 && strncmp(strings[i], "parm", 4) == 0) ||
+				    (kl == 8 && strncmp(strings[i], "parmtype", 8) == 0))
+					continue;
+				fprintf(g, "%.*s:%*s%s\n", (int)kl, strings[i],
+					kl < 15 ? (int)(15 - kl) : 0, "", v);
+			}
+			if (sig_info_get(img.data, img.len, &s)) {
+				_cleanup_free_ char *k = sig_hex_format(s.key_id,
+									s.key_id_len);
+				_cleanup_free_ char *sg = sig_hex_format(s.sig,
+									 s.sig_len);
+
+				fprintf(g, "sig_id:         %s\n", s.id_type);
+				fprintf(g, "signer:         %.*s\n", (int)s.signer_len,
+					s.signer);
+				fprintf(g, "sig_key:        %s\n", k);
+				fprintf(g, "sig_hashalgo:   %s\n", s.hash_algo);
+				fprintf(g, "signature:      %s\n", sg);
+			}
+			fclose(g);
+		}
+		CHECK_MSG(streq(got, expect), "%s:\n--- got\n%s--- kmod 34.2\n%s", mod,
+			  got, expect);
+		free(got);
+		free(mod);
+		modules++;
+	}
+	CHECK_INT_EQ(modules, 60);
+	return 0;
+}
+
 #endif /* TEST_DEBIAN */
 
 TEST_MAIN()
