@@ -218,18 +218,21 @@ static size_t report_cycles(struct depmod *d)
 			continue;
 
 		struct strbuf buf;
+		bool pushed = true;
 
 		strbuf_init(&buf);
 		for (size_t i = 0; i <= depth; i++) {
-			strbuf_pushchars(&buf, path[i]->modname);
-			strbuf_pushchars(&buf, " -> ");
+			pushed = pushed && strbuf_pushchars(&buf, path[i]->modname) &&
+				 strbuf_pushchars(&buf, " -> ");
 			if (!removed[path[i]->idx]) {
 				removed[path[i]->idx] = true;
 				total++;
 			}
 		}
-		strbuf_pushchars(&buf, root->modname);
-		ERR("Cycle detected: %s\n", strbuf_str(&buf) ? buf.bytes : "");
+		pushed = pushed && strbuf_pushchars(&buf, root->modname);
+		/* out of memory only shortens the report; the count stays right */
+		ERR("Cycle detected: %s\n",
+		    pushed && strbuf_str(&buf) ? buf.bytes : "...");
 		strbuf_release(&buf);
 	}
 out:

@@ -45,6 +45,7 @@ static int build_deplines(struct write_ctx *w)
 		struct depmod_module *mod = d->modules.array[i];
 		struct depmod_module **list;
 		size_t count;
+		bool pushed;
 		int err = depmod_module_closure(d, mod, &list, &count);
 
 		if (err < 0) {
@@ -52,14 +53,14 @@ static int build_deplines(struct write_ctx *w)
 			return err;
 		}
 		strbuf_clear(&buf);
-		strbuf_pushchars(&buf, depmod_module_outpath(mod));
-		strbuf_pushchar(&buf, ':');
-		for (size_t j = 0; j < count; j++) {
-			strbuf_pushchar(&buf, ' ');
-			strbuf_pushchars(&buf, depmod_module_outpath(list[j]));
+		pushed = strbuf_pushchars(&buf, depmod_module_outpath(mod)) &&
+			 strbuf_pushchar(&buf, ':');
+		for (size_t j = 0; j < count && pushed; j++) {
+			pushed = strbuf_pushchar(&buf, ' ') &&
+				 strbuf_pushchars(&buf, depmod_module_outpath(list[j]));
 		}
 		free(list);
-		if (strbuf_str(&buf) == NULL ||
+		if (!pushed || strbuf_str(&buf) == NULL ||
 		    (w->deplines[i] = strdup(buf.bytes)) == NULL) {
 			strbuf_release(&buf);
 			return -ENOMEM;
@@ -456,7 +457,7 @@ static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o
 	if (out == NULL) {
 		err = -errno;
 		close(fd);
-		unlinkat(dfd, tmp, 0);
+		(void)unlinkat(dfd, tmp, 0);
 		return err;
 	}
 	setvbuf(out, NULL, _IOFBF, 1 << 16);
@@ -471,13 +472,13 @@ static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o
 	if (fclose(out) != 0 && serr == 0 && err >= 0)
 		serr = -errno;
 	if (serr < 0) {
-		unlinkat(dfd, tmp, 0);
+		(void)unlinkat(dfd, tmp, 0);
 		ERR("Could not create index '%s'. Output is truncated: %s\n", o->name,
 		    strerror(-serr));
 		return serr;
 	}
 	if (err < 0) {
-		unlinkat(dfd, tmp, 0);
+		(void)unlinkat(dfd, tmp, 0);
 		if (w->fatal != NULL)
 			FATAL("%s", w->fatal);
 		ERR("Could not write index '%s': %s\n", o->name, strerror(-err));
@@ -485,7 +486,7 @@ static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o
 	}
 	if (renameat(dfd, tmp, dfd, o->name) < 0) {
 		err = -errno;
-		unlinkat(dfd, tmp, 0);
+		(void)unlinkat(dfd, tmp, 0);
 		FATAL("renameat(%s, %s, %s, %s): %m\n", w->d->outdirname, tmp,
 		      w->d->outdirname, o->name);
 		return err;
