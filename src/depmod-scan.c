@@ -176,23 +176,50 @@ static bool name_excluded(const struct depmod *d, const char *name)
 	return false;
 }
 
-/* path holds the directory's path (pathlen bytes); dfd is open on it and consumed. */
+struct scan_level {
+	DIR *dir;
+	size_t pathlen; /* length of path while in this directory */
+};
+
+/*
+ * Walks the tree below dfd (consumed; path holds its path) depth first in readdir
+ * order. The walk keeps its own stack instead of recursing: symlinked directories are
+ * followed, so a symlink loop goes as deep as the descriptors allow.
+ */
 static int scan_dir(struct depmod *d, int dfd, struct strbuf *path, bool external)
 {
-	DIR *dir = fdopendir(dfd);
-	struct dirent *de;
+	struct scan_level *levels = malloc(16 * sizeof(*levels));
+	size_t n = 0, cap = 16;
 	int err = 0;
 
-	if (dir == NULL) {
+	if (levels == NULL) {
 		close(dfd);
-		return -errno;
+		return -ENOMEM;
 	}
-	while (err >= 0 && (de = readdir(dir)) != NULL) {
-		const char *name = de->d_name;
-		size_t namelen = strlen(name);
-		size_t base = path->used;
+	levels[0].dir = fdopendir(dfd);
+	if (levels[0].dir == NULL) {
+		err = -errno;
+		close(dfd);
+		free(levels);
+		return err;
+	}
+	levels[0].pathlen = path->used;
+	n = 1;
+	while (n > 0 && err >= 0) {
+		struct scan_level *top = &levels[n - 1];
+		struct dirent *de = readdir(top->dir);
+		const char *name;
+		size_t namelen;
 		bool is_dir = false, is_reg = false;
 
+		if (de == NULL) {
+			closedir(top->dir);
+			n--;
+			continue;
+		}
+		strbuf_popchars(path, path->used - top->pathlen);
+		name = de->d_name;
+		namelen = strlen(name);
 		if (name_excluded(d, name))
 			continue;
 		if (de->d_type == DT_DIR) {
@@ -202,8 +229,8 @@ static int scan_dir(struct depmod *d, int dfd, struct strbuf *path, bool externa
 		} else {
 			struct stat st;
 
-			if (fstatat(dirfd(dir), name, &st, 0) < 0) {
-				ERR("fstatat(%d, %s): %m\n", dirfd(dir), name);
+			if (fstatat(dirfd(top->dir), name, &st, 0) < 0) {
+				ERR("fstatat(%d, %s): %m\n", dirfd(top->dir), name);
 				continue;
 			}
 			is_dir = S_ISDIR(st.st_mode);
@@ -218,21 +245,44 @@ static int scan_dir(struct depmod *d, int dfd, struct strbuf *path, bool externa
 			err = -ENOMEM;
 			break;
 		}
-		if (is_dir) {
-			int fd = openat(dirfd(dir), name,
-					O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-			if (fd < 0)
-				ERR("openat(%d, %s, O_DIRECTORY): %m\n", dirfd(dir),
-				    name);
-			else
-				err = scan_dir(d, fd, path, external);
-		} else {
+		if (is_reg) {
 			err = module_add(d, path->bytes, path->used, external);
+			continue;
 		}
-		strbuf_popchars(path, path->used - base);
+
+		int fd = openat(dirfd(top->dir), name,
+				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		DIR *sub;
+
+		if (fd < 0) {
+			ERR("openat(%d, %s, O_RDONLY): %m\n", dirfd(top->dir), name);
+			continue;
+		}
+		sub = fdopendir(fd);
+		if (sub == NULL) {
+			ERR("fdopendir(%s): %m\n", path->bytes);
+			close(fd);
+			continue;
+		}
+		if (n == cap) {
+			struct scan_level *tmp = realloc(levels,
+							 2 * cap * sizeof(*levels));
+
+			if (tmp == NULL) {
+				closedir(sub);
+				err = -ENOMEM;
+				break;
+			}
+			levels = tmp;
+			cap *= 2;
+		}
+		levels[n].dir = sub;
+		levels[n].pathlen = path->used;
+		n++;
 	}
-	closedir(dir);
+	while (n > 0)
+		closedir(levels[--n].dir);
+	free(levels);
 	return err;
 }
 
@@ -392,7 +442,10 @@ int depmod_order(struct depmod *d)
 	return 0;
 }
 
-static bool tree_newer_than(int dfd, const struct timespec *ref)
+/* Deeper than this (a symlink loop?) counts as "newer": a full run is always right. */
+#define QUICK_MAX_DEPTH 256
+
+static bool tree_newer_than(int dfd, const struct timespec *ref, unsigned int depth)
 {
 	DIR *dir = fdopendir(dfd);
 	struct dirent *de;
@@ -412,11 +465,15 @@ static bool tree_newer_than(int dfd, const struct timespec *ref)
 		if (fstatat(dirfd(dir), name, &st, 0) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			int fd = openat(dirfd(dir), name,
-					O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			int fd;
 
+			if (depth >= QUICK_MAX_DEPTH) {
+				newer = true;
+				break;
+			}
+			fd = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (fd >= 0)
-				newer = tree_newer_than(fd, ref);
+				newer = tree_newer_than(fd, ref, depth + 1);
 		} else if (path_ends_with_kmod_ext(name, strlen(name))) {
 			newer = st.st_mtim.tv_sec > ref->tv_sec;
 		}
@@ -437,5 +494,5 @@ bool depmod_is_up_to_date(const struct depmod *d)
 		close(fd);
 		return false;
 	}
-	return !tree_newer_than(fd, &st.st_mtim);
+	return !tree_newer_than(fd, &st.st_mtim, 0);
 }

@@ -436,6 +436,25 @@ check "truncated module: reported" grep -q \
 	"^depmod: ERROR: failed to load symbols from $work/hostile/ours/lib/modules/$kver/kernel/truncated.ko: " \
 	"$work/trunc.err"
 
+# ---- a symlink loop: followed until the descriptors run out, as kmod does ----------------
+make_tree symloop '
+module kernel/only.ko
+symlink . lib/modules/@KVER@/kernel/loop
+' || not_ok "symloop: tree built"
+(ulimit -n 200 && "$depmod" -b "$work/symloop/ours" "$kver") >/dev/null 2>"$work/symloop.ours.err"
+echo $? >"$work/symloop.ours.rc"
+check "symlink loop: exit 0" test "$(cat "$work/symloop.ours.rc")" = 0
+check "symlink loop: the module indexed once" \
+	test "$(cat "$work/symloop/ours/lib/modules/$kver/modules.dep")" = "kernel/only.ko:"
+if [ -n "$debian_depmod" ]; then
+	(ulimit -n 200 && deb -b "$work/symloop/deb" "$kver") >/dev/null 2>"$work/symloop.deb.err"
+	sed -e "s|$work/symloop/deb|ROOT|g" -e 's/openat([0-9]*,/openat(N,/' \
+		"$work/symloop.deb.err" >"$work/symloop.deb.err1"
+	sed -e "s|$work/symloop/ours|ROOT|g" -e 's/openat([0-9]*,/openat(N,/' \
+		"$work/symloop.ours.err" >"$work/symloop.ours.err1"
+	check_eq "symlink loop: stderr as Debian's" "$work/symloop.deb.err1" "$work/symloop.ours.err1"
+fi
+
 # ---- gzip: same results as the uncompressed tree, with the suffix ------------------------
 make_tree plain "$order_spec" || not_ok "plain: tree built"
 sed 's/^\(module .*\.ko\)\(\.xz\)\{0,1\}$/\1.gz/' "$work/plain.spec" >"$work/gz.spec"
