@@ -606,7 +606,9 @@ static int insmod_all(struct kmod_ctx *ctx, char **args, int nargs)
 /*
  * Splits the variable the way kmod does (tools.md 6.2): each space ends a word;
  * a word starting with a quote ends at the matching quote; a quoted part inside a
- * word loses its quotes.
+ * word loses its quotes. A quote without its match is kept as a character and, as
+ * in kmod (Debian's kmod 30 observed), spaces after it no longer split: the rest of
+ * the variable is the last word.
  */
 static int split_env_words(const char *env, char ***words, int *n)
 {
@@ -620,23 +622,30 @@ static int split_env_words(const char *env, char ***words, int *n)
 		struct strbuf w;
 
 		strbuf_init(&w);
-		if (env[i] == '"' || env[i] == '\'') {
+		if ((env[i] == '"' || env[i] == '\'') &&
+		    strchr(env + i + 1, env[i]) != NULL) {
 			const char *end = strchr(env + i + 1, env[i]);
-			size_t stop = end ? (size_t)(end - env) : len;
+			size_t stop = (size_t)(end - env);
 
 			if (!strbuf_pushmem(&w, env + i + 1, stop - i - 1))
 				goto oom;
-			i = end ? stop + 1 : len;
+			i = stop + 1;
 		} else {
 			while (i < len && env[i] != ' ') {
 				if (env[i] == '"' || env[i] == '\'') {
 					const char *end = strchr(env + i + 1, env[i]);
-					size_t stop = end ? (size_t)(end - env) : len;
 
+					if (end == NULL) {
+						/* unmatched: kept, and the word takes the rest */
+						if (!strbuf_pushchars(&w, env + i))
+							goto oom;
+						i = len;
+						break;
+					}
 					if (!strbuf_pushmem(&w, env + i + 1,
-							    stop - i - 1))
+							    end - env - i - 1))
 						goto oom;
-					i = end ? stop + 1 : len;
+					i = (size_t)(end - env) + 1;
 				} else {
 					if (!strbuf_pushchar(&w, env[i]))
 						goto oom;

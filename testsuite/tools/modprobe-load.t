@@ -669,3 +669,31 @@ $ modprobe -r -a 'c*' no/such
 ! modprobe: WARNING: Module no/such not found.
 ? 1
 @ differential
+
+### MODPROBE_OPTIONS: an unmatched quote is kept and the word runs to the end
+= MODPROBE_OPTIONS=-D "x y
+$ modprobe c
+! modprobe: FATAL: Module "x y not found in directory /lib/modules/@KVER@
+? 1
+@ differential
+
+### MODPROBE_OPTIONS: a word-initial unmatched quote
+= MODPROBE_OPTIONS='-D
+$ modprobe c
+! modprobe: FATAL: Module '-D not found in directory /lib/modules/@KVER@
+? 1
+@ differential
+
+### MODPROBE_OPTIONS: an unmatched quote inside a word
+= MODPROBE_OPTIONS=-D -S'9 9
+$ modprobe c
+! modprobe: FATAL: Module c not found in directory /lib/modules/'9 9
+? 1
+@ differential
+
+### MODPROBE_OPTIONS: mixed quotes (the space after the quoted word makes an empty word)
+= MODPROBE_OPTIONS=-S 'x"y' -D
+$ modprobe c
+! modprobe: FATAL: Module  not found in directory /lib/modules/x"y
+? 1
+@ differential
