@@ -286,6 +286,10 @@ struct sig_info {
  * it hash_algo is "unknown" and the three byte fields are empty. */
 bool sig_info_get(const void *mem, size_t size, struct sig_info *info);
 void sig_info_release(struct sig_info *info);
+/* Recognises the trailer as sig_info_get() does, without decoding the signature:
+ * returns its id type (0 PGP, 1 X509, 2 PKCS#7) and the trailer's length from the
+ * signer bytes to the end (optional), or -ENODATA when the image is not signed. */
+int sig_trailer_probe(const void *mem, size_t size, size_t *trailer_len);
 /* "AB:CD:..." with "\n\t\t" after every 20th byte when more follow (formats.md 4). */
 char *sig_hex_format(const char *bytes, size_t len);
 

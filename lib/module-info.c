@@ -11,8 +11,32 @@
 
 #include "internal.h"
 
+/*
+ * The values of the PKCS#7 signature fields need libcrypto, whose loading costs
+ * more than everything else modinfo does: they are decoded the first time one of
+ * them is read (modinfo -F alias never pays for it). The entries of one signature
+ * share this, and it keeps its own copy of the trailer, so that the list may
+ * outlive the module.
+ */
+struct sig_lazy {
+	int refcount;
+	bool decoded;
+	size_t len;
+	char *values[5]; /* signer, sig_key, sig_hashalgo, signature; [4] unused */
+	unsigned char trailer[];
+};
+
+enum sig_lazy_field {
+	SIG_LAZY_SIGNER,
+	SIG_LAZY_KEY,
+	SIG_LAZY_HASHALGO,
+	SIG_LAZY_SIGNATURE,
+};
+
 struct module_info {
 	char *value;
+	struct sig_lazy *lazy; /* NULL, or value is decoded on demand */
+	enum sig_lazy_field field;
 	char key[];
 };
 
@@ -68,6 +92,7 @@ static struct kmod_list *info_append(struct kmod_list *list, const char *key,
 	info = malloc(size);
 	if (info == NULL)
 		return NULL;
+	info->lazy = NULL;
 	memcpy(info->key, key, keylen);
 	info->key[keylen] = '\0';
 	info->value = info->key + keylen + 1;
@@ -95,6 +120,93 @@ static void sig_info_releasep(struct sig_info *sig)
 	sig_info_release(sig);
 }
 
+static void sig_lazy_unref(struct sig_lazy *lazy)
+{
+	if (lazy == NULL || --lazy->refcount > 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(lazy->values); i++)
+		free(lazy->values[i]);
+	free(lazy);
+}
+
+/* Decodes the signature once; a signature that cannot be decoded gives empty
+ * values (kmod would have left the fields out: it decodes before listing). */
+static void sig_lazy_decode(struct sig_lazy *lazy)
+{
+	_cleanup_(sig_info_releasep) struct sig_info sig = { 0 };
+
+	if (lazy->decoded)
+		return;
+	lazy->decoded = true;
+	if (!sig_info_get(lazy->trailer, lazy->len, &sig))
+		return;
+	lazy->values[SIG_LAZY_SIGNER] = strndup(sig.signer ? sig.signer : "",
+						sig.signer_len);
+	lazy->values[SIG_LAZY_KEY] = sig_hex_format(sig.key_id, sig.key_id_len);
+	lazy->values[SIG_LAZY_HASHALGO] = strdup(sig.hash_algo);
+	lazy->values[SIG_LAZY_SIGNATURE] = sig_hex_format(sig.sig, sig.sig_len);
+}
+
+static struct kmod_list *info_append_lazy(struct kmod_list *list, const char *key,
+					  struct sig_lazy *lazy,
+					  enum sig_lazy_field field)
+{
+	struct kmod_list *n = info_append(list, key, strlen(key), "", 0);
+	struct module_info *info;
+
+	if (n == NULL)
+		return NULL;
+	info = kmod_list_last(n)->data;
+	info->value = NULL;
+	info->lazy = lazy;
+	info->field = field;
+	lazy->refcount++;
+	return n;
+}
+
+/* PKCS#7 with libcrypto: sig_id now, the other four fields when first read. */
+static int info_append_signature_lazy(struct kmod_list **list, const void *mem,
+				      size_t size, size_t trailer_len)
+{
+	static const struct {
+		const char *key;
+		enum sig_lazy_field field;
+	} fields[] = {
+		{ "signer", SIG_LAZY_SIGNER },
+		{ "sig_key", SIG_LAZY_KEY },
+		{ "sig_hashalgo", SIG_LAZY_HASHALGO },
+		{ "signature", SIG_LAZY_SIGNATURE },
+	};
+	struct sig_lazy *lazy = calloc(1, sizeof(*lazy) + trailer_len);
+	struct kmod_list *n;
+	int count = 0;
+
+	if (lazy == NULL)
+		return -ENOMEM;
+	lazy->refcount = 1;
+	lazy->len = trailer_len;
+	memcpy(lazy->trailer, (const unsigned char *)mem + size - trailer_len,
+	       trailer_len);
+
+	n = info_append(*list, "sig_id", STRLEN("sig_id"), "PKCS#7", STRLEN("PKCS#7"));
+	if (n == NULL)
+		goto oom;
+	*list = n;
+	count++;
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		n = info_append_lazy(*list, fields[i].key, lazy, fields[i].field);
+		if (n == NULL)
+			goto oom;
+		*list = n;
+		count++;
+	}
+	sig_lazy_unref(lazy);
+	return count;
+oom:
+	sig_lazy_unref(lazy);
+	return -ENOMEM;
+}
+
 /* Appends the five signature fields in modinfo's order (formats.md 4); returns the
  * number appended or -ENOMEM. */
 static int info_append_signature(struct kmod_list **list, const struct kmod_file *file)
@@ -103,6 +215,16 @@ static int info_append_signature(struct kmod_list **list, const struct kmod_file
 	struct kmod_list *n;
 	int count = 0;
 
+	if (ENABLE_OPENSSL) {
+		size_t trailer_len;
+		int id_type = sig_trailer_probe(file_get_contents(file),
+						file_get_size(file), &trailer_len);
+
+		if (id_type == 2)
+			return info_append_signature_lazy(list, file_get_contents(file),
+							  file_get_size(file),
+							  trailer_len);
+	}
 	if (!sig_info_get(file_get_contents(file), file_get_size(file), &sig))
 		return 0;
 
@@ -211,11 +333,17 @@ KMOD_EXPORT const char *kmod_module_info_get_key(const struct kmod_list *entry)
 
 KMOD_EXPORT const char *kmod_module_info_get_value(const struct kmod_list *entry)
 {
-	const struct module_info *info;
+	struct module_info *info;
 
 	if (entry == NULL || entry->data == NULL)
 		return NULL;
 	info = entry->data;
+	if (info->lazy != NULL && info->value == NULL) {
+		sig_lazy_decode(info->lazy);
+		info->value = info->lazy->values[info->field];
+		if (info->value == NULL)
+			info->value = info->key + strlen(info->key); /* "" */
+	}
 	return info->value;
 }
 
@@ -230,7 +358,14 @@ static void data_list_free(struct kmod_list *list)
 
 KMOD_EXPORT void kmod_module_info_free_list(struct kmod_list *list)
 {
-	data_list_free(list);
+	while (list != NULL) {
+		struct module_info *info = list->data;
+
+		if (info != NULL)
+			sig_lazy_unref(info->lazy);
+		free(info);
+		list = kmod_list_remove(list);
+	}
 }
 
 /* One list entry per record: crc plus a copy of the symbol name, with the extra

@@ -64,6 +64,7 @@ static bool sig_set_fields(struct sig_info *info, const void *signer, size_t sig
 #if ENABLE_OPENSSL
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
@@ -87,6 +88,7 @@ static struct crypto_functions {
 	__typeof__(&OBJ_obj2nid) OBJ_obj2nid;
 	__typeof__(&OBJ_nid2ln) OBJ_nid2ln;
 	__typeof__(&OBJ_obj2txt) OBJ_obj2txt;
+	__typeof__(&OPENSSL_init_crypto) OPENSSL_init_crypto;
 } crypto;
 
 #define SYM(field, name)                                       \
@@ -112,6 +114,7 @@ static const struct file_dl_symbol crypto_symbols[] = {
 	SYM(OBJ_obj2nid, "OBJ_obj2nid"),
 	SYM(OBJ_nid2ln, "OBJ_nid2ln"),
 	SYM(OBJ_obj2txt, "OBJ_obj2txt"),
+	SYM(OPENSSL_init_crypto, "OPENSSL_init_crypto"),
 };
 #undef SYM
 
@@ -126,6 +129,12 @@ static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 static void crypto_load(void)
 {
 	file_dl_load(&crypto_dl);
+	/* Decoding needs no openssl.cnf: skipping it halves libcrypto's start-up. */
+	if (crypto_dl.err == 0 &&
+	    crypto.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+					       OPENSSL_INIT_NO_ATEXIT,
+				       NULL) != 1)
+		crypto_dl.err = -ENOSYS;
 }
 
 static void pkcs7_freep(PKCS7 **p7)
@@ -251,45 +260,60 @@ static bool sig_fill_pkcs7_or_unknown(struct sig_info *info, const void *der, si
 
 #endif
 
-bool sig_info_get(const void *mem, size_t size, struct sig_info *info)
+int sig_trailer_probe(const void *mem, size_t size, size_t *trailer_len)
 {
 	const uint8_t *m = mem;
 	const uint8_t *block;
-	struct sig_info r = { 0 };
 	size_t avail, sig_len, signer_len, key_id_len;
-	const uint8_t *sig, *key_id, *signer;
-	bool ok;
 
 	if (mem == NULL || size < STRLEN(SIG_MAGIC) ||
 	    memcmp(m + size - STRLEN(SIG_MAGIC), SIG_MAGIC, STRLEN(SIG_MAGIC)) != 0)
-		return false;
+		return -ENODATA;
 	avail = size - STRLEN(SIG_MAGIC);
 	if (avail < SIG_INFO_SIZE)
-		return false;
+		return -ENODATA;
 	avail -= SIG_INFO_SIZE;
 	block = m + avail;
-
-	/* block: algo, hash, id_type, signer_len, key_id_len, pad[3], sig_len (be32) */
 	if (block[0] >= SIG_ALGO_COUNT || block[1] >= ARRAY_SIZE(sig_hash_names) ||
 	    block[2] >= ARRAY_SIZE(sig_id_names))
-		return false;
+		return -ENODATA;
 	signer_len = block[3];
 	key_id_len = block[4];
 	sig_len = (size_t)block[8] << 24 | (size_t)block[9] << 16 |
 		  (size_t)block[10] << 8 | (size_t)block[11];
 	if (sig_len == 0 || sig_len > avail || signer_len + key_id_len > avail - sig_len)
-		return false;
+		return -ENODATA;
+	if (trailer_len != NULL)
+		*trailer_len = signer_len + key_id_len + sig_len + SIG_INFO_SIZE +
+			       STRLEN(SIG_MAGIC);
+	return block[2];
+}
 
+bool sig_info_get(const void *mem, size_t size, struct sig_info *info)
+{
+	const uint8_t *block, *sig, *key_id, *signer;
+	struct sig_info r = { 0 };
+	size_t sig_len, key_id_len;
+	int id_type = sig_trailer_probe(mem, size, NULL);
+	bool ok;
+
+	if (id_type < 0)
+		return false;
+	/* block: algo, hash, id_type, signer_len, key_id_len, pad[3], sig_len (be32) */
+	block = (const uint8_t *)mem + size - STRLEN(SIG_MAGIC) - SIG_INFO_SIZE;
+	key_id_len = block[4];
+	sig_len = (size_t)block[8] << 24 | (size_t)block[9] << 16 |
+		  (size_t)block[10] << 8 | (size_t)block[11];
 	sig = block - sig_len;
 	key_id = sig - key_id_len;
-	signer = key_id - signer_len;
-	r.id_type = sig_id_names[block[2]];
+	signer = key_id - block[3];
+	r.id_type = sig_id_names[id_type];
 
-	if (block[2] == SIG_ID_PKCS7) {
+	if (id_type == SIG_ID_PKCS7) {
 		ok = sig_fill_pkcs7_or_unknown(&r, sig, sig_len);
 	} else {
 		r.hash_algo = sig_hash_names[block[1]];
-		ok = sig_set_fields(&r, signer, signer_len, key_id, key_id_len, sig,
+		ok = sig_set_fields(&r, signer, block[3], key_id, key_id_len, sig,
 				    sig_len);
 	}
 	if (!ok) {

@@ -151,8 +151,15 @@ static int modinfo_do(struct kmod_module *mod)
 
 	kmod_list_foreach (l, info) {
 		const char *key = kmod_module_info_get_key(l);
-		const char *value = kmod_module_info_get_value(l);
 		bool is_parm = streq(key, "parm"), is_type = streq(key, "parmtype");
+		const char *value;
+
+		/* Values are read only when printed: signature values are decoded
+		 * (libcrypto loaded) on first read, which -F of another field avoids. */
+		if (field != NULL && !streq(field, key) &&
+		    !(want_params && (is_parm || is_type)))
+			continue;
+		value = kmod_module_info_get_value(l);
 
 		if (want_params && (is_parm || is_type)) {
 			const char *colon = strchr(value, ':');

@@ -355,6 +355,66 @@ TEST(info_signed_pkcs7)
 	return 0;
 }
 
+static bool libcrypto_mapped(void)
+{
+	char *maps = NULL;
+	bool found;
+
+	if (test_read_file("/proc/self/maps", &maps, NULL) < 0)
+		return true;
+	found = strstr(maps, "libcrypto.so") != NULL;
+	free(maps);
+	return found;
+}
+
+/* Listing the entries of a signed module costs no libcrypto; reading a PKCS#7
+ * value loads it, even after the module and its context are gone. */
+TEST(info_signed_pkcs7_lazy)
+{
+	char *dir = test_tmpdir();
+	char path[4096];
+	struct modgen_module *m = modgen_new("lazy");
+	struct kmod_ctx *ctx;
+	struct kmod_module *mod = NULL;
+	struct kmod_list *list = NULL, *l;
+	const char *keys[6];
+	int n = 0;
+
+	CHECK(dir != NULL && m != NULL);
+	snprintf(path, sizeof(path), "%s/lazy.ko", dir);
+	CHECK_INT_EQ(modgen_add_modinfo(m, "license=GPL"), 0);
+	CHECK_INT_EQ(modgen_set_sign(m, dir, NULL), 0);
+	CHECK_INT_EQ(modgen_write(m, path), 0);
+	modgen_free(m);
+
+	CHECK(!libcrypto_mapped());
+	ctx = ctx_new(dir);
+	CHECK(ctx != NULL);
+	CHECK_INT_EQ(kmod_module_new_from_path(ctx, path, &mod), 0);
+	CHECK_INT_EQ(kmod_module_get_info(mod, &list), 6);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	kmod_list_foreach (l, list) {
+		CHECK(n < 6);
+		keys[n++] = kmod_module_info_get_key(l);
+	}
+	CHECK_STR_EQ(keys[1], "sig_id");
+	CHECK_STR_EQ(keys[2], "signer");
+	CHECK_STR_EQ(keys[3], "sig_key");
+	CHECK_STR_EQ(keys[4], "sig_hashalgo");
+	CHECK_STR_EQ(keys[5], "signature");
+	CHECK_STR_EQ(info_find(list, "license"), "GPL");
+	CHECK_STR_EQ(info_find(list, "sig_id"), "PKCS#7");
+	CHECK_MSG(!libcrypto_mapped(),
+		  "libcrypto loaded before a signature value was read");
+	CHECK_STR_EQ(info_find(list, "sig_hashalgo"), "sha256");
+	CHECK(libcrypto_mapped());
+	CHECK_STR_EQ(info_find(list, "signer"), MODGEN_DEFAULT_CN);
+	CHECK(strlen(info_find(list, "signature")) > 256 * 3 - 1);
+	kmod_module_info_free_list(list);
+	return 0;
+}
+
 TEST(info_signed_compressed)
 {
 	char *dir = test_tmpdir();
