@@ -105,3 +105,11 @@ $ lsmod
 $ lsmod -V
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+
+### -s: the messages go to syslog, stderr stays empty
+$ lsmod -s
+? 1
+
+### kmod list -s
+$ kmod list --syslog
+? 1

@@ -697,3 +697,8 @@ $ modprobe c
 ! modprobe: FATAL: Module  not found in directory /lib/modules/x"y
 ? 1
 @ differential
+
+### a path operand outside the index: no dependencies, config options by its name
+% cp lib/modules/@KVER@/kernel/c.ko outside.ko; mkdir -p etc/modprobe.d/o; echo 'options outside o=1' > etc/modprobe.d/o/o.conf
+$ modprobe -D -C /etc/modprobe.d/o ./outside.ko p=2
+> insmod @ROOT@/./outside.ko o=1 p=2
