@@ -283,6 +283,14 @@ def run_case(case, root, kver, n):
 
 def main():
     print("TAP version 13")
+    # the fixtures are indexed and loaded with Debian's kmod 30, which also is the oracle
+    needed = [t for t in ("depmod", "insmod", "modprobe", "modinfo")
+              if any(f"/sbin/{t}" in open(p).read() or "@ differential" in open(p).read()
+                     for p in files)]
+    missing = [t for t in needed if not os.path.exists(f"/sbin/{t}")]
+    if missing:
+        print(f"1..0 # SKIP Debian's kmod tools not installed: {' '.join(missing)}")
+        return 0
     n = failed = 0
     for path in files:
         spec, global_setup, cases = parse(path)
