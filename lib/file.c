@@ -120,8 +120,8 @@ static int file_map(int fd, void **memory, size_t *size)
 
 int file_load_contents(struct kmod_file *file)
 {
-	void *in, *out;
-	size_t in_size, out_size;
+	void *in = NULL, *out = NULL;
+	size_t in_size = 0, out_size = 0;
 	int err;
 
 	if (file->loaded)

@@ -1627,7 +1627,8 @@ static int check_compressed_tree(const char *kind, enum kmod_file_compression_ty
 		char path[PATH_MAX];
 
 		CHECK_INT_EQ(load(mods[i], &img), 0);
-		snprintf(path, sizeof(path), "%s%s.%s", croot, mods[i] + rootlen, kind);
+		CHECK(snprintf(path, sizeof(path), "%s%s.%s", croot, mods[i] + rootlen,
+			       kind) < (int)sizeof(path));
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		CHECK_MSG(file_open(NULL, path, &f) == 0, "%s", path);
 		CHECK_INT_EQ(file_get_compression(f), type);

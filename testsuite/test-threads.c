@@ -42,9 +42,11 @@ static atomic_int start_line;
 
 static void fail(struct worker *w, const char *what, const char *q, const char *got)
 {
-	if (w->failures++ == 0)
-		snprintf(w->first_failure, sizeof(w->first_failure), "%s '%s': got '%s'",
-			 what, q, got);
+	/* a longer description is cut: it only introduces the failure */
+	if (w->failures++ == 0 &&
+	    snprintf(w->first_failure, sizeof(w->first_failure), "%s '%s': got '%s'",
+		     what, q, got) >= (int)sizeof(w->first_failure))
+		w->first_failure[sizeof(w->first_failure) - 1] = '\0';
 }
 
 static void *work(void *arg)
