@@ -247,3 +247,38 @@ $ modprobe -h
 >? -v, --verbose
 >? -V, --version
 >? -h, --help
+
+### kernel command line: an unbalanced quote swallows the following tokens
+% echo 'x.y=z"w m.n=1 "sp q.r=2' > proc/cmdline
+$ modprobe -c -C /nonexist
+> options x y=z"w m.n=1 "sp
+> options q r=2
+>
+> # End of configuration files. Dumping indexes now:
+>
+> alias ip6t_LOG xt_LOG
+> alias ipt_LOG xt_LOG
+> alias symbol:xt_register x_tables
+> alias symbol:xt_unregister x_tables
+@ differential
+
+### kernel command line: a leading quote is re-attached to the value
+% echo '"parport.dyndbg=file x.c +mpf" a"b.c=1 foo".bar=1 d-e.f-g=h' > proc/cmdline
+$ modprobe -c -C /nonexist
+> options parport dyndbg="file x.c +mpf"
+> options d_e f-g=h
+>
+> # End of configuration files. Dumping indexes now:
+>
+> alias ip6t_LOG xt_LOG
+> alias ipt_LOG xt_LOG
+> alias symbol:xt_register x_tables
+> alias symbol:xt_unregister x_tables
+@ differential
+
+### kernel command line options reach the plan, after the config's
+% echo 'xt_LOG.fromcmd="a b"' > proc/cmdline
+$ modprobe -D -C /etc/modprobe.d/a.conf xt_LOG p=1
+> insmod /lib/modules/@KVER@/kernel/x_tables.ko t=9 u=1 
+> insmod /lib/modules/@KVER@/kernel/xt_LOG.ko  dbl=2 fromcmd="a b" p=1
+@ differential
