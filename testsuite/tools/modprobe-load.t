@@ -35,6 +35,8 @@ module kernel/corrupt.ko
 module kernel/dash-name.ko
 module kernel/d.ko
   undef c_fn
+module kernel/novm.ko
+  noauto
 module kernel/sd.ko
 module kernel/sd2.ko
 modules-order
@@ -702,3 +704,34 @@ $ modprobe c
 % cp lib/modules/@KVER@/kernel/c.ko outside.ko; mkdir -p etc/modprobe.d/o; echo 'options outside o=1' > etc/modprobe.d/o/o.conf
 $ modprobe -D -C /etc/modprobe.d/o ./outside.ko p=2
 > insmod @ROOT@/./outside.ko o=1 p=2
+
+### --force-vermagic on the init_module path blanks vermagic in the image passed
+% sh reset; echo 'finit_module * ENOSYS' > .shim/errors
+$ modprobe --force-vermagic p1
+c finit_module name=p1 flags=2 args=
+c~ init_module name=p1 len=[0-9]+ args=
+@ differential
+
+### the image the kernel got has no vermagic any more, the rest is intact
+$ modinfo .shim/images/p1.ko
+> filename:       @ROOT@/.shim/images/p1.ko
+> name:           p1
+@ differential
+
+### without --force-vermagic the image keeps it
+% sh reset; echo 'finit_module * ENOSYS' > .shim/errors
+$ modprobe q1
+c finit_module name=q1 flags=0 args=
+c~ init_module name=q1 len=[0-9]+ args=
+
+### the unforced image
+$ modinfo -F vermagic .shim/images/q1.ko
+> @KVER@ SMP preempt mod_unload modversions 
+
+### --force-vermagic on a module without vermagic fails on the init_module path (34.2)
+% sh reset; echo 'finit_module * ENOSYS' > .shim/errors
+$ modprobe --force-vermagic novm
+! modprobe: ERROR: Failed to strip version information: No data available
+! modprobe: ERROR: could not insert 'novm': No data available
+? 1
+c finit_module name=novm flags=2 args=
