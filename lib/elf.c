@@ -174,6 +174,8 @@ int elf_new(const void *memory, size_t size, struct kmod_elf **out)
 	uint64_t off, len;
 	struct kmod_elf *elf;
 
+	/* Not an ELF file at all: ENOEXEC; an ELF file whose structure is broken:
+	 * EINVAL (the errors kmod reports, e.g. in modinfo's messages). */
 	if (size <= EI_NIDENT || memcmp(m, ELFMAG, SELFMAG) != 0)
 		return -ENOEXEC;
 	switch (m[EI_CLASS]) {
@@ -184,7 +186,7 @@ int elf_new(const void *memory, size_t size, struct kmod_elf **out)
 		e.x32 = false;
 		break;
 	default:
-		return -ENOEXEC;
+		return -EINVAL;
 	}
 	switch (m[EI_DATA]) {
 	case ELFDATA2LSB:
@@ -194,11 +196,11 @@ int elf_new(const void *memory, size_t size, struct kmod_elf **out)
 		e.swap = BYTE_ORDER != BIG_ENDIAN;
 		break;
 	default:
-		return -ENOEXEC;
+		return -EINVAL;
 	}
 	l = elf_layout(&e);
 	if (size <= l->ehdr_size)
-		return -ENOEXEC;
+		return -EINVAL;
 
 	e.machine = (uint16_t)elf_uint(&e, m + 18, 2);
 	e.shoff = elf_uint(&e, m + l->e_shoff, l->addr_size);
@@ -207,14 +209,14 @@ int elf_new(const void *memory, size_t size, struct kmod_elf **out)
 	shstrndx = (uint16_t)elf_uint(&e, m + l->e_shstrndx, 2);
 
 	if (e.shentsize != l->shdr_size)
-		return -ENOEXEC;
+		return -EINVAL;
 	if (!range_ok(e.shoff, (uint64_t)e.shnum * e.shentsize, size))
-		return -ENOEXEC;
+		return -EINVAL;
 	if (shstrndx == SHN_UNDEF || shstrndx >= e.shnum)
-		return -ENOEXEC;
+		return -EINVAL;
 	elf_shdr_range(&e, shstrndx, &off, &len);
 	if (len == 0 || !range_ok(off, len, size) || m[off + len - 1] != '\0')
-		return -ENOEXEC;
+		return -EINVAL;
 	e.shstrtab = (const char *)m + off;
 	e.shstrtab_size = len;
 

@@ -242,7 +242,8 @@ struct kmod_modversion {
 	const char *symbol;
 };
 
-/* Validates the headers; memory must outlive the elf object. -ENOEXEC if invalid.
+/* Validates the headers; memory must outlive the elf object. -ENOEXEC if it is
+ * not ELF (too short, bad magic), -EINVAL if its headers are inconsistent.
  * The getters below copy what they return (results outlive the elf and memory);
  * they give -ENODATA when a section they need is absent, -EINVAL when it is
  * malformed (outside the image, not NUL-terminated, bad size), -ENOMEM. */

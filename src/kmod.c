@@ -27,7 +27,9 @@ static const struct kmod_cmd *const kmod_compat_cmds[] = {
 
 void kmod_print_version(void)
 {
+	/* The two lines scripts parse, as kmod prints them, then our own. */
 	printf("kmod version %s\n%s\n", KMOD_VERSION, KMOD_FEATURES);
+	printf("modkit version %s\n", MODKIT_VERSION);
 }
 
 static int kmod_help(int argc, char *argv[])

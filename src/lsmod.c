@@ -30,10 +30,13 @@ static void print_module(struct kmod_module *mod)
 	struct kmod_list *holders, *h;
 	const char *sep = " ";
 	long size = kmod_module_get_size(mod);
-	int refcnt = kmod_module_get_refcnt(mod);
+	int refcnt;
 
-	/* A module that went away after /proc/modules was read still gets its row,
-	 * with the -errno values in place (tools.md 4: kmod prints "-2  -2"). */
+	/* The module went away between /proc/modules and /sys: its row would be
+	 * half made of -errno values (kmod prints "-2  -2", its issue #41); skip it. */
+	if (size == -ENOENT)
+		return;
+	refcnt = kmod_module_get_refcnt(mod);
 	printf("%-19s %8ld  %d", kmod_module_get_name(mod), size, refcnt);
 	holders = kmod_module_get_holders(mod);
 	kmod_list_foreach (h, holders) {

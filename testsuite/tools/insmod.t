@@ -146,6 +146,7 @@ c finit_module name=a flags=0 args=
 $ insmod --version
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### insmod -h: the help lists its usage and options (tools.md 2)
 $ insmod -h

@@ -38,21 +38,25 @@ $ kmod --help
 $ kmod -V
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### kmod --version
 $ kmod --version
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### long options may be abbreviated
 $ kmod --vers
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### -V before -h wins
 $ kmod -V -h
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### -h before -V wins
 $ kmod -h -V
@@ -103,6 +107,7 @@ $ bin/lsmod --xyz
 $ lsmod -V foo
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### an invalid option before -V exits 1 first
 $ lsmod -x -V
@@ -133,11 +138,13 @@ $ modprobe --config
 $ modinfo -V
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### insmod -V with operands
 $ insmod -V x.ko
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### insmod -h before -V
 $ insmod -h -V

@@ -281,13 +281,12 @@ $ modinfo -F sig_hashalgo signed
 > sha256
 @ differential
 
-### a truncated ELF file
-# kmod 30 says 'Invalid argument' here (structural ELF errors are EINVAL, only the
-# identity checks ENOEXEC); our lib/elf.c says 'Exec format error': reported, not checked
+### a truncated ELF file: structural ELF errors are EINVAL, only not-ELF is ENOEXEC
 $ modinfo trunc.ko
 > filename:       @ROOT@/trunc.ko
-!*
+! modinfo: ERROR: could not get modinfo from 'trunc': Invalid argument
 ? 1
+@ differential
 
 ### a file that is not ELF
 $ modinfo garbage.ko
@@ -349,6 +348,7 @@ $ modinfo
 $ modinfo --version
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### help
 $ modinfo -h

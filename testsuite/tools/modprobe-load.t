@@ -477,6 +477,7 @@ $ modprobe
 $ modprobe -V
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### -h goes to stdout
 $ modprobe -h

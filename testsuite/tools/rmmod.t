@@ -173,6 +173,7 @@ $ rmmod -s c
 $ rmmod -V
 > kmod version 34.2
 > +ZSTD +XZ +ZLIB +OPENSSL
+> modkit version 0.1.0
 
 ### help on stdout
 $ rmmod -h
