@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "depmod.h"
@@ -100,8 +101,50 @@ static void *parse_worker(void *data)
 	return NULL;
 }
 
+struct sized_module {
+	off_t size;
+	struct depmod_module *mod;
+};
+
+static int cmp_size_desc(const void *pa, const void *pb)
+{
+	const struct sized_module *a = pa, *b = pb;
+
+	if (a->size != b->size)
+		return a->size > b->size ? -1 : 1;
+	return a->mod->idx < b->mod->idx ? -1 : a->mod->idx > b->mod->idx;
+}
+
+/*
+ * Work order for several threads: biggest files first, so that no thread is left
+ * decompressing a huge module alone at the end. Only the order of the work changes;
+ * every result still lands in its module's own slot.
+ */
+static struct depmod_module **work_order(struct depmod *d)
+{
+	size_t n = d->modules.count;
+	_cleanup_free_ struct sized_module *sized = calloc(n + 1, sizeof(*sized));
+	struct depmod_module **order = calloc(n + 1, sizeof(*order));
+
+	if (sized == NULL || order == NULL) {
+		free(order);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		sized[i].mod = d->modules.array[i];
+		sized[i].size = stat(sized[i].mod->path, &st) == 0 ? st.st_size : 0;
+	}
+	qsort(sized, n, sizeof(*sized), cmp_size_desc);
+	for (size_t i = 0; i < n; i++)
+		order[i] = sized[i].mod;
+	return order;
+}
+
 int depmod_parse(struct depmod *d, unsigned int n_threads)
 {
+	_cleanup_free_ struct depmod_module **order = NULL;
 	struct parse_job job = {
 		.mods = (struct depmod_module **)d->modules.array,
 		.n = d->modules.count,
@@ -109,6 +152,11 @@ int depmod_parse(struct depmod *d, unsigned int n_threads)
 	pthread_t *threads;
 	unsigned int started = 0;
 
+	if (n_threads > 1 && job.n > 1) {
+		order = work_order(d);
+		if (order != NULL)
+			job.mods = order;
+	}
 	atomic_init(&job.next, 0);
 	if (n_threads > job.n)
 		n_threads = job.n ? job.n : 1;
@@ -126,8 +174,9 @@ int depmod_parse(struct depmod *d, unsigned int n_threads)
 		pthread_join(threads[t], NULL);
 	free(threads);
 
+	/* reported in module order, whatever the work order was */
 	for (size_t i = 0; i < job.n; i++) {
-		const struct depmod_module *mod = job.mods[i];
+		const struct depmod_module *mod = d->modules.array[i];
 
 		if (mod->parse_err < 0)
 			ERR("failed to load symbols from %s: %s\n", mod->path,
