@@ -39,14 +39,14 @@ tree() {
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# measure OUTFILE CMD...: appends "<wall seconds> <peak RSS KiB>"
+# measure OUTFILE CMD...: appends "<wall seconds> <peak RSS KiB> <CPU seconds>"
 if [ -x /usr/bin/time ]; then
 	measure() {
 		local out=$1
 		shift
-		/usr/bin/time -f '%e %M' -o "$work/time" env -u LD_LIBRARY_PATH -u LD_PRELOAD \
+		/usr/bin/time -f '%e %M %U %S' -o "$work/time" env -u LD_LIBRARY_PATH -u LD_PRELOAD \
 			"$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; return 1; }
-		cat "$work/time" >>"$out"
+		awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$work/time" >>"$out"
 	}
 else
 	measure() {
@@ -59,7 +59,8 @@ t = time.monotonic()
 subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL,
                stderr=subprocess.DEVNULL, env=env)
 wall = time.monotonic() - t
-print("%.3f %d" % (wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.3f %d %.2f" % (wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime))
 EOF
 	}
 fi
@@ -91,22 +92,26 @@ bench_one() { # bench_one LABEL ROOT WALL_TARGET
 		measure "$work/deb.txt" "$debian" -b "$work/deb" "$kver"
 		measure "$work/ours.txt" "$ours" -b "$work/ours" "$kver"
 	done
-	local dw ow dm om
+	local dw ow dm om dc oc
 	dw=$(cut -d' ' -f1 "$work/deb.txt" | median)
 	ow=$(cut -d' ' -f1 "$work/ours.txt" | median)
 	dm=$(cut -d' ' -f2 "$work/deb.txt" | median)
 	om=$(cut -d' ' -f2 "$work/ours.txt" | median)
+	dc=$(cut -d' ' -f3 "$work/deb.txt" | median)
+	oc=$(cut -d' ' -f3 "$work/ours.txt" | median)
 	echo "== $label ($runs pairs)"
 	printf '  wall  debian median %6.3f s   ours median %6.3f s   ratio %.2f (target <= %s)\n' \
 		"$dw" "$ow" "$(awk -v a="$ow" -v b="$dw" 'BEGIN { print a / b }')" "$target"
 	printf '  peak RSS debian %8d KiB   ours %8d KiB   ratio %.2f (target <= 0.5)\n' \
 		"$dm" "$om" "$(awk -v a="$om" -v b="$dm" 'BEGIN { print a / b }')"
+	printf '  CPU   debian median %6.2f s   ours median %6.2f s   ratio %.2f (user+sys; less load-sensitive)\n' \
+		"$dc" "$oc" "$(awk -v a="$oc" -v b="$dc" 'BEGIN { print a / b }')"
 	printf '  per-pair wall ratios:'
 	paste -d' ' "$work/deb.txt" "$work/ours.txt" |
-		awk '{ printf " %.2f", $3 / $1 } END { print "" }'
+		awk '{ printf " %.2f", $4 / $1 } END { print "" }'
 	printf '  per-pair (debian ours) seconds:'
 	paste -d' ' "$work/deb.txt" "$work/ours.txt" |
-		awk '{ printf " (%s %s)", $1, $3 } END { print "" }'
+		awk '{ printf " (%s %s)", $1, $4 } END { print "" }'
 	local same=yes f
 	for f in modules.dep modules.alias modules.symbols modules.softdep modules.devname; do
 		cmp -s "$work/deb/lib/modules/$kver/$f" "$work/ours/lib/modules/$kver/$f" || same=no
