@@ -143,8 +143,8 @@ for ext in zst gz; do
 			"$dump" "$o/$f" >"$work/our.dump" 2>&1
 			check ".ko.$ext tree: $f has the .ko.xz contents with the suffix changed" \
 				cmp -s "$work/ref.dump" "$work/our.dump"
-			check ".ko.$ext tree: $f root at offset 12 (pre-order)" \
-				test "$("$dump" --root "$o/$f")" = 12
+			check ".ko.$ext tree: $f laid out in kmod 34.2 pre-order" \
+				"$dump" --preorder "$o/$f" >/dev/null
 			;;
 		*)
 			zstd -dcq "$ref/depmod-xz/$f.zst" | sed "s/\.ko\.xz/.ko.$ext/g" >"$work/ref.txt"
