@@ -1826,9 +1826,10 @@ TEST(debian_depmod_post_order)
 		char *data;
 		size_t len;
 
-		snprintf(src, sizeof(src), "%s/lib/modules/%s/%s", debian_root(), kver,
-			 mods[i]);
-		snprintf(dst, sizeof(dst), "%s/lib/modules/%s/%s", tmp, kver, mods[i]);
+		CHECK(snprintf(src, sizeof(src) - 4, "%s/lib/modules/%s/%s",
+			       debian_root(), kver, mods[i]) < (int)sizeof(src) - 4);
+		CHECK(snprintf(dst, sizeof(dst), "%s/lib/modules/%s/%s", tmp, kver,
+			       mods[i]) < (int)sizeof(dst));
 		if (access(src, R_OK) != 0) {
 			/* the tree may ship compressed modules */
 			strcat(src, ".xz");
