@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Unit tests of depmod's pipeline stages without ELF files: depmod.d parsing, the
+ * resolve stage on hand-made modules (edges, dsi order, closures, cycles, -P), and
+ * the modules.symbols order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/depmod.h"
+#include "lib/hash.h"
+#include "testsuite.h"
+
+static struct depmod_config *parse_config(const char *text, const char *kver)
+{
+	static struct depmod_config cfg;
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+
+	depmod_config_init(&cfg);
+	if (fp == NULL || depmod_config_parse(&cfg, fp, "t.conf", kver) < 0)
+		return NULL;
+	fclose(fp);
+	return &cfg;
+}
+
+TEST(config_search_order_and_keywords)
+{
+	struct depmod_config *cfg = parse_config(
+		"search updates/ extra\nsearch built-in external weird\n", "6.1");
+	const char *exp[] = { "updates", "extra", "built-in", "external", "weird" };
+	const enum depmod_search_kind kinds[] = { DEPMOD_SEARCH_DIR, DEPMOD_SEARCH_DIR,
+						  DEPMOD_SEARCH_BUILTIN,
+						  DEPMOD_SEARCH_EXTERNAL,
+						  DEPMOD_SEARCH_DIR };
+
+	CHECK(cfg != NULL);
+	CHECK_INT_EQ(cfg->searches.count, 5);
+	for (size_t i = 0; i < 5; i++) {
+		const struct depmod_search *s = cfg->searches.array[i];
+
+		CHECK_INT_EQ(s->kind, kinds[i]);
+		if (s->kind == DEPMOD_SEARCH_DIR)
+			CHECK_STR_EQ(s->path, exp[i]);
+	}
+	depmod_config_release(cfg);
+	return 0;
+}
+
+TEST(config_override_external_kver_regex)
+{
+	struct depmod_config *cfg = parse_config("override a * kernel/x\n"
+						 "override b 6\\.2 kernel/y\n"
+						 "override c ^6\\.1 kernel/z/\n"
+						 "external 9\\.9 /never\n"
+						 "external [0-9]+-amd64 /ext\n"
+						 "exclude foo bar\n"
+						 "include whatever\n"
+						 "nonsense here\n"
+						 "override incomplete\n",
+						 "6.1.0-50-amd64");
+	const struct depmod_override *o;
+
+	CHECK(cfg != NULL);
+	CHECK_INT_EQ(cfg->overrides.count, 2);
+	o = cfg->overrides.array[0];
+	CHECK_STR_EQ(o->path, "kernel/x/a");
+	CHECK_INT_EQ(o->len, strlen("kernel/x/a"));
+	o = cfg->overrides.array[1];
+	CHECK_STR_EQ(o->path, "kernel/z/c");
+	CHECK_INT_EQ(cfg->externals.count, 1);
+	CHECK_STR_EQ(cfg->externals.array[0], "/ext");
+	CHECK_INT_EQ(cfg->excludes.count, 2);
+	CHECK_STR_EQ(cfg->excludes.array[0], "foo");
+	CHECK_STR_EQ(cfg->excludes.array[1], "bar");
+	CHECK_INT_EQ(cfg->searches.count, 0);
+	depmod_config_release(cfg);
+	return 0;
+}
+
+/* ---- resolve on hand-made modules ------------------------------------------------- */
+
+static struct kmod_modversion *syms(const char *const *names, size_t n, bool weak_last)
+{
+	struct kmod_modversion *a = calloc(n + 1, sizeof(*a));
+
+	for (size_t i = 0; i < n; i++) {
+		a[i].symbol = names[i];
+		a[i].bind = (weak_last && i == n - 1) ? KMOD_SYMBOL_WEAK :
+							KMOD_SYMBOL_GLOBAL;
+	}
+	return a;
+}
+
+static struct depmod_module *mk(struct depmod *d, const char *name,
+				const char *const *exports, size_t n_exp,
+				const char *const *imports, size_t n_imp)
+{
+	struct depmod_module *m = calloc(1, sizeof(*m));
+	size_t len = strlen(name);
+
+	m->path = malloc(2 * len + 16);
+	sprintf(m->path, "/m/%s.ko", name);
+	m->modname = m->path + strlen(m->path) + 1;
+	strcpy((char *)m->modname, name);
+	m->relpath = m->path + 3;
+	m->idx = d->modules.count;
+	m->dsi = -1;
+	array_init(&m->deps, 4);
+	m->exports = syms(exports, n_exp, false);
+	m->n_exports = n_exp;
+	m->imports = syms(imports, n_imp, false);
+	m->n_imports = n_imp;
+	array_append(&d->modules, m);
+	hash_add(d->modules_by_name, m->modname, m);
+	return m;
+}
+
+static void setup(struct depmod *d)
+{
+	depmod_init(d);
+	d->modules_by_name = hash_new(64, NULL);
+	d->out_verbose = stdout;
+	log_set_priority(LOG_EMERG); /* cycle reports are checked by the tool tests */
+}
+
+static char *closure_str(struct depmod *d, struct depmod_module *m)
+{
+	static char buf[1024];
+	struct depmod_module **list;
+	size_t n;
+
+	buf[0] = '\0';
+	if (depmod_module_closure(d, m, &list, &n) < 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		strcat(buf, i ? " " : "");
+		strcat(buf, list[i]->modname);
+	}
+	free(list);
+	return buf;
+}
+
+TEST(resolve_edges_dsi_closure)
+{
+	struct depmod d;
+	/* top -> mid -> base; top -> base directly too; side -> base (weak) */
+	const char *base_exp[] = { "base_fn", "base_data" };
+	const char *mid_exp[] = { "mid_fn" };
+	const char *mid_imp[] = { "base_fn" };
+	const char *top_imp[] = { "mid_fn", ".base_data", "nowhere", "mid_fn" };
+	const char *side_imp[] = { "base_fn" };
+	struct depmod_module *top, *mid, *base, *side;
+
+	setup(&d);
+	top = mk(&d, "top", NULL, 0, top_imp, 4);
+	mid = mk(&d, "mid", mid_exp, 1, mid_imp, 1);
+	base = mk(&d, "base", base_exp, 2, NULL, 0);
+	side = mk(&d, "side", NULL, 0, side_imp, 1);
+	side->imports[0].bind = KMOD_SYMBOL_WEAK;
+
+	CHECK_INT_EQ(depmod_resolve(&d), 0);
+	/* direct deps in first-use order, no duplicates, "." stripped */
+	CHECK_INT_EQ(top->deps.count, 2);
+	CHECK(top->deps.array[0] == mid);
+	CHECK(top->deps.array[1] == base);
+	CHECK_INT_EQ(side->deps.count, 1); /* weak imports count */
+	/* a module precedes what it needs */
+	CHECK(top->dsi < mid->dsi);
+	CHECK(mid->dsi < base->dsi);
+	CHECK(side->dsi < base->dsi);
+	CHECK_STR_EQ(closure_str(&d, top), "mid base");
+	CHECK_STR_EQ(closure_str(&d, mid), "base");
+	CHECK_STR_EQ(closure_str(&d, base), "");
+	depmod_release(&d);
+	return 0;
+}
+
+TEST(resolve_last_exporter_wins_and_prefix)
+{
+	struct depmod d;
+	const char *exp[] = { "_dup" };
+	const char *imp[] = { "dup" };
+	struct depmod_module *user, *first, *second;
+
+	setup(&d);
+	d.sym_prefix = '_';
+	user = mk(&d, "user", NULL, 0, imp, 1);
+	first = mk(&d, "first", exp, 1, NULL, 0);
+	second = mk(&d, "second", exp, 1, NULL, 0);
+	CHECK_INT_EQ(depmod_resolve(&d), 0);
+	CHECK_INT_EQ(user->deps.count, 1);
+	CHECK(user->deps.array[0] == second);
+	CHECK(first->users == 0);
+	depmod_release(&d);
+	return 0;
+}
+
+TEST(resolve_chained_cycles_terminate)
+{
+	struct depmod d;
+	const char *p_exp[] = { "p" }, *q_exp[] = { "q" }, *r_exp[] = { "r" },
+		   *s_exp[] = { "s" };
+	const char *p_imp[] = { "q" }, *q_imp[] = { "p", "r" }, *r_imp[] = { "s" },
+		   *s_imp[] = { "r" };
+
+	setup(&d);
+	mk(&d, "p", p_exp, 1, p_imp, 1);
+	mk(&d, "q", q_exp, 1, q_imp, 2);
+	mk(&d, "r", r_exp, 1, r_imp, 1);
+	mk(&d, "s", s_exp, 1, s_imp, 1);
+	CHECK_INT_EQ(depmod_resolve(&d), -ELOOP);
+	depmod_release(&d);
+	return 0;
+}
+
+static int cmp_expected_order(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	unsigned int ha = hash_superfast(a, strlen(a)) & 2047;
+	unsigned int hb = hash_superfast(b, strlen(b)) & 2047;
+
+	if (ha != hb)
+		return ha < hb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+TEST(symbols_in_2048_bucket_order)
+{
+	static const char *names[] = { "alpha",	  "beta",  "gamma", "delta",
+				       "epsilon", "zeta",  "eta",   "theta",
+				       "iota",	  "kappa", "fuse",  "x_tables" };
+	const char *expected[ARRAY_SIZE(names)];
+	struct depmod_symbol **list;
+	struct depmod d;
+	size_t n;
+
+	setup(&d);
+	mk(&d, "owner", names, ARRAY_SIZE(names), NULL, 0);
+	CHECK_INT_EQ(depmod_resolve(&d), 0);
+	CHECK_INT_EQ(depmod_symbols_sorted(&d, &list, &n), 0);
+	CHECK_INT_EQ(n, ARRAY_SIZE(names));
+	memcpy(expected, names, sizeof(names));
+	qsort(expected, ARRAY_SIZE(expected), sizeof(expected[0]), cmp_expected_order);
+	for (size_t i = 0; i < n; i++)
+		CHECK_STR_EQ(list[i]->name, expected[i]);
+	free(list);
+	depmod_release(&d);
+	return 0;
+}
+
+TEST_MAIN();
