@@ -905,7 +905,7 @@ struct dumper {
 	size_t keylen, keycap;
 	uint8_t *seen; /* one bit per file offset: a tree has no shared node */
 	size_t used;
-	char buf[16384];
+	char buf[65536];
 };
 
 static void dump_flush(struct dumper *d)
@@ -931,6 +931,33 @@ static void dump_put(struct dumper *d, const char *s, size_t len)
 		if (d->used == sizeof(d->buf))
 			dump_flush(d);
 	}
+}
+
+/* One "<prefix><key> <value>\n" line; d->key starts with the prefix. The
+ * common case (the line fits in the buffer) is a few memcpy()s: modprobe -c
+ * prints tens of thousands of these. */
+static void dump_line(struct dumper *d, const char *value, size_t len)
+{
+	size_t total = d->keylen + len + 2;
+	char *p;
+
+	if (total > sizeof(d->buf) - d->used) {
+		dump_flush(d);
+		if (total > sizeof(d->buf)) {
+			dump_put(d, d->key, d->keylen);
+			dump_put(d, " ", 1);
+			dump_put(d, value, len);
+			dump_put(d, "\n", 1);
+			return;
+		}
+	}
+	p = d->buf + d->used;
+	memcpy(p, d->key, d->keylen);
+	p += d->keylen;
+	*p++ = ' ';
+	memcpy(p, value, len);
+	p[len] = '\n';
+	d->used += total;
 }
 
 static bool dump_key_push(struct dumper *d, const char *s, size_t len)
@@ -976,26 +1003,27 @@ static void dump_node(struct dumper *d, uint32_t ptr, size_t depth)
 		return;
 
 	value_iter_init(&it, d->idx, &n);
-	while (d->err == 0 && value_next(&it, &prio, &str, &len)) {
-		dump_put(d, d->prefix, d->prefix_len);
-		dump_put(d, d->key, d->keylen);
-		dump_put(d, " ", 1);
-		dump_put(d, str, len);
-		dump_put(d, "\n", 1);
-	}
+	while (d->err == 0 && value_next(&it, &prio, &str, &len))
+		dump_line(d, str, len);
 
-	for (unsigned int c = n.first; n.childs != NULL && c <= n.last && d->err == 0;
-	     c++) {
-		uint32_t cptr = child_checked(d->idx, &n,
-					      be32(n.childs + 4 * (c - n.first)));
-		char ch = c;
+	if (n.childs != NULL && d->err == 0) {
+		const uint8_t *cp = n.childs;
+		size_t base = d->keylen;
 
-		if (cptr == 0)
-			continue;
-		if (!dump_key_push(d, &ch, 1))
-			break;
-		dump_node(d, cptr, depth + 1);
-		d->keylen = mark + n.prefix_len;
+		/* room for the child's character, reused by every child */
+		if (!dump_key_push(d, "", 1))
+			return;
+		for (unsigned int c = n.first; c <= n.last; c++, cp += 4) {
+			uint32_t cptr = be32(cp);
+
+			if (cptr == 0 || (cptr = child_checked(d->idx, &n, cptr)) == 0)
+				continue;
+			d->key[base] = (char)c;
+			d->keylen = base + 1;
+			dump_node(d, cptr, depth + 1);
+			if (d->err != 0)
+				break;
+		}
 	}
 	d->keylen = mark;
 }
@@ -1018,7 +1046,9 @@ int index_mm_dump(const struct index_mm *idx, int fd, const char *prefix)
 		free(d);
 		return -ENOMEM;
 	}
-	dump_node(d, idx->root, 0);
+	/* the key buffer starts with the prefix: each line is then key + value */
+	if (dump_key_push(d, d->prefix, d->prefix_len))
+		dump_node(d, idx->root, 0);
 	dump_flush(d);
 	err = d->err;
 	free(d->seen);
