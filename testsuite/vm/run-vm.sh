@@ -6,6 +6,9 @@
 #
 # usage: run-vm.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
+# meson points LD_LIBRARY_PATH at our (maybe sanitized) libkmod: qemu and the host
+# tools must not load it.
+unset LD_LIBRARY_PATH LD_PRELOAD
 build=$(realpath "$1")
 src=$(realpath "$2")
 logs=$build/testsuite/vm-logs
