@@ -46,6 +46,10 @@ done
 # OUR library replaces the system's libkmod for every program in the guest
 rm -f "$stage"/lib/x86_64-linux-gnu/libkmod.so* "$stage"/usr/lib/x86_64-linux-gnu/libkmod.so*
 cp -L "$build/lib/libkmod.so.2" "$stage/lib/x86_64-linux-gnu/libkmod.so.2"
+# A sanitized build's libkmod needs its runtimes loaded first in programs that
+# are not sanitized themselves (systemd-modules-load): the guest preloads them.
+ldd "$build/lib/libkmod.so.2" | awk '/lib(asan|ubsan)\.so/ {print $3}' | tr '\n' ' ' \
+	>"$stage/etc/sanitizer-preload"
 
 # --- modules ------------------------------------------------------------------------
 wanted="nls_cp437 nls_iso8859-1 nls_utf8 fat vfat msdos isofs loop dummy x_tables xt_LOG nf_log_syslog"

@@ -223,7 +223,8 @@ scn_api_probe_remove() {
 }
 
 scn_systemd_modules_load() {
-	run /lib/systemd/systemd-modules-load
+	run env LD_PRELOAD="$(cat /etc/sanitizer-preload 2>/dev/null)" \
+		/lib/systemd/systemd-modules-load
 	expect "systemd-modules-load exit $rc: $out" [ "$rc" = 0 ]
 	expect "nls_utf8 (modules-load.d) not loaded" loaded nls_utf8
 	$MP -r nls_utf8
