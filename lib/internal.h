@@ -49,8 +49,8 @@ struct kmod_list *kmod_list_append_list(struct kmod_list *list1, struct kmod_lis
 void kmod_list_free(struct kmod_list *list);
 size_t kmod_list_count(const struct kmod_list *list);
 
-#define kmod_list_foreach_safe(curr, tmp, list)                                   \
-	for (curr = (list), tmp = kmod_list_next((list), curr); curr != NULL;        \
+#define kmod_list_foreach_safe(curr, tmp, list)                               \
+	for (curr = (list), tmp = kmod_list_next((list), curr); curr != NULL; \
 	     curr = tmp, tmp = kmod_list_next((list), curr))
 
 /* ---- log.c: library logging ---------------------------------------------------- */
@@ -75,19 +75,19 @@ void ctx_log(const struct kmod_ctx *ctx, int priority, const char *file, int lin
 int ctx_log_priority(const struct kmod_ctx *ctx);
 
 /* ctx may be NULL: then nothing is logged (lower layers used without a context). */
-#define kmod_log_cond(ctx, prio, ...)                                              \
-	do {                                                                       \
-		if ((ctx) != NULL && ctx_log_priority(ctx) >= (prio))              \
+#define kmod_log_cond(ctx, prio, ...)                                                  \
+	do {                                                                           \
+		if ((ctx) != NULL && ctx_log_priority(ctx) >= (prio))                  \
 			ctx_log(ctx, prio, __FILE__, __LINE__, __func__, __VA_ARGS__); \
 	} while (0)
 
 #if ENABLE_DEBUG
 #define DBG(ctx, ...) kmod_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
 #else
-#define DBG(ctx, ...)                                                              \
-	do {                                                                       \
-		if (0)                                                             \
-			ctx_log(ctx, LOG_DEBUG, NULL, 0, NULL, __VA_ARGS__);       \
+#define DBG(ctx, ...)                                                        \
+	do {                                                                 \
+		if (0)                                                       \
+			ctx_log(ctx, LOG_DEBUG, NULL, 0, NULL, __VA_ARGS__); \
 	} while (0)
 #endif
 #define INFO(ctx, ...) kmod_log_cond(ctx, LOG_INFO, __VA_ARGS__)
@@ -228,7 +228,7 @@ struct file_dl {
 	const struct file_dl_symbol *symbols;
 	size_t n_symbols;
 	void *functions; /* the struct the offsets refer to */
-	int err;         /* 0 once loaded, else -ENOSYS */
+	int err; /* 0 once loaded, else -ENOSYS */
 	char errmsg[256];
 };
 void file_dl_load(struct file_dl *dl);
@@ -261,7 +261,8 @@ int elf_get_modversions(const struct kmod_elf *elf, struct kmod_modversion **arr
 int elf_get_symbols(const struct kmod_elf *elf, struct kmod_modversion **array);
 /* Undefined symbols + unmatched __versions (formats.md 3.5; bind UNDEF or WEAK,
  * names as stored), one allocation (also when the count is 0). */
-int elf_get_dependency_symbols(const struct kmod_elf *elf, struct kmod_modversion **array);
+int elf_get_dependency_symbols(const struct kmod_elf *elf,
+			       struct kmod_modversion **array);
 /* Returns a malloc'd copy of the image with the formats.md 3.8 edits for
  * KMOD_INSERT_FORCE_* flags applied; -ENODATA when there is no vermagic to strip. */
 int elf_strip(const struct kmod_elf *elf, unsigned int flags, void **image);
@@ -269,15 +270,15 @@ int elf_strip(const struct kmod_elf *elf, unsigned int flags, void **image);
 /* ---- signature.c: appended module signature (formats.md 4) ---------------------- */
 
 struct sig_info {
-	const char *id_type;    /* "PKCS#7", "X509", "PGP" */
-	const char *hash_algo;  /* e.g. "sha256", "unknown" */
-	char *signer;           /* malloc'd, may be empty */
+	const char *id_type; /* "PKCS#7", "X509", "PGP" */
+	const char *hash_algo; /* e.g. "sha256", "unknown" */
+	char *signer; /* malloc'd, may be empty */
 	size_t signer_len;
-	char *key_id;           /* malloc'd raw bytes */
+	char *key_id; /* malloc'd raw bytes */
 	size_t key_id_len;
-	char *sig;              /* malloc'd raw bytes */
+	char *sig; /* malloc'd raw bytes */
 	size_t sig_len;
-	char *hash_algo_buf;    /* storage for hash_algo when computed */
+	char *hash_algo_buf; /* storage for hash_algo when computed */
 };
 
 /* Parses the trailer of a decompressed image; false if unsigned or malformed
@@ -297,17 +298,17 @@ char *sig_hex_format(const char *bytes, size_t len);
 /* ---- conffiles.c: the one *.conf walker (modprobe.d and depmod.d, formats.md 7.1) */
 
 struct conf_file {
-	const char *name;         /* basename, points into path */
-	char *path;               /* as opened: "<dir>/<name>", or the single-file path */
+	const char *name; /* basename, points into path */
+	char *path; /* as opened: "<dir>/<name>", or the single-file path */
 	unsigned long long stamp; /* mtime stamp (stat_mstamp) when listed */
 };
 
 /* Why conffiles_list_report() skipped a directory entry. */
 enum conffiles_skip {
 	CONFFILES_SKIP_NOT_CONF, /* name does not end in ".conf" (dot-files: silent) */
-	CONFFILES_SKIP_STAT,     /* stat() of the entry failed (err = -errno) */
-	CONFFILES_SKIP_SUBDIR,   /* the entry is a directory */
-	CONFFILES_SKIP_PATH,     /* a directory path cannot be opened (name is NULL,
+	CONFFILES_SKIP_STAT, /* stat() of the entry failed (err = -errno) */
+	CONFFILES_SKIP_SUBDIR, /* the entry is a directory */
+	CONFFILES_SKIP_PATH, /* a directory path cannot be opened (name is NULL,
 				    err = -errno); non-directories are read as files */
 };
 /* dir is the path exactly as given (messages print "<dir>/<name>"). */
@@ -324,8 +325,8 @@ typedef void (*conffiles_report_fn)(void *data, enum conffiles_skip why, const c
  * Returns 0 or -ENOMEM; *files (free with conffiles_free) and *n on success.
  */
 int conffiles_list_report(const char *const *paths, const char *const *extra_paths,
-			  conffiles_report_fn report, void *data, struct conf_file **files,
-			  size_t *n);
+			  conffiles_report_fn report, void *data,
+			  struct conf_file **files, size_t *n);
 /* The library's variant: reports ERR messages of kmod's wording through ctx
  * ("Directories inside directories are not supported: <dir>/<name>",
  * "Cannot stat directory entry: <dir>/<name>"); ".conf"-less names are silent. */
@@ -372,9 +373,11 @@ const char *config_command_get_command(const struct kmod_list *l);
 const char *config_blacklist_get_modname(const struct kmod_list *l);
 const char *config_softdep_get_name(const struct kmod_list *l);
 const char *const *config_softdep_get_pre(const struct kmod_list *l, unsigned int *count);
-const char *const *config_softdep_get_post(const struct kmod_list *l, unsigned int *count);
+const char *const *config_softdep_get_post(const struct kmod_list *l,
+					   unsigned int *count);
 const char *config_weakdep_get_name(const struct kmod_list *l);
-const char *const *config_weakdep_get_weak(const struct kmod_list *l, unsigned int *count);
+const char *const *config_weakdep_get_weak(const struct kmod_list *l,
+					   unsigned int *count);
 /* true if any config file changed since it was read */
 bool config_is_stale(const struct kmod_config *config);
 
@@ -388,8 +391,8 @@ struct kmod_module {
 	struct kmod_list *dep;
 	char *options;
 	const char *install_commands; /* owned by the config */
-	const char *remove_commands;  /* owned by the config */
-	char *alias;                  /* set when created through an alias */
+	const char *remove_commands; /* owned by the config */
+	char *alias; /* set when created through an alias */
 	struct kmod_file *file;
 	int n_dep;
 	int refcount;
@@ -401,9 +404,9 @@ struct kmod_module {
 		bool builtin : 1; /* 'builtin' below is known */
 	} init;
 	bool builtin;
-	bool visited;   /* probe: already in the plan */
+	bool visited; /* probe: already in the plan */
 	bool ignorecmd; /* probe: run no install command for it */
-	bool required;  /* probe: the target or one of its hard dependencies */
+	bool required; /* probe: the target or one of its hard dependencies */
 };
 
 /* Parses a modules.dep line ("path: dep dep...") into mod->dep. */
@@ -420,12 +423,18 @@ bool module_is_builtin(const struct kmod_module *mod);
 bool module_is_blacklisted(const struct kmod_module *mod);
 
 /* lookups in kmod's order (formats.md 7.4); each appends to *list, returns count */
-int lookup_alias_from_config(struct kmod_ctx *ctx, const char *name, struct kmod_list **list);
-int lookup_alias_from_moddep(struct kmod_ctx *ctx, const char *name, struct kmod_list **list);
-int lookup_alias_from_symbols(struct kmod_ctx *ctx, const char *name, struct kmod_list **list);
-int lookup_alias_from_commands(struct kmod_ctx *ctx, const char *name, struct kmod_list **list);
-int lookup_alias_from_aliases(struct kmod_ctx *ctx, const char *name, struct kmod_list **list);
-int lookup_alias_from_builtin(struct kmod_ctx *ctx, const char *name, struct kmod_list **list);
+int lookup_alias_from_config(struct kmod_ctx *ctx, const char *name,
+			     struct kmod_list **list);
+int lookup_alias_from_moddep(struct kmod_ctx *ctx, const char *name,
+			     struct kmod_list **list);
+int lookup_alias_from_symbols(struct kmod_ctx *ctx, const char *name,
+			      struct kmod_list **list);
+int lookup_alias_from_commands(struct kmod_ctx *ctx, const char *name,
+			       struct kmod_list **list);
+int lookup_alias_from_aliases(struct kmod_ctx *ctx, const char *name,
+			      struct kmod_list **list);
+int lookup_alias_from_builtin(struct kmod_ctx *ctx, const char *name,
+			      struct kmod_list **list);
 int lookup_alias_from_builtin_aliases(struct kmod_ctx *ctx, const char *name,
 				      struct kmod_list **list);
 /* modules.dep.bin value (the modules.dep line) of a name, malloc'd; NULL when the
