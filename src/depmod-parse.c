@@ -16,19 +16,110 @@
 
 #include "depmod.h"
 
-int depmod_parse_module(struct depmod_module *mod)
+static bool modinfo_is_indexed(const char *s)
+{
+	return strstartswith(s, "alias=") || strstartswith(s, "softdep=") ||
+	       strstartswith(s, "weakdep=");
+}
+
+/* Only alias, softdep and weakdep entries reach an index: keep just those (in their
+ * order), in one allocation like elf_get_strings() gives. */
+static int keep_indexed_modinfo(struct depmod_module *mod)
+{
+	size_t n = 0, bytes = 0;
+	char **kept, *p;
+
+	for (int i = 0; i < mod->n_modinfo; i++) {
+		if (modinfo_is_indexed(mod->modinfo[i])) {
+			n++;
+			bytes += strlen(mod->modinfo[i]) + 1;
+		}
+	}
+	if (n == (size_t)mod->n_modinfo)
+		return 0;
+	kept = malloc((n + 1) * sizeof(char *) + bytes);
+	if (kept == NULL)
+		return -ENOMEM;
+	p = (char *)(kept + n + 1);
+	n = 0;
+	for (int i = 0; i < mod->n_modinfo; i++) {
+		size_t len;
+
+		if (!modinfo_is_indexed(mod->modinfo[i]))
+			continue;
+		len = strlen(mod->modinfo[i]) + 1;
+		memcpy(p, mod->modinfo[i], len);
+		kept[n++] = p;
+		p += len;
+	}
+	kept[n] = NULL;
+	free(mod->modinfo);
+	mod->modinfo = kept;
+	mod->n_modinfo = (int)n;
+	return 0;
+}
+
+/*
+ * Small uncompressed modules are read into the worker's buffer instead of mapped:
+ * with several threads, every munmap() of a mapping interrupts the other CPUs to flush
+ * their TLBs, which cost more than the copy. Big ones keep file.c's mapping, so the
+ * buffer (and the peak RSS) stays small.
+ */
+#define PARSE_READ_MAX (1024 * 1024)
+
+static int read_small(int fd, struct depmod_parse_buf *buf, const void **image,
+		      size_t *size)
+{
+	struct stat st;
+	size_t done = 0;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_size <= 0 || st.st_size > PARSE_READ_MAX)
+		return -EFBIG;
+	if (buf->cap < (size_t)st.st_size) {
+		free(buf->data);
+		buf->data = malloc(PARSE_READ_MAX);
+		buf->cap = buf->data ? PARSE_READ_MAX : 0;
+		if (buf->data == NULL)
+			return -ENOMEM;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t r = pread(fd, (char *)buf->data + done, st.st_size - done, done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		done += r;
+	}
+	*image = buf->data;
+	*size = done;
+	return 0;
+}
+
+int depmod_parse_module(struct depmod_module *mod, struct depmod_parse_buf *buf)
 {
 	struct kmod_file *file = NULL;
 	struct kmod_elf *elf = NULL;
+	const void *image = NULL;
+	size_t size = 0;
 	int err;
 
 	err = file_open(NULL, mod->path, &file);
 	if (err < 0)
 		return err;
-	err = file_load_contents(file);
-	if (err < 0)
-		goto out;
-	err = elf_new(file_get_contents(file), file_get_size(file), &elf);
+	if (buf == NULL || file_get_compression(file) != KMOD_FILE_COMPRESSION_NONE ||
+	    read_small(file_get_fd(file), buf, &image, &size) < 0) {
+		err = file_load_contents(file);
+		if (err < 0)
+			goto out;
+		image = file_get_contents(file);
+		size = file_get_size(file);
+	}
+	err = elf_new(image, size, &elf);
 	if (err < 0)
 		goto out;
 
@@ -37,6 +128,9 @@ int depmod_parse_module(struct depmod_module *mod)
 	if (err < 0 && err != -ENODATA)
 		goto out;
 	mod->n_modinfo = err > 0 ? err : 0;
+	err = keep_indexed_modinfo(mod);
+	if (err < 0)
+		goto out;
 	err = elf_get_symbols(elf, &mod->exports);
 	if (err < 0 && err != -ENODATA)
 		goto out;
@@ -90,14 +184,16 @@ struct parse_job {
 static void *parse_worker(void *data)
 {
 	struct parse_job *job = data;
+	struct depmod_parse_buf buf = { NULL, 0 };
 
 	for (;;) {
 		size_t i = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
 
 		if (i >= job->n)
 			break;
-		job->mods[i]->parse_err = depmod_parse_module(job->mods[i]);
+		job->mods[i]->parse_err = depmod_parse_module(job->mods[i], &buf);
 	}
+	free(buf.data);
 	return NULL;
 }
 

@@ -303,6 +303,18 @@ int depmod_resolve(struct depmod *d)
 	return number_modules(d);
 }
 
+void depmod_drop_symbols(struct depmod *d)
+{
+	for (size_t i = 0; i < d->modules.count; i++) {
+		struct depmod_module *mod = d->modules.array[i];
+
+		free(mod->exports);
+		free(mod->imports);
+		mod->exports = mod->imports = NULL;
+		mod->n_exports = mod->n_imports = 0;
+	}
+}
+
 static int cmp_symbol_order(const void *pa, const void *pb)
 {
 	const struct depmod_symbol *a = *(struct depmod_symbol *const *)pa;

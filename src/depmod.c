@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,11 +117,6 @@ static int do_depmod(int argc, char *argv[])
 	int verbose = 0, ret = EXIT_FAILURE, err;
 	char prefix = '\0';
 	bool warn = false, errsyms = false, dry_run = false;
-
-	/* Decompressed module images (up to ~20 MiB) are freed right after parsing:
-	 * a fixed mmap threshold returns them to the system instead of letting glibc
-	 * raise the threshold and keep them in the heap (peak RSS). */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 
 	for (;;) {
 		int c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL);
@@ -313,6 +307,8 @@ static int do_depmod(int argc, char *argv[])
 		goto out;
 	err = depmod_resolve(&d);
 	timing_mark("resolve");
+	if (err >= 0)
+		depmod_drop_symbols(&d);
 	if (err < 0)
 		goto out;
 	err = depmod_write(&d);

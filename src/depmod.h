@@ -85,7 +85,7 @@ struct depmod_module {
 
 	/* parse stage */
 	int parse_err;
-	char **modinfo; /* elf_get_strings(".modinfo"), one allocation */
+	char **modinfo; /* alias=, softdep=, weakdep= of .modinfo, one allocation */
 	int n_modinfo;
 	struct kmod_modversion *exports; /* elf_get_symbols() */
 	int n_exports;
@@ -143,8 +143,13 @@ unsigned int depmod_parse_threads(void);
 /* Loads every module; failures are reported (in module order) and the module keeps
  * no symbols. */
 int depmod_parse(struct depmod *d, unsigned int n_threads);
-/* Parses one module file into mod (exposed for the fuzzer). */
-int depmod_parse_module(struct depmod_module *mod);
+/* A worker's reusable read buffer. */
+struct depmod_parse_buf {
+	void *data;
+	size_t cap;
+};
+/* Parses one module file into mod; buf (may be NULL) is the worker's buffer. */
+int depmod_parse_module(struct depmod_module *mod, struct depmod_parse_buf *buf);
 
 /* ---- depmod-resolve.c ----------------------------------------------------------------- */
 
@@ -161,6 +166,8 @@ int depmod_load_system_map(struct depmod *d, const char *filename);
 /* Builds the export table, the dependency edges and the dsi numbering. -ELOOP after
  * reporting dependency cycles. */
 int depmod_resolve(struct depmod *d);
+/* Frees every module's export and import arrays (the write stage needs neither). */
+void depmod_drop_symbols(struct depmod *d);
 /* Owned symbols in modules.symbols order (2048-bucket hash order). */
 int depmod_symbols_sorted(const struct depmod *d, struct depmod_symbol ***syms,
 			  size_t *n);
