@@ -143,8 +143,14 @@ static int out_alias(struct write_ctx *w, FILE *out)
 		for (int j = 0; j < mod->n_modinfo; j++) {
 			const char *v = modinfo_value(mod->modinfo[j], "alias", 5);
 
-			if (v != NULL)
-				fprintf(out, "alias %s %s\n", v, mod->modname);
+			if (v != NULL) {
+				/* fputs: this runs ~15000 times on a distribution tree */
+				fputs("alias ", out);
+				fputs(v, out);
+				putc(' ', out);
+				fputs(mod->modname, out);
+				putc('\n', out);
+			}
 		}
 	}
 	return ferr(out);
@@ -227,9 +233,13 @@ static int out_symbols(struct write_ctx *w, FILE *out)
 	if (err < 0)
 		return err;
 	fputs("# Aliases for symbols, used by symbol_request().\n", out);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "alias symbol:%s %s\n", syms[i]->name,
-			syms[i]->owner->modname);
+	for (size_t i = 0; i < n; i++) {
+		fputs("alias symbol:", out);
+		fputs(syms[i]->name, out);
+		putc(' ', out);
+		fputs(syms[i]->owner->modname, out);
+		putc('\n', out);
+	}
 	free(syms);
 	return ferr(out);
 }
@@ -386,6 +396,8 @@ static int out_devname(struct write_ctx *w, FILE *out)
 				continue;
 			if (strstartswith(v, "devname:")) {
 				devname = v + STRLEN("devname:");
+			} else if (v[0] != 'c' && v[0] != 'b') {
+				continue; /* cheap filter before sscanf, for the common aliases */
 			} else if (sscanf(v, "char-major-%u-%u", &maj, &min) == 2) {
 				type = 'c';
 				major = maj;
