@@ -460,6 +460,27 @@ if [ -n "$debian_depmod" ]; then
 	check_eq "symlink loop: stderr as Debian's" "$work/symloop.deb.err1" "$work/symloop.ours.err1"
 fi
 
+# ---- readdir order: the same tree created in two orders gives the same files --------------
+# (tmpfs lists a directory in creation order, so the two copies are listed differently)
+shm=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+for o in fwd rev; do
+	mkdir -p "$shm/$o/lib/modules/$kver/kernel/x"
+	if [ $o = fwd ]; then list=$(ls "$work/full/ours/lib/modules/$kver/kernel/drivers"); else
+		list=$(ls -r "$work/full/ours/lib/modules/$kver/kernel/drivers"); fi
+	for f in $list; do
+		cp "$work/full/ours/lib/modules/$kver/kernel/drivers/$f" "$shm/$o/lib/modules/$kver/kernel/x/"
+	done
+	"$depmod" -b "$shm/$o" "$kver" 2>/dev/null
+done
+if [ "$(ls -f "$shm/fwd/lib/modules/$kver/kernel/x" | grep '\.ko')" = \
+	"$(ls -f "$shm/rev/lib/modules/$kver/kernel/x" | grep '\.ko')" ]; then
+	ok "readdir order: # SKIP this filesystem lists both copies alike"
+else
+	check "readdir order: different listing, identical indexes" \
+		diff -r -x kernel "$shm/fwd/lib/modules/$kver" "$shm/rev/lib/modules/$kver"
+fi
+rm -rf "$shm"
+
 # ---- gzip: same results as the uncompressed tree, with the suffix ------------------------
 make_tree plain "$order_spec" || not_ok "plain: tree built"
 sed 's/^\(module .*\.ko\)\(\.xz\)\{0,1\}$/\1.gz/' "$work/plain.spec" >"$work/gz.spec"
