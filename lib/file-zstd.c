@@ -2,8 +2,10 @@
 /*
  * .ko.zst: one or more zstd frames (magic 28 B5 2F FD, skippable frames allowed),
  * decoded back to back into one image. A frame header usually records the content
- * size, which sizes the output buffer up front; otherwise it grows by doubling.
- * libzstd is loaded on first use only.
+ * size, which sizes the output buffer up front and allows one-shot decoding;
+ * otherwise it grows by doubling. libzstd is loaded on first use only. A decoding
+ * context is kept per thread: creating one per file (depmod reads thousands)
+ * costs as much as decoding a small module.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +24,8 @@ static struct zstd_functions {
 	__typeof__(&ZSTD_createDCtx) createDCtx;
 	__typeof__(&ZSTD_freeDCtx) freeDCtx;
 	__typeof__(&ZSTD_decompressStream) decompressStream;
+	__typeof__(&ZSTD_decompressDCtx) decompressDCtx;
+	__typeof__(&ZSTD_DCtx_reset) DCtx_reset;
 	__typeof__(&ZSTD_getFrameContentSize) getFrameContentSize;
 	__typeof__(&ZSTD_isError) isError;
 	__typeof__(&ZSTD_getErrorName) getErrorName;
@@ -35,6 +39,8 @@ static const struct file_dl_symbol zstd_symbols[] = {
 	SYM(createDCtx, "ZSTD_createDCtx"),
 	SYM(freeDCtx, "ZSTD_freeDCtx"),
 	SYM(decompressStream, "ZSTD_decompressStream"),
+	SYM(decompressDCtx, "ZSTD_decompressDCtx"),
+	SYM(DCtx_reset, "ZSTD_DCtx_reset"),
 	SYM(getFrameContentSize, "ZSTD_getFrameContentSize"),
 	SYM(isError, "ZSTD_isError"),
 	SYM(getErrorName, "ZSTD_getErrorName"),
@@ -48,16 +54,39 @@ static struct file_dl zstd_dl = {
 	.functions = &zstd,
 };
 static pthread_once_t zstd_once = PTHREAD_ONCE_INIT;
+static pthread_key_t zstd_dctx_key;
+static bool zstd_key_ok;
+
+static void zstd_dctx_free(void *dctx)
+{
+	zstd.freeDCtx(dctx);
+}
 
 static void zstd_load(void)
 {
 	file_dl_load(&zstd_dl);
+	if (zstd_dl.err == 0)
+		zstd_key_ok = pthread_key_create(&zstd_dctx_key, zstd_dctx_free) == 0;
 }
 
-static void zstd_freep(ZSTD_DCtx **dctx)
+/* This thread's decoding context (freed when the thread exits). */
+static ZSTD_DCtx *zstd_dctx(void)
 {
-	if (*dctx != NULL)
-		zstd.freeDCtx(*dctx);
+	ZSTD_DCtx *dctx;
+
+	if (!zstd_key_ok)
+		return NULL;
+	dctx = pthread_getspecific(zstd_dctx_key);
+	if (dctx != NULL) {
+		zstd.DCtx_reset(dctx, ZSTD_reset_session_only);
+		return dctx;
+	}
+	dctx = zstd.createDCtx();
+	if (dctx != NULL && pthread_setspecific(zstd_dctx_key, dctx) != 0) {
+		zstd.freeDCtx(dctx);
+		dctx = NULL;
+	}
+	return dctx;
 }
 
 static int zstd_grow(void **buf, size_t *cap)
@@ -78,7 +107,7 @@ static int zstd_grow(void **buf, size_t *cap)
 int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			 void **out, size_t *out_size)
 {
-	_cleanup_(zstd_freep) ZSTD_DCtx *dctx = NULL;
+	ZSTD_DCtx *dctx;
 	_cleanup_free_ void *buf = NULL;
 	unsigned long long content;
 	ZSTD_inBuffer inb = { in, in_size, 0 };
@@ -103,9 +132,23 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;
-	dctx = zstd.createDCtx();
+	dctx = zstd_dctx();
 	if (dctx == NULL)
 		return -ENOMEM;
+
+	/* The usual case: one frame of known size, decoded in one call. Anything
+	 * else (several frames, a wrong size, an error) goes the streaming way,
+	 * which also reports the errors. */
+	if (cap == content) {
+		size_t ret = zstd.decompressDCtx(dctx, buf, cap, in, in_size);
+
+		if (!zstd.isError(ret) && ret == cap) {
+			*out_size = ret;
+			*out = TAKE_PTR(buf);
+			return 0;
+		}
+		zstd.DCtx_reset(dctx, ZSTD_reset_session_only);
+	}
 	outb = (ZSTD_outBuffer){ buf, cap, 0 };
 
 	for (;;) {

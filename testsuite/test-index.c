@@ -1431,9 +1431,12 @@ static int read_ref(const char *name, char **data, size_t *len)
 	return 0;
 }
 
+struct name_pos;
+
 struct modorder {
 	char **names;
 	size_t n;
+	struct name_pos *sorted; /* names sorted for lookups, built on first use */
 };
 
 static void modname_of(const char *path, char *out, size_t outlen)
@@ -1448,7 +1451,9 @@ static void modorder_release(struct modorder *o)
 	for (size_t i = 0; i < o->n; i++)
 		free(o->names[i]);
 	free(o->names);
+	free(o->sorted);
 	o->names = NULL;
+	o->sorted = NULL;
 	o->n = 0;
 }
 
@@ -1458,6 +1463,7 @@ static int load_order(const char *dep, struct modorder *o)
 	const char *p = dep;
 
 	o->names = NULL;
+	o->sorted = NULL;
 	o->n = 0;
 	while (*p != '\0') {
 		const char *colon = strchr(p, ':'), *nl = strchr(p, '\n');
@@ -1485,21 +1491,22 @@ static int cmp_name_pos(const void *a, const void *b)
 		      ((const struct name_pos *)b)->name);
 }
 
+/* The sorted copy lives in the modorder itself: a cache keyed by its address
+ * would outlive it (the next modorder may get the same stack slot). */
 static long order_index(const struct modorder *o, const char *name)
 {
-	static struct name_pos *sorted;
-	static const struct modorder *sorted_for;
+	struct modorder *m = (struct modorder *)o;
 	struct name_pos key = { name, 0 }, *hit;
 
-	if (sorted_for != o) {
-		free(sorted);
-		sorted = malloc(o->n * sizeof(*sorted));
-		for (size_t i = 0; i < o->n; i++)
-			sorted[i] = (struct name_pos){ o->names[i], (long)i };
-		qsort(sorted, o->n, sizeof(*sorted), cmp_name_pos);
-		sorted_for = o;
+	if (m->sorted == NULL) {
+		m->sorted = malloc(m->n * sizeof(*m->sorted));
+		if (m->sorted == NULL)
+			return -1;
+		for (size_t i = 0; i < m->n; i++)
+			m->sorted[i] = (struct name_pos){ m->names[i], (long)i };
+		qsort(m->sorted, m->n, sizeof(*m->sorted), cmp_name_pos);
 	}
-	hit = bsearch(&key, sorted, o->n, sizeof(*sorted), cmp_name_pos);
+	hit = bsearch(&key, m->sorted, m->n, sizeof(*m->sorted), cmp_name_pos);
 	return hit != NULL ? hit->pos : -1;
 }
 
