@@ -1042,10 +1042,14 @@ int index_mm_dump(const struct index_mm *idx, int fd, const char *prefix)
 		.prefix_len = prefix != NULL ? strlen(prefix) : 0,
 	};
 	d->seen = calloc(idx->size / 8 + 1, 1);
-	if (d->seen == NULL) {
+	d->key = malloc(256); /* never NULL: lines are copied from it */
+	if (d->seen == NULL || d->key == NULL) {
+		free(d->seen);
+		free(d->key);
 		free(d);
 		return -ENOMEM;
 	}
+	d->keycap = 256;
 	/* the key buffer starts with the prefix: each line is then key + value */
 	if (dump_key_push(d, d->prefix, d->prefix_len))
 		dump_node(d, idx->root, 0);
