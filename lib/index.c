@@ -80,7 +80,8 @@ static inline uint32_t be32(const uint8_t *p)
 }
 
 /* Decodes the node ptr points to; false when it is absent or malformed. */
-static bool node_read(const struct index_mm *idx, uint32_t ptr, struct node *n)
+static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
+				      struct node *n)
 {
 	size_t off = ptr & NODE_OFFSET;
 	size_t size = idx->size;
