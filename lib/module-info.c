@@ -416,11 +416,14 @@ oom:
 	return -ENOMEM;
 }
 
-KMOD_EXPORT int kmod_module_get_versions(const struct kmod_module *mod,
-					 struct kmod_list **list)
+/* The three symbol lists: one ELF reader each, the same list building. */
+static int module_symbols_get(const struct kmod_module *mod,
+			      int (*get)(const struct kmod_elf *elf,
+					 struct kmod_modversion **array),
+			      bool with_bind, struct kmod_list **list)
 {
 	_cleanup_elf_ struct kmod_elf *elf = NULL;
-	_cleanup_free_ struct kmod_modversion *versions = NULL;
+	_cleanup_free_ struct kmod_modversion *symbols = NULL;
 	int count, err;
 
 	if (mod == NULL || list == NULL)
@@ -429,10 +432,16 @@ KMOD_EXPORT int kmod_module_get_versions(const struct kmod_module *mod,
 	err = module_get_elf(mod, NULL, &elf);
 	if (err < 0)
 		return err;
-	count = elf_get_modversions(elf, &versions);
+	count = get(elf, &symbols);
 	if (count < 0)
 		return count;
-	return symbol_list_build(versions, count, false, list);
+	return symbol_list_build(symbols, count, with_bind, list);
+}
+
+KMOD_EXPORT int kmod_module_get_versions(const struct kmod_module *mod,
+					 struct kmod_list **list)
+{
+	return module_symbols_get(mod, elf_get_modversions, false, list);
 }
 
 KMOD_EXPORT const char *kmod_module_version_get_symbol(const struct kmod_list *entry)
@@ -463,20 +472,7 @@ KMOD_EXPORT void kmod_module_versions_free_list(struct kmod_list *list)
 KMOD_EXPORT int kmod_module_get_symbols(const struct kmod_module *mod,
 					struct kmod_list **list)
 {
-	_cleanup_elf_ struct kmod_elf *elf = NULL;
-	_cleanup_free_ struct kmod_modversion *symbols = NULL;
-	int count, err;
-
-	if (mod == NULL || list == NULL)
-		return -ENOENT;
-
-	err = module_get_elf(mod, NULL, &elf);
-	if (err < 0)
-		return err;
-	count = elf_get_symbols(elf, &symbols);
-	if (count < 0)
-		return count;
-	return symbol_list_build(symbols, count, false, list);
+	return module_symbols_get(mod, elf_get_symbols, false, list);
 }
 
 KMOD_EXPORT const char *kmod_module_symbol_get_symbol(const struct kmod_list *entry)
@@ -507,20 +503,7 @@ KMOD_EXPORT void kmod_module_symbols_free_list(struct kmod_list *list)
 KMOD_EXPORT int kmod_module_get_dependency_symbols(const struct kmod_module *mod,
 						   struct kmod_list **list)
 {
-	_cleanup_elf_ struct kmod_elf *elf = NULL;
-	_cleanup_free_ struct kmod_modversion *symbols = NULL;
-	int count, err;
-
-	if (mod == NULL || list == NULL)
-		return -ENOENT;
-
-	err = module_get_elf(mod, NULL, &elf);
-	if (err < 0)
-		return err;
-	count = elf_get_dependency_symbols(elf, &symbols);
-	if (count < 0)
-		return count;
-	return symbol_list_build(symbols, count, true, list);
+	return module_symbols_get(mod, elf_get_dependency_symbols, true, list);
 }
 
 KMOD_EXPORT const char *kmod_module_dependency_symbol_get_symbol(
