@@ -18,7 +18,7 @@
  * root is the first node, as kmod 34.2 writes; backward otherwise, as older kmod
  * writes), so no path can loop. Nodes shared by several parents could still make
  * a walk exponential: walks are bounded by a visit budget that a well-formed file
- * never exhausts, and the dump refuses to visit a node twice.
+ * never exhausts (the dump visits at most one node per byte of the file).
  *
  * Wildcard lookup (stored keys are globs, the query is literal) follows kmod's
  * traversal, which fixes the order of equal-priority results, but instead of
@@ -904,7 +904,11 @@ struct dumper {
 	size_t prefix_len;
 	char *key;
 	size_t keylen, keycap;
-	uint8_t *seen; /* one bit per file offset: a tree has no shared node */
+	/* Nodes of a tree occupy disjoint, non-empty ranges of the file: visiting
+	 * more nodes than the file has bytes means shared subtrees (a hostile DAG
+	 * whose paths multiply). This bounds the work; a repeat-visit bitmap would
+	 * cost a file-sized allocation on every dump. */
+	size_t budget;
 	size_t used;
 	char buf[65536];
 };
@@ -995,11 +999,10 @@ static void dump_node(struct dumper *d, uint32_t ptr, size_t depth)
 	}
 	if (!node_read(d->idx, ptr, &n))
 		return;
-	if (d->seen[n.off / 8] & (1u << (n.off % 8))) {
+	if (d->budget-- == 0) {
 		d->err = -ELOOP;
 		return;
 	}
-	d->seen[n.off / 8] |= 1u << (n.off % 8);
 	if (!dump_key_push(d, n.prefix, n.prefix_len))
 		return;
 
@@ -1042,11 +1045,9 @@ int index_mm_dump(const struct index_mm *idx, int fd, const char *prefix)
 		.prefix = prefix != NULL ? prefix : "",
 		.prefix_len = prefix != NULL ? strlen(prefix) : 0,
 	};
-	d->seen = calloc(idx->size / 8 + 1, 1);
+	d->budget = idx->size;
 	d->key = malloc(256); /* never NULL: lines are copied from it */
-	if (d->seen == NULL || d->key == NULL) {
-		free(d->seen);
-		free(d->key);
+	if (d->key == NULL) {
 		free(d);
 		return -ENOMEM;
 	}
@@ -1056,7 +1057,6 @@ int index_mm_dump(const struct index_mm *idx, int fd, const char *prefix)
 		dump_node(d, idx->root, 0);
 	dump_flush(d);
 	err = d->err;
-	free(d->seen);
 	free(d->key);
 	free(d);
 	return err;
