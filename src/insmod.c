@@ -106,12 +106,9 @@ static int do_insmod(int argc, char *argv[])
 		goto out;
 	}
 
-	ctx = kmod_new(NULL, NULL);
-	if (ctx == NULL) {
-		ERR("kmod_new() failed!\n");
+	ctx = log_kmod_new(NULL, NULL, verbose);
+	if (ctx == NULL)
 		goto out;
-	}
-	log_setup_kmod_log(ctx, verbose);
 
 	r = kmod_module_new_from_path(ctx, filename, &mod);
 	if (r < 0) {

@@ -90,9 +90,17 @@ static void log_kmod(void *data, int priority, const char *file, int line, const
 	log_vemit(priority, format, args);
 }
 
-void log_setup_kmod_log(struct kmod_ctx *ctx, int priority)
+struct kmod_ctx *log_kmod_new(const char *dirname, const char *const *config_paths,
+			      int priority)
 {
+	struct kmod_ctx *ctx = kmod_new(dirname, config_paths);
+
+	if (ctx == NULL) {
+		ERR("kmod_new() failed!\n");
+		return NULL;
+	}
 	log_priority = priority;
 	kmod_set_log_priority(ctx, priority);
 	kmod_set_log_fn(ctx, log_kmod, NULL);
+	return ctx;
 }

@@ -20,8 +20,12 @@ void log_close(void);
 /* Threshold: messages with priority number <= it are shown. Default 4 (WARNING). */
 void log_set_priority(int priority);
 int log_get_priority(void);
-/* Routes the library's messages through ours and sets its priority to ours. */
-void log_setup_kmod_log(struct kmod_ctx *ctx, int priority);
+/*
+ * kmod_new() with the library's messages routed through ours and its priority set
+ * to ours; reports a failure itself.
+ */
+struct kmod_ctx *log_kmod_new(const char *dirname, const char *const *config_paths,
+			      int priority);
 void log_printf(int priority, const char *fmt, ...) _printf_(2, 3);
 /* Returns the LEVEL word of a priority ("FATAL", ...; "LOG-%03d" otherwise). */
 const char *log_level_name(int priority, char buf[static 16]);

@@ -94,13 +94,11 @@ static int do_lsmod(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 
-	ctx = kmod_new(NULL, NULL);
+	ctx = log_kmod_new(NULL, NULL, verbose);
 	if (ctx == NULL) {
-		ERR("kmod_new() failed!\n");
 		log_close();
 		return EXIT_FAILURE;
 	}
-	log_setup_kmod_log(ctx, verbose);
 
 	r = kmod_module_new_from_loaded(ctx, &list);
 	if (r < 0) {

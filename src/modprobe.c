@@ -884,13 +884,11 @@ static int do_modprobe(int argc, char *argv[])
 		dirname = dirname_buf;
 	}
 
-	ctx = kmod_new(dirname, config_paths);
+	ctx = log_kmod_new(dirname, config_paths, verbose);
 	if (ctx == NULL) {
-		ERR("kmod_new() failed!\n");
 		err = -1;
 		goto done;
 	}
-	log_setup_kmod_log(ctx, verbose);
 	(void)kmod_load_resources(ctx);
 
 	if (do_show_config)

@@ -121,13 +121,11 @@ static int do_rmmod(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 
-	ctx = kmod_new(NULL, NULL);
+	ctx = log_kmod_new(NULL, NULL, verbose);
 	if (ctx == NULL) {
-		ERR("kmod_new() failed!\n");
 		log_close();
 		return EXIT_FAILURE;
 	}
-	log_setup_kmod_log(ctx, verbose);
 
 	for (int i = optind; i < argc; i++) {
 		const char *arg = argv[i];
