@@ -42,8 +42,6 @@ struct kmod_list *kmod_list_prepend(struct kmod_list *list, const void *data);
 struct kmod_list *kmod_list_remove(struct kmod_list *list);
 struct kmod_list *kmod_list_remove_data(struct kmod_list *list, const void *data);
 struct kmod_list *kmod_list_remove_n_latest(struct kmod_list *list, unsigned int n);
-struct kmod_list *kmod_list_insert_after(struct kmod_list *list, const void *data);
-struct kmod_list *kmod_list_insert_before(struct kmod_list *list, const void *data);
 struct kmod_list *kmod_list_append_list(struct kmod_list *list1, struct kmod_list *list2);
 /* Frees the list nodes (not the data). */
 void kmod_list_free(struct kmod_list *list);

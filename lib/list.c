@@ -61,32 +61,6 @@ struct kmod_list *kmod_list_prepend(struct kmod_list *list, const void *data)
 	return e;
 }
 
-struct kmod_list *kmod_list_insert_after(struct kmod_list *list, const void *data)
-{
-	struct kmod_list *e;
-
-	if (list == NULL)
-		return list_entry_new(data);
-	e = list_entry_new(data);
-	if (e == NULL)
-		return NULL;
-	node_link_before(list->node.next, &e->node);
-	return list;
-}
-
-struct kmod_list *kmod_list_insert_before(struct kmod_list *list, const void *data)
-{
-	struct kmod_list *e;
-
-	if (list == NULL)
-		return list_entry_new(data);
-	e = list_entry_new(data);
-	if (e == NULL)
-		return NULL;
-	node_link_before(&list->node, &e->node);
-	return e;
-}
-
 struct kmod_list *kmod_list_append_list(struct kmod_list *list1, struct kmod_list *list2)
 {
 	struct list_node *last1, *last2;

@@ -374,11 +374,6 @@ unsigned long long now_usec(void)
 	return ts_usec(&ts);
 }
 
-unsigned long long now_msec(void)
-{
-	return now_usec() / 1000;
-}
-
 unsigned long long stat_mstamp(const struct stat *st)
 {
 	return ts_usec(&st->st_mtim);

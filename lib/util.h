@@ -63,5 +63,4 @@ char *path_make_absolute_cwd(const char *p);
 
 unsigned long long ts_usec(const struct timespec *ts);
 unsigned long long now_usec(void);
-unsigned long long now_msec(void);
 unsigned long long stat_mstamp(const struct stat *st);

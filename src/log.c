@@ -50,11 +50,6 @@ void log_set_priority(int priority)
 	log_priority = priority;
 }
 
-int log_get_priority(void)
-{
-	return log_priority;
-}
-
 static void log_vemit(int priority, const char *fmt, va_list args)
 {
 	char buf[16];

@@ -19,7 +19,6 @@ void log_open(bool use_syslog);
 void log_close(void);
 /* Threshold: messages with priority number <= it are shown. Default 4 (WARNING). */
 void log_set_priority(int priority);
-int log_get_priority(void);
 /*
  * kmod_new() with the library's messages routed through ours and its priority set
  * to ours; reports a failure itself.
