@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "kmod.h"
 #include "lib/macro.h"
+#include "log.h"
 
 static const struct kmod_cmd kmod_cmd_help;
 
@@ -30,6 +32,23 @@ void kmod_print_version(void)
 	/* The two lines scripts parse, as kmod prints them, then our own. */
 	printf("kmod version %s\n%s\n", KMOD_VERSION, KMOD_FEATURES);
 	printf("modkit version %s\n", MODKIT_VERSION);
+}
+
+int tool_module_dir(const char *root, const char *kversion, char buf[static PATH_MAX])
+{
+	struct utsname u;
+
+	if (kversion == NULL) {
+		if (uname(&u) < 0) {
+			int err = -errno;
+
+			ERR("uname() failed: %m\n");
+			return err;
+		}
+		kversion = u.release;
+	}
+	snprintf(buf, PATH_MAX, "%s" MODULE_DIRECTORY "/%s", root ? root : "", kversion);
+	return 0;
 }
 
 static int kmod_help(int argc, char *argv[])

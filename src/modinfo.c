@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 #include "kmod.h"
 #include "libkmod.h"
@@ -359,17 +358,8 @@ static int do_modinfo(int argc, char *argv[])
 	}
 
 	if (root != NULL || kversion != NULL) {
-		struct utsname u;
-
-		if (kversion == NULL) {
-			if (uname(&u) < 0) {
-				ERR("uname() failed: %m\n");
-				return EXIT_FAILURE;
-			}
-			kversion = u.release;
-		}
-		snprintf(dirname_buf, sizeof(dirname_buf), "%s" MODULE_DIRECTORY "/%s",
-			 root ? root : "", kversion);
+		if (tool_module_dir(root, kversion, dirname_buf) < 0)
+			return EXIT_FAILURE;
 		dirname = dirname_buf;
 	}
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -869,18 +868,10 @@ static int do_modprobe(int argc, char *argv[])
 	}
 
 	if (root != NULL || kversion != NULL) {
-		struct utsname u;
-
-		if (kversion == NULL) {
-			if (uname(&u) < 0) {
-				ERR("uname() failed: %m\n");
-				err = -1;
-				goto done;
-			}
-			kversion = u.release;
+		if (tool_module_dir(root, kversion, dirname_buf) < 0) {
+			err = -1;
+			goto done;
 		}
-		snprintf(dirname_buf, sizeof(dirname_buf), "%s" MODULE_DIRECTORY "/%s",
-			 root ? root : "", kversion);
 		dirname = dirname_buf;
 	}
 
