@@ -212,16 +212,17 @@ static char *command_expand(const char *command, const char *options)
 static int command_do(struct kmod_module *mod, const char *type, const char *cmd)
 {
 	const char *modname = kmod_module_get_name(mod);
-	int status;
+	int status, err;
 
 	if (setenv("MODPROBE_MODULE", modname, 1) < 0)
 		return -errno;
 	status = system(cmd);
-	unsetenv("MODPROBE_MODULE");
+	err = errno;
+	(void)unsetenv("MODPROBE_MODULE");
 
 	if (status == -1) {
 		ERR(mod->ctx, "Could not run %s command '%s' for module %s: %s\n", type,
-		    cmd, modname, strerror(errno));
+		    cmd, modname, strerror(err));
 		return -EINVAL;
 	}
 	if (WEXITSTATUS(status) != 0) {
