@@ -407,19 +407,21 @@ static bool module_in_kernel(const struct kmod_module *mod)
 /*
  * Config options, then (for the probe target) the caller's extra options, joined
  * by one space. kmod's quirk is kept: with options and no extra the result ends in
- * a space. NULL when there is neither.
+ * a space. *out is NULL when there is neither.
  */
-static char *options_concat(const char *options, const char *extra)
+static int options_concat(const char *options, const char *extra, char **out)
 {
 	size_t olen = options != NULL ? strlen(options) : 0;
 	size_t xlen = extra != NULL ? strlen(extra) : 0;
 	char *r;
 
-	if (olen == 0 && xlen == 0)
-		return NULL;
+	if (olen == 0 && xlen == 0) {
+		*out = NULL;
+		return 0;
+	}
 	r = malloc(olen + xlen + 2);
 	if (r == NULL)
-		return NULL;
+		return -ENOMEM;
 	if (olen > 0) {
 		memcpy(r, options, olen);
 		r[olen++] = ' ';
@@ -427,7 +429,8 @@ static char *options_concat(const char *options, const char *extra)
 	if (xlen > 0)
 		memcpy(r + olen, extra, xlen);
 	r[olen + xlen] = '\0';
-	return r;
+	*out = r;
+	return 0;
 }
 
 /* Which blacklist rule stops mod: the flag value to return, or 0. */
@@ -494,11 +497,13 @@ KMOD_EXPORT int kmod_module_probe_insert_module(
 			err = -EEXIST;
 		} else {
 			const char *cmd = kmod_module_get_install_commands(m);
-			_cleanup_free_ char *options =
-				options_concat(kmod_module_get_options(m),
-					       m == mod ? extra_options : NULL);
+			_cleanup_free_ char *options = NULL;
 			bool install = cmd != NULL && !m->ignorecmd;
 
+			err = options_concat(kmod_module_get_options(m),
+					     m == mod ? extra_options : NULL, &options);
+			if (err < 0)
+				break;
 			if (print_action != NULL)
 				print_action(m, install, options != NULL ? options : "");
 
