@@ -265,8 +265,10 @@ int module_parse_depline(struct kmod_module *mod, char *line)
 		if (path == NULL)
 			return 0;
 		mod->path = strdup(path);
-		if (mod->path == NULL)
-			return 0;
+		if (mod->path == NULL) {
+			mod->init.dep = false;
+			return -ENOMEM;
+		}
 	}
 
 	for (p = strtok_r(p, " \t", &saveptr); p != NULL;
