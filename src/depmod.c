@@ -307,10 +307,9 @@ static int do_depmod(int argc, char *argv[])
 		goto out;
 	err = depmod_resolve(&d);
 	timing_mark("resolve");
-	if (err >= 0)
-		depmod_drop_symbols(&d);
 	if (err < 0)
 		goto out;
+	depmod_drop_symbols(&d);
 	err = depmod_write(&d);
 	timing_mark("write");
 	if (err < 0)
