@@ -250,15 +250,13 @@ static int do_depmod(int argc, char *argv[])
 	}
 	if (d.config.searches.count == 0) {
 		/* no search line: "updates" first, everything else after, equal */
-		FILE *fp = fmemopen((void *)"search updates built-in\n", 24, "r");
+		static const char default_search[] = "search updates built-in\n";
+		_cleanup_fclose_ FILE *fp = fmemopen((void *)default_search,
+						     sizeof(default_search) - 1, "r");
 
 		if (fp == NULL ||
-		    depmod_config_parse(&d.config, fp, "(default)", kver) < 0) {
-			if (fp != NULL)
-				fclose(fp);
+		    depmod_config_parse(&d.config, fp, "(default)", kver) < 0)
 			goto out;
-		}
-		fclose(fp);
 	}
 
 	if (symvers != NULL)
