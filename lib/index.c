@@ -38,6 +38,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -79,6 +82,43 @@ static inline uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Length of the string at p, SIZE_MAX when no NUL comes before end. Index strings
+ * are short (a dozen bytes): a word at a time beats a call to memchr(). */
+static _always_inline_ size_t span_nul(const uint8_t *p, const uint8_t *end)
+{
+	const uint8_t *s = p;
+
+#if defined(__SSE2__)
+	while (end - s >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		unsigned int nul = (unsigned int)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+
+		if (nul != 0)
+			return (size_t)(s - p) + (unsigned int)__builtin_ctz(nul);
+		s += 16;
+	}
+#endif
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - s >= 8) {
+		uint64_t w, zero;
+
+		memcpy(&w, s, sizeof(w));
+		/* the lowest set bit marks the first NUL exactly */
+		zero = (w - 0x0101010101010101u) & ~w & 0x8080808080808080u;
+		if (zero != 0)
+			return (size_t)(s - p) +
+			       ((unsigned int)__builtin_ctzll(zero) >> 3);
+		s += 8;
+	}
+#endif
+	for (; s < end; s++) {
+		if (*s == '\0')
+			return (size_t)(s - p);
+	}
+	return SIZE_MAX;
+}
+
 /* Decodes the node ptr points to; false when it is absent or malformed. */
 static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
 				      struct node *n)
@@ -99,13 +139,13 @@ static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
 	n->nvalues = 0;
 
 	if (ptr & NODE_PREFIX) {
-		const uint8_t *nul = memchr(mm + off, '\0', size - off);
+		size_t len = span_nul(mm + off, mm + size);
 
-		if (nul == NULL)
+		if (len == SIZE_MAX)
 			return false;
 		n->prefix = (const char *)(mm + off);
-		n->prefix_len = nul - (mm + off);
-		off += n->prefix_len + 1;
+		n->prefix_len = len;
+		off += len + 1;
 	}
 
 	if (ptr & NODE_CHILDS) {
@@ -171,19 +211,19 @@ static void value_iter_init(struct value_iter *it, const struct index_mm *idx,
 static bool value_next(struct value_iter *it, uint32_t *prio, const char **str,
 		       size_t *len)
 {
-	const uint8_t *nul;
+	size_t n;
 
 	if (it->left == 0 || it->end - it->p < 5)
 		return false;
-	nul = memchr(it->p + 4, '\0', it->end - it->p - 4);
-	if (nul == NULL) {
+	n = span_nul(it->p + 4, it->end);
+	if (n == SIZE_MAX) {
 		it->left = 0;
 		return false;
 	}
 	*prio = be32(it->p);
 	*str = (const char *)(it->p + 4);
-	*len = nul - (it->p + 4);
-	it->p = nul + 1;
+	*len = n;
+	it->p += 4 + n + 1;
 	it->left--;
 	return true;
 }
@@ -896,14 +936,24 @@ struct index_value *index_mm_searchwild(const struct index_mm *idx, const char *
 
 /* ---- dump --------------------------------------------------------------------- */
 
+/* A node on the path from the root whose children are being listed: the walk is
+ * iterative, a heap array of these instead of the C stack. */
+struct dump_frame {
+	const uint8_t *childs;
+	uint64_t todo[2]; /* child slots not yet visited (bit i: character first + i) */
+	size_t off; /* the node's offset: see dump_child_ok() */
+	size_t keylen; /* key length without the child's character */
+	unsigned int first;
+};
+
 struct dumper {
 	const struct index_mm *idx;
 	int fd;
 	int err;
-	const char *prefix;
-	size_t prefix_len;
-	char *key;
+	char *key; /* the prefix, then the key of the current node */
 	size_t keylen, keycap;
+	struct dump_frame *frames;
+	size_t depth, framecap;
 	/* Nodes of a tree occupy disjoint, non-empty ranges of the file: visiting
 	 * more nodes than the file has bytes means shared subtrees (a hostile DAG
 	 * whose paths multiply). This bounds the work; a repeat-visit bitmap would
@@ -938,103 +988,223 @@ static void dump_put(struct dumper *d, const char *s, size_t len)
 	}
 }
 
-/* One "<prefix><key> <value>\n" line; d->key starts with the prefix. The
- * common case (the line fits in the buffer) is a few memcpy()s: modprobe -c
- * prints tens of thousands of these. */
-static void dump_line(struct dumper *d, const char *value, size_t len)
+/* Copies len bytes 32 at a time: up to COPY_OVERSHOOT bytes more are read from src
+ * and written to dst, which the caller has room for. Keys and values are a few
+ * dozen bytes: this beats memcpy()'s dispatch on the length. */
+#define COPY_OVERSHOOT 32u
+static _always_inline_ void copy_chunks(char *dst, const void *src, size_t len)
 {
-	size_t total = d->keylen + len + 2;
+	size_t i = 0;
+
+	do {
+		memcpy(dst + i, (const char *)src + i, COPY_OVERSHOOT);
+		i += COPY_OVERSHOOT;
+	} while (i < len);
+}
+
+/* One "<prefix><key> <value>\n" line; the value is in the file, which ends at end.
+ * modprobe -c prints tens of thousands of these. */
+static _always_inline_ void dump_line(struct dumper *d, const uint8_t *value, size_t len,
+				      const uint8_t *end)
+{
+	size_t keylen = d->keylen, total = keylen + len + 2;
 	char *p;
 
-	if (total > sizeof(d->buf) - d->used) {
+	if (unlikely(total + 2 * COPY_OVERSHOOT > sizeof(d->buf) - d->used)) {
 		dump_flush(d);
 		if (total > sizeof(d->buf)) {
-			dump_put(d, d->key, d->keylen);
+			dump_put(d, d->key, keylen);
 			dump_put(d, " ", 1);
-			dump_put(d, value, len);
+			dump_put(d, (const char *)value, len);
 			dump_put(d, "\n", 1);
 			return;
 		}
 	}
 	p = d->buf + d->used;
-	memcpy(p, d->key, d->keylen);
-	p += d->keylen;
-	*p++ = ' ';
-	memcpy(p, value, len);
+	if (likely(total + 2 * COPY_OVERSHOOT <= sizeof(d->buf) - d->used)) {
+		/* the key buffer has the slack: dump_visit() */
+		copy_chunks(p, d->key, keylen);
+		p += keylen;
+		*p++ = ' ';
+		if (likely((size_t)(end - value) >= len + COPY_OVERSHOOT))
+			copy_chunks(p, value, len);
+		else
+			memcpy(p, value, len);
+	} else {
+		memcpy(p, d->key, keylen);
+		p += keylen;
+		*p++ = ' ';
+		memcpy(p, value, len);
+	}
 	p[len] = '\n';
 	d->used += total;
 }
 
-static bool dump_key_push(struct dumper *d, const char *s, size_t len)
+/* Room for len more key bytes. */
+static bool dump_key_reserve(struct dumper *d, size_t len)
 {
-	if (len == 0)
-		return true;
-	if (d->keylen + len > d->keycap) {
-		size_t cap = MAX(d->keycap * 2, d->keylen + len + 64);
-		char *k = realloc(d->key, cap);
+	size_t cap;
+	char *k;
 
-		if (k == NULL) {
-			d->err = -ENOMEM;
-			return false;
-		}
-		d->key = k;
-		d->keycap = cap;
+	if (likely(d->keycap - d->keylen >= len))
+		return true;
+	cap = MAX(d->keycap * 2, d->keylen + len + 64);
+	k = realloc(d->key, cap);
+	if (k == NULL) {
+		d->err = -ENOMEM;
+		return false;
 	}
-	memcpy(d->key + d->keylen, s, len);
-	d->keylen += len;
+	d->key = k;
+	d->keycap = cap;
 	return true;
 }
 
-static void dump_node(struct dumper *d, uint32_t ptr, size_t depth)
+/* Bit i set when child slot i (of k <= 64) is used. */
+static _always_inline_ uint64_t slots_used(const uint8_t *slots, unsigned int k)
 {
-	struct value_iter it;
-	struct node n;
-	const char *str;
-	size_t len, mark = d->keylen;
-	uint32_t prio;
+	uint64_t bits = 0;
+	unsigned int i = 0;
 
-	if (depth > INDEX_MAX_DEPTH) {
-		d->err = -ELOOP;
-		return;
+#if defined(__SSE2__)
+	for (; i + 4 <= k; i += 4) {
+		__m128i v = _mm_loadu_si128(
+			(const __m128i *)(const void *)(slots + 4 * i));
+		unsigned int zero = (unsigned int)_mm_movemask_ps(
+			_mm_castsi128_ps(_mm_cmpeq_epi32(v, _mm_setzero_si128())));
+
+		bits |= (uint64_t)(~zero & 0xfu) << i;
 	}
+#endif
+	for (; i < k; i++) {
+		uint32_t slot;
+
+		memcpy(&slot, slots + 4 * i, sizeof(slot));
+		bits |= (uint64_t)(slot != 0) << i;
+	}
+	return bits;
+}
+
+static bool dump_push_frame(struct dumper *d, const struct node *n)
+{
+	struct dump_frame *f;
+	uint64_t todo[2] = { 0, 0 };
+	unsigned int count = n->last - n->first + 1;
+
+	/* Typically a quarter of the slots are used, in no predictable pattern:
+	 * collecting them without a branch per slot pays off. */
+	todo[0] = slots_used(n->childs, MIN(count, 64u));
+	if (count > 64)
+		todo[1] = slots_used(n->childs + 4 * 64, count - 64);
+	if ((todo[0] | todo[1]) == 0)
+		return true;
+
+	if (d->depth == d->framecap) {
+		size_t cap = MAX(d->framecap * 2, 32u);
+
+		f = reallocarray(d->frames, cap, sizeof(*f));
+		if (f == NULL) {
+			d->err = -ENOMEM;
+			return false;
+		}
+		d->frames = f;
+		d->framecap = cap;
+	}
+	d->frames[d->depth++] = (struct dump_frame){
+		.childs = n->childs,
+		.todo = { todo[0], todo[1] },
+		.off = n->off,
+		.keylen = d->keylen,
+		.first = n->first,
+	};
+	return true;
+}
+
+/* Prints the node's lines and queues its children; d->key holds its key up to
+ * its prefix. */
+static _always_inline_ void dump_visit(struct dumper *d, uint32_t ptr)
+{
+	const uint8_t *p, *end = d->idx->mm + d->idx->size;
+	struct node n;
+
 	if (!node_read(d->idx, ptr, &n))
 		return;
 	if (d->budget-- == 0) {
 		d->err = -ELOOP;
 		return;
 	}
-	if (!dump_key_push(d, n.prefix, n.prefix_len))
+	/* + 1: the children's character; then slack for copy_chunks() */
+	if (!dump_key_reserve(d, n.prefix_len + 1 + COPY_OVERSHOOT))
 		return;
+	if (n.prefix_len == 0)
+		; /* n.prefix may be NULL */
+	else if ((size_t)(end - (const uint8_t *)n.prefix) >=
+		 n.prefix_len + COPY_OVERSHOOT)
+		copy_chunks(d->key + d->keylen, n.prefix, n.prefix_len);
+	else
+		memcpy(d->key + d->keylen, n.prefix, n.prefix_len);
+	d->keylen += n.prefix_len;
 
-	value_iter_init(&it, d->idx, &n);
-	while (d->err == 0 && value_next(&it, &prio, &str, &len))
-		dump_line(d, str, len);
+	/* as value_next(), spelled out: this loop prints every line */
+	p = n.values;
+	for (uint32_t left = n.nvalues; left > 0 && end - p >= 5; left--) {
+		size_t len = span_nul(p + 4, end);
 
-	if (n.childs != NULL && d->err == 0) {
-		const uint8_t *cp = n.childs;
-		size_t base = d->keylen;
-
-		/* room for the child's character, reused by every child */
-		if (!dump_key_push(d, "", 1))
-			return;
-		for (unsigned int c = n.first; c <= n.last; c++, cp += 4) {
-			uint32_t cptr = be32(cp);
-
-			if (cptr == 0 || (cptr = child_checked(d->idx, &n, cptr)) == 0)
-				continue;
-			d->key[base] = (char)c;
-			d->keylen = base + 1;
-			dump_node(d, cptr, depth + 1);
-			if (d->err != 0)
-				break;
-		}
+		if (len == SIZE_MAX)
+			break;
+		dump_line(d, p + 4, len, end);
+		p += 4 + len + 1;
 	}
-	d->keylen = mark;
+
+	if (n.childs != NULL)
+		dump_push_frame(d, &n);
+}
+
+/* child_checked() for a frame: a child must lie in the file's direction. */
+static inline bool dump_child_ok(bool forward, size_t parent_off, uint32_t ptr)
+{
+	size_t off = ptr & NODE_OFFSET;
+
+	return forward ? off > parent_off : off < parent_off;
+}
+
+static void dump_walk(struct dumper *d)
+{
+	const bool forward = d->idx->forward;
+
+	dump_visit(d, d->idx->root);
+	while (d->depth > 0 && d->err == 0) {
+		struct dump_frame *f = &d->frames[d->depth - 1];
+		unsigned int i;
+		uint32_t ptr;
+
+		if (f->todo[0] != 0) {
+			i = (unsigned int)__builtin_ctzll(f->todo[0]);
+			f->todo[0] &= f->todo[0] - 1;
+		} else if (f->todo[1] != 0) {
+			i = 64 + (unsigned int)__builtin_ctzll(f->todo[1]);
+			f->todo[1] &= f->todo[1] - 1;
+		} else {
+			d->depth--;
+			continue;
+		}
+		ptr = be32(f->childs + 4 * i);
+		if (!dump_child_ok(forward, f->off, ptr))
+			continue; /* could loop */
+		/* the child's depth is d->depth */
+		if (d->depth > INDEX_MAX_DEPTH) {
+			d->err = -ELOOP;
+			return;
+		}
+		d->keylen = f->keylen;
+		d->key[d->keylen++] = (char)(f->first + i);
+		dump_visit(d, ptr);
+	}
 }
 
 int index_mm_dump(const struct index_mm *idx, int fd, const char *prefix)
 {
 	struct dumper *d = malloc(sizeof(*d));
+	size_t prefix_len = prefix != NULL ? strlen(prefix) : 0;
 	int err;
 
 	if (d == NULL)
@@ -1042,21 +1212,22 @@ int index_mm_dump(const struct index_mm *idx, int fd, const char *prefix)
 	*d = (struct dumper){
 		.idx = idx,
 		.fd = fd,
-		.prefix = prefix != NULL ? prefix : "",
-		.prefix_len = prefix != NULL ? strlen(prefix) : 0,
+		.budget = idx->size,
 	};
-	d->budget = idx->size;
-	d->key = malloc(256); /* never NULL: lines are copied from it */
+	/* the key buffer starts with the prefix: each line is then key + value */
+	d->keycap = prefix_len + 256;
+	d->key = malloc(d->keycap);
 	if (d->key == NULL) {
 		free(d);
 		return -ENOMEM;
 	}
-	d->keycap = 256;
-	/* the key buffer starts with the prefix: each line is then key + value */
-	if (dump_key_push(d, d->prefix, d->prefix_len))
-		dump_node(d, idx->root, 0);
+	if (prefix_len > 0)
+		memcpy(d->key, prefix, prefix_len);
+	d->keylen = prefix_len;
+	dump_walk(d);
 	dump_flush(d);
 	err = d->err;
+	free(d->frames);
 	free(d->key);
 	free(d);
 	return err;
