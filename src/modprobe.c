@@ -17,6 +17,7 @@
 #include "libkmod.h"
 #include "lib/macro.h"
 #include "lib/strbuf.h"
+#include "lib/util.h"
 #include "log.h"
 #include "options.h"
 
@@ -273,14 +274,6 @@ static void sleep_until_msec(unsigned long long msec)
 		;
 }
 
-static unsigned long long monotonic_msec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Removes with --wait: retry a busy module with a growing, then shrinking pause
  * that ends exactly at the deadline (tools.md 6.7). */
 static int remove_with_wait(struct kmod_module *mod, unsigned int rflags)
@@ -292,7 +285,7 @@ static int remove_with_wait(struct kmod_module *mod, unsigned int rflags)
 		r = kmod_module_remove_module(mod, rflags | KMOD_REMOVE_NOLOG);
 		if (r != -EAGAIN)
 			break;
-		now = monotonic_msec();
+		now = now_usec() / 1000;
 		if (deadline == 0)
 			deadline = now + wait_msec;
 		step *= 2;
