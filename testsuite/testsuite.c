@@ -340,18 +340,38 @@ void test_run_release(struct test_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Without meson's environment (a test program run by hand), the build root is
+ * where the program lives: test programs are built in <build>/testsuite/. */
 const char *test_build_root(void)
 {
+	static char root[PATH_MAX];
 	const char *p = getenv("MODKIT_BUILD_ROOT");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
 
-	return p ? p : ".";
+	if (p != NULL)
+		return p;
+	if (root[0] != '\0')
+		return root;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return ".";
+	exe[n] = '\0';
+	for (int up = 0; up < 2; up++) {
+		slash = strrchr(exe, '/');
+		if (slash == NULL || slash == exe)
+			return ".";
+		*slash = '\0';
+	}
+	snprintf(root, sizeof(root), "%s", exe);
+	return root;
 }
 
 const char *test_source_root(void)
 {
 	const char *p = getenv("MODKIT_SOURCE_ROOT");
 
-	return p ? p : "..";
+	return p ? p : MODKIT_SOURCE_DIR;
 }
 
 static int run_one(const struct test *t)

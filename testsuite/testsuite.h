@@ -142,7 +142,8 @@ void test_run_release(struct test_run *r);
 		CHECK_INT_EQ((r)->status, (exp_status));                \
 	} while (0)
 
-/* Directory of the build tree's programs and of the source tree (from the
- * environment meson sets: MODKIT_BUILD_ROOT, MODKIT_SOURCE_ROOT). */
+/* Directory of the build tree's programs and of the source tree: from the
+ * environment meson sets (MODKIT_BUILD_ROOT, MODKIT_SOURCE_ROOT), else the build
+ * tree the test program lives in and the source tree it was configured from. */
 const char *test_build_root(void);
 const char *test_source_root(void);
