@@ -374,20 +374,59 @@ const char *test_source_root(void)
 	return p ? p : MODKIT_SOURCE_DIR;
 }
 
-static int run_one(const struct test *t)
+/* Write end of the pipe on which a case's test_skip() sends its reason. */
+static int skip_fd = -1;
+
+void test_skip(const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(reason))
+		n = sizeof(reason) - 1;
+	for (int i = 0; i < n; i++)
+		if (reason[i] == '\n')
+			reason[i] = ' ';
+	if (skip_fd >= 0 && write(skip_fd, reason, n) < 0)
+		_exit(1);
+	cleanup_tmpdirs();
+	fflush(NULL);
+	_exit(TEST_SKIP_STATUS);
+}
+
+/*
+ * Runs one case in a child process. Returns 0 (passed), 1 (skipped: reason holds
+ * why) or -1 (failed).
+ */
+static int run_one(const struct test *t, char *reason, size_t reason_size)
 {
 	const char *tmo = getenv("MODKIT_TEST_TIMEOUT");
 	int timeout = tmo ? atoi(tmo) : 60;
-	int status;
+	int status, pfd[2];
+	ssize_t n;
 	pid_t pid;
 
+	reason[0] = '\0';
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -1;
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
 		return -1;
+	}
 	if (pid == 0) {
 		int r;
 
+		close(pfd[0]);
+		skip_fd = pfd[1];
 		alarm(timeout > 0 ? timeout : 60);
 		r = t->func();
 		cleanup_tmpdirs();
@@ -398,6 +437,10 @@ static int run_one(const struct test *t)
 		fflush(NULL);
 		_exit(r == 0 ? 0 : 1);
 	}
+	close(pfd[1]);
+	n = read(pfd[0], reason, reason_size - 1);
+	close(pfd[0]);
+	reason[n > 0 ? n : 0] = '\0';
 	if (waitpid(pid, &status, 0) < 0)
 		return -1;
 	if (WIFSIGNALED(status)) {
@@ -407,6 +450,8 @@ static int run_one(const struct test *t)
 						      strsignal(WTERMSIG(status)));
 		return -1;
 	}
+	if (WEXITSTATUS(status) == TEST_SKIP_STATUS && reason[0] != '\0')
+		return 1;
 	return WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
@@ -436,12 +481,16 @@ int test_main(int argc, char *argv[])
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..%zu\n", n_sel);
 	for (size_t i = 0; i < n_sel; i++) {
-		int r = run_one(selected[i]);
+		char reason[512];
+		int r = run_one(selected[i], reason, sizeof(reason));
 
-		if (r != 0)
+		if (r < 0)
 			failed++;
-		printf("%s %zu - %s\n", r == 0 ? "ok" : "not ok", i + 1,
-		       selected[i]->name);
+		if (r == 1)
+			printf("ok %zu - %s # SKIP %s\n", i + 1, selected[i]->name, reason);
+		else
+			printf("%s %zu - %s\n", r == 0 ? "ok" : "not ok", i + 1,
+			       selected[i]->name);
 	}
 	return failed ? 1 : 0;
 }

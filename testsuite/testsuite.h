@@ -43,6 +43,15 @@ int test_main(int argc, char *argv[]);
 		return test_main(argc, argv); \
 	}
 
+/*
+ * Ends the running case as skipped: TAP "ok N - name # SKIP <reason>". Use it only
+ * when the case needs something this machine lacks (name it in the reason: the
+ * network, qemu, Debian's kmod package, ...), never to hide a failure. The reason
+ * must not be empty. Does not return.
+ */
+#define TEST_SKIP_STATUS 77
+void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
