@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 queries=${2:-2000}
 rounds=${3:-7}
-ref=${MODKIT_REFERENCE_DIR:-/work/shared/reference/6.1.0-50-amd64/depmod-raw}
+ref=$here/../testsuite/reference/6.1.0-50-amd64/depmod-raw
 bin=$build/bench/bench-alias
 [ -x "$bin" ] || { echo "build $bin first (ninja -C $build)" >&2; exit 1; }
 [ -d "$ref" ] || { echo "reference files not found in $ref" >&2; exit 1; }

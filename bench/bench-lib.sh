@@ -26,7 +26,7 @@ instr() {
 }
 echo "machine: $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-58s %10s %10s %7s\n' "kmod_new + kmod_module_new_from_lookup" ours debian ratio
-zstd -dc "$src/../shared/reference/$kver/tools/sample-aliases.txt.zst" | sed -n '1p;100p;200p;300p;400p' |
+zstd -dc "$src/testsuite/reference/$kver/tools/sample-aliases.txt.zst" | sed -n '1p;100p;200p;300p;400p' |
 	while read -r alias; do
 		a=$(instr "$ours" "$dir" "$alias")
 		b=$(instr "$theirs" "$dir" "$alias")

@@ -22,7 +22,7 @@ cp -al "$debroot/lib/modules/$kver" "$root/lib/modules/" 2>/dev/null ||
 	cp -a "$debroot/lib/modules/$kver" "$root/lib/modules/"
 "$build/src/depmod" -b "$root" "$kver"
 
-alias_q=$(zstd -dc "$src/../shared/reference/$kver/tools/sample-aliases.txt.zst" | sed -n 100p)
+alias_q=$(zstd -dc "$src/testsuite/reference/$kver/tools/sample-aliases.txt.zst" | sed -n 100p)
 ours="$build/src"
 theirs=/sbin
 echo "machine: $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1217,7 +1217,7 @@ TEST(differential_debian_modprobe)
 	return 0;
 }
 
-/* ---- kmod 34.2's own modprobe -c (shared/reference) ------------------------------ */
+/* ---- kmod 34.2's own modprobe -c (testsuite/reference) ------------------------------ */
 
 static int zstd_to_file(const char *src, const char *dst)
 {
@@ -1233,14 +1233,12 @@ static int zstd_to_file(const char *src, const char *dst)
 	return err;
 }
 
-/* kmod 34.2's golden output: shared project data, outside this source tree. */
+/* kmod 34.2's golden output, kept in testsuite/reference (see its README). */
 static const char *reference_dir(void)
 {
 	static char dir[PATH_MAX];
 
-	if (getenv("MODKIT_REFERENCE_DIR") != NULL)
-		return getenv("MODKIT_REFERENCE_DIR");
-	snprintf(dir, sizeof(dir), "%s/../shared/reference/6.1.0-50-amd64",
+	snprintf(dir, sizeof(dir), "%s/testsuite/reference/6.1.0-50-amd64",
 		 test_source_root());
 	return dir;
 }
@@ -1251,7 +1249,7 @@ static const char *reference_unavailable(void)
 
 	if (access(reference_dir(), F_OK) == 0)
 		return NULL;
-	snprintf(why, sizeof(why), "no kmod 34.2 reference at %s (MODKIT_REFERENCE_DIR)",
+	snprintf(why, sizeof(why), "no kmod 34.2 reference at %s",
 		 reference_dir());
 	return why;
 }

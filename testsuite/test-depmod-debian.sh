@@ -8,13 +8,13 @@
 # /var/cache/modkit/root-6.1.0-50-amd64 until that script exists); compressed copies
 # from `debian-tree.sh --compressed xz|zst|gz`, or are made once under
 # ${MODKIT_DEPMOD_CACHE:-${TMPDIR:-/tmp}/modkit-depmod-trees}.
-# The reference is $MODKIT_REFERENCE_DIR or <source>/../shared/reference.
+# The reference is kmod 34.2's output kept in <source>/testsuite/reference.
 set -u
 depmod=$(realpath -s "$1")
 dump=$2
 kver=6.1.0-50-amd64
 src=${MODKIT_SOURCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-refroot=${MODKIT_REFERENCE_DIR:-$src/../shared/reference}
+refroot=$src/testsuite/reference
 ref=$refroot/$kver
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1663,7 +1663,7 @@ TEST(debian_gz_tree_matches_plain)
 }
 
 /* Our strings and signature fields, laid out as modinfo prints them, equal kmod
- * 34.2's golden modinfo output (shared/reference .../tools/modinfo.txt.zst) for
+ * 34.2's golden modinfo output (testsuite/reference/.../tools/modinfo.txt.zst) for
  * its 60 modules; only filename and the merged parm lines are left out. */
 TEST(debian_matches_kmod34_modinfo_reference)
 {
@@ -1674,7 +1674,7 @@ TEST(debian_matches_kmod34_modinfo_reference)
 	char *p;
 
 	snprintf(ref, sizeof(ref),
-		 "%s/../shared/reference/" KVER "/tools/modinfo.txt.zst",
+		 "%s/testsuite/reference/" KVER "/tools/modinfo.txt.zst",
 		 test_source_root());
 	const char *argv[] = { "/usr/bin/zstd", "-dc", ref, NULL };
 	CHECK_INT_EQ(run_capture(argv, &text), 0);

@@ -1371,13 +1371,14 @@ TEST(hostile_fields)
 
 /* ---- reference files (kmod 34.2) and Debian's depmod ---------------------------- */
 
-#define REF_DIR "/work/shared/reference/6.1.0-50-amd64/depmod-raw"
-
+/* kmod 34.2's indexes for the Debian tree, kept in testsuite/reference. */
 static const char *ref_dir(void)
 {
-	const char *d = getenv("MODKIT_REFERENCE_DIR");
+	static char dir[PATH_MAX];
 
-	return d != NULL ? d : REF_DIR;
+	snprintf(dir, sizeof(dir), "%s/testsuite/reference/6.1.0-50-amd64/depmod-raw",
+		 test_source_root());
+	return dir;
 }
 
 /* MODKIT_DEBIAN_ROOT, else what testsuite/debian-tree.sh prints, else the usual
@@ -1411,7 +1412,7 @@ static const char *debian_root(void)
 	return root;
 }
 
-/* zstd -dc REF_DIR/name.zst, through the zstd program. */
+/* zstd -dc <ref_dir()>/name.zst, through the zstd program. */
 static int read_ref(const char *name, char **data, size_t *len)
 {
 	char path[PATH_MAX];

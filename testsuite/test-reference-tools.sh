@@ -1,5 +1,5 @@
 #!/bin/bash
-# Reproduces every file of ../shared/reference/<kver>/tools byte for byte: our depmod
+# Reproduces every file of testsuite/reference/<kver>/tools byte for byte: our depmod
 # indexes a copy of the Debian tree, then our modprobe (--show-depends,
 # --resolve-alias, -c) and modinfo run exactly as the reference was made (-C EMPTYDIR,
 # an empty kernel command line through the shim's fixture root). Prints TAP.
@@ -10,7 +10,7 @@ build=$(realpath "$1")
 src=$(realpath "$2")
 shim=$(realpath "$3")
 kver=6.1.0-50-amd64
-ref=$src/../shared/reference/$kver/tools
+ref=$src/testsuite/reference/$kver/tools
 echo "TAP version 13"
 bail() { echo "Bail out! $*"; exit 1; }
 

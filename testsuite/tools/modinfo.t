@@ -54,7 +54,7 @@ file etc/modprobe.d/a.conf
 alias conf-alias m
 end
 ---
-% /sbin/depmod -b . @KVER@ 2>/dev/null; /sbin/depmod -b alt @KVER@ 2>/dev/null
+% "$BUILD/src/depmod" -b . @KVER@ 2>/dev/null; "$BUILD/src/depmod" -b alt @KVER@ 2>/dev/null
 % head -c 300 lib/modules/@KVER@/kernel/m.ko > trunc.ko
 
 ### default layout: entries in order, then parameters in reverse first appearance

@@ -81,7 +81,7 @@ file proc/modules
 end
 mkdir sys/module
 ---
-% /sbin/depmod -b . @KVER@ 2>/dev/null
+% "$BUILD/src/depmod" -b . @KVER@ 2>/dev/null
 
 ### -D: dependencies first, pre-softdep before the module; options of config and cmdline
 $ modprobe -D xt_LOG

@@ -48,7 +48,7 @@ file not-a-module.ko
 hello
 end
 ---
-% /sbin/depmod -b . @KVER@ 2>/dev/null
+% "$BUILD/src/depmod" -b . @KVER@ 2>/dev/null
 
 ### -c: every section in its order, then the index dumps
 $ modprobe -c

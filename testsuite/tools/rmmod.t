@@ -19,11 +19,11 @@ file load
 rm -rf sys/module/* .shim/errors
 : > proc/modules
 for m; do
-	LD_PRELOAD=$BUILD/testsuite/shim/modkit-shim.so MODKIT_ROOT=$ROOT /sbin/insmod lib/modules/$KVER/kernel/$m.ko || exit 1
+	LD_PRELOAD=$BUILD/testsuite/shim/modkit-shim.so MODKIT_ROOT=$ROOT "$BUILD/src/insmod" lib/modules/$KVER/kernel/$m.ko || exit 1
 done
 end
 ---
-% /sbin/depmod -b . @KVER@ 2>/dev/null
+% "$BUILD/src/depmod" -b . @KVER@ 2>/dev/null
 
 ### missing module name
 $ rmmod

@@ -56,7 +56,7 @@ wanted="nls_cp437 nls_iso8859-1 nls_utf8 fat vfat msdos isofs loop dummy x_table
 # module paths of the wanted modules and their dependencies, from the package's tree
 # (modules.dep of the reference run, which lists every module of this package)
 depfile=$(mktemp)
-zstd -dc "$src/../shared/reference/$kver/depmod-raw/modules.dep.zst" >"$depfile"
+zstd -dc "$src/testsuite/reference/$kver/depmod-raw/modules.dep.zst" >"$depfile"
 paths=""
 for m in $wanted; do
 	line=$(grep -E "/$m\.ko:" "$depfile")
