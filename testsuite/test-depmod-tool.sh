@@ -92,7 +92,7 @@ same() { # same LABEL ARGS... (@T@ = tree root of the run's own copy)
 	rm -rf "$work/td" && cp -a "$work/t" "$work/td"
 	run o "$work/ours-bin/depmod" "${args_o[@]}"
 	if [ -z "$debian_depmod" ]; then
-		ok "$label # SKIP Debian's depmod not available"
+		ok "$label: compared with Debian's depmod # SKIP Debian's depmod (package kmod) not installed"
 		return
 	fi
 	run d env -u LD_LIBRARY_PATH -u LD_PRELOAD "$work/deb-bin/depmod" "${args_d[@]}"
