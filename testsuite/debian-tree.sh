@@ -12,8 +12,10 @@
 # --compressed KIND prints instead the root of a copy whose .ko files are compressed
 # (compress-tree.sh), built once and cached next to the plain tree.
 #
-# When the tree cannot be had, an error naming the package goes to stderr and the
-# exit status is 1: tests that need the tree then fail, they never skip silently.
+# When the package cannot be downloaded (no network, and no copy in the cache) the
+# exit status is 77 and stderr says so: tests then report a TAP SKIP with that
+# reason (and .ci/run, where everything is installed, counts a skip as a failure).
+# Any other failure exits 1, and the tests needing the tree fail.
 set -euo pipefail
 
 PKG=linux-image-6.1.0-50-amd64
@@ -21,6 +23,12 @@ VER=6.1.176-1
 KVER=6.1.0-50-amd64
 CACHE=${MODKIT_CACHE:-/var/cache/modkit}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+
+unavailable() {
+	echo "debian-tree.sh: $*" >&2
+	echo "debian-tree.sh: needs the Debian package $PKG=$VER: the network once, or a copy in $CACHE" >&2
+	exit 77
+}
 
 die() {
 	echo "debian-tree.sh: $*" >&2
@@ -76,12 +84,13 @@ if ! complete "$root"; then
 	deb=$(ls "$CACHE/${PKG}_${VER}"_*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$deb" ]; then
 		echo "debian-tree.sh: downloading $PKG=$VER into $CACHE" >&2
-		command -v apt-get >/dev/null || die "apt-get is not available to download it"
-		if ! (cd "$CACHE" && apt-get download "$PKG=$VER") >&2; then
+		command -v apt-get >/dev/null || unavailable "apt-get is not available to download it"
+		apt=(apt-get -o Acquire::Retries=1 -o Acquire::http::Timeout=30)
+		if ! (cd "$CACHE" && "${apt[@]}" download "$PKG=$VER") >&2; then
 			echo "debian-tree.sh: download failed; running apt-get update" >&2
-			apt-get update >&2 || true
-			(cd "$CACHE" && apt-get download "$PKG=$VER") >&2 ||
-				die "apt-get download $PKG=$VER failed"
+			"${apt[@]}" update >&2 || true
+			(cd "$CACHE" && "${apt[@]}" download "$PKG=$VER") >&2 ||
+				unavailable "apt-get download $PKG=$VER failed"
 		fi
 		deb=$(ls "$CACHE/${PKG}_${VER}"_*.deb 2>/dev/null | head -n1 || true)
 		[ -n "$deb" ] || die "apt-get download left no ${PKG}_${VER}_*.deb in $CACHE"

@@ -1204,9 +1204,7 @@ TEST(differential_debian_modprobe)
 {
 	bool fake;
 
-	CHECK_MSG(access(DEBIAN_MODPROBE, X_OK) == 0,
-		  "%s is missing: the oracle is Debian's kmod package (run .ci/deps.sh)",
-		  DEBIAN_MODPROBE);
+	test_need_kmod_oracle();
 	fake = can_fake_cmdline();
 	if (!fake)
 		printf("# cannot substitute /proc/cmdline here: using the machine's\n");
@@ -1379,9 +1377,7 @@ TEST(differential_generated)
 	unsigned int rounds = 40;
 	bool fake;
 
-	CHECK_MSG(access(DEBIAN_MODPROBE, X_OK) == 0,
-		  "%s is missing: the oracle is Debian's kmod package (run .ci/deps.sh)",
-		  DEBIAN_MODPROBE);
+	test_need_kmod_oracle();
 	/* MODKIT_CONFIG_DIFF_ROUNDS runs more (or fewer) generated rounds */
 	if (getenv("MODKIT_CONFIG_DIFF_ROUNDS"))
 		rounds = (unsigned int)strtoul(getenv("MODKIT_CONFIG_DIFF_ROUNDS"), NULL,

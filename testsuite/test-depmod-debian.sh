@@ -79,11 +79,17 @@ if [ ! -d "$ref/depmod-raw" ]; then
 	echo "1..1"
 	exit 1
 fi
-if ! root=$(debian_root); then
-	echo "not ok 1 - the Debian tree is unavailable (see the message above)"
+root=$(debian_root 2>"$work/tree.err")
+case $? in
+0) ;;
+77) echo "1..0 # SKIP $(tail -n1 "$work/tree.err" | sed 's/^debian-tree.sh: //')"; exit 0 ;;
+*)
+	sed 's/^/# /' "$work/tree.err"
+	echo "not ok 1 - the Debian tree is unavailable"
 	echo "1..1"
 	exit 1
-fi
+	;;
+esac
 
 # --- plain tree: every file byte for byte -------------------------------------------
 out1=$work/raw

@@ -1111,34 +1111,7 @@ TEST(dependency_symbols_large_module_fast)
 /* The unpacked tree: $MODKIT_DEBIAN_ROOT, else testsuite/debian-tree.sh [args]. */
 static const char *debian_tree(const char *kind)
 {
-	static char roots[4][PATH_MAX];
-	const char *const kinds[] = { "", "xz", "zst", "gz" };
-	char script[PATH_MAX];
-	struct test_run r;
-	size_t k = 0;
-
-	while (k < ARRAY_SIZE(kinds) && !streq(kinds[k], kind ? kind : ""))
-		k++;
-	if (k == ARRAY_SIZE(kinds))
-		return NULL;
-	if (roots[k][0] != '\0')
-		return roots[k];
-	if (k == 0 && getenv("MODKIT_DEBIAN_ROOT") && getenv("MODKIT_DEBIAN_ROOT")[0]) {
-		snprintf(roots[k], sizeof(roots[k]), "%s", getenv("MODKIT_DEBIAN_ROOT"));
-		return roots[k];
-	}
-	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
-		 test_source_root());
-	const char *argv[] = { script, k ? "--compressed" : NULL, kinds[k], NULL };
-	if (test_run(&r, argv, NULL) < 0)
-		return NULL;
-	if (r.status == 0 && r.out_len > 0)
-		snprintf(roots[k], sizeof(roots[k]), "%.*s", (int)strcspn(r.out, "\n"),
-			 r.out);
-	else
-		fprintf(stderr, "%s", r.err);
-	test_run_release(&r);
-	return roots[k][0] ? roots[k] : NULL;
+	return test_debian_tree(kind && kind[0] ? kind : NULL);
 }
 
 static const char *debian_root(void)
@@ -1285,6 +1258,7 @@ TEST(debian_modinfo_strings_match_modinfo_F)
 								   "");
 			}
 			fclose(f);
+			test_need_kmod_oracle();
 			const char *argv[] = { "/sbin/modinfo", "-F", key, mods[i],
 					       NULL };
 			CHECK_INT_EQ(run_capture(argv, &expect), 0);
@@ -1321,12 +1295,14 @@ TEST(debian_exports_and_modversions_match_modprobe)
 		nv = elf_get_modversions(elf, &v);
 		CHECK_MSG(nv > 0, "%s: %d", mods[i], nv);
 		vtxt = format_versions(v, nv);
+		test_need_kmod_oracle();
 		const char *av[] = { "/sbin/modprobe", "--dump-modversions", mods[i],
 				     NULL };
 		CHECK_INT_EQ(run_capture(av, &vexp), 0);
 		CHECK_MSG(streq(vtxt, vexp), "%s: modversions differ", mods[i]);
 
 		ns = elf_get_symbols(elf, &s);
+		test_need_kmod_oracle();
 		const char *as[] = { "/sbin/modprobe", "--show-exports", mods[i], NULL };
 		st = run_capture(as, &sexp);
 		if (ns == -ENODATA) {
@@ -1370,6 +1346,7 @@ TEST(debian_dependency_symbols_match_readelf)
 
 		const char *ar[] = { "/usr/bin/readelf", "-Ws", "--wide", mods[i], NULL };
 		CHECK_INT_EQ(run_capture(ar, &syms), 0);
+		test_need_kmod_oracle();
 		const char *av[] = { "/sbin/modprobe", "--dump-modversions", mods[i],
 				     NULL };
 		CHECK_INT_EQ(run_capture(av, &vers), 0);
@@ -1534,6 +1511,7 @@ TEST(debian_compressed_variants_identical)
 
 static char *modinfo_field(const char *file, const char *field)
 {
+	test_need_kmod_oracle();
 	const char *argv[] = { "/sbin/modinfo", "-F", field, file, NULL };
 	char *out = NULL;
 

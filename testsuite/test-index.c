@@ -1381,35 +1381,12 @@ static const char *ref_dir(void)
 	return dir;
 }
 
-/* MODKIT_DEBIAN_ROOT, else what testsuite/debian-tree.sh prints, else the usual
- * cache location. */
+/* The Debian tree (testsuite/debian-tree.sh); skips the case when unavailable. */
 static const char *debian_root(void)
 {
-	static char root[PATH_MAX];
-	const char *d = getenv("MODKIT_DEBIAN_ROOT");
-	char script[PATH_MAX];
-	struct test_run r = { 0 };
+	const char *root = test_debian_tree(NULL);
 
-	if (d != NULL)
-		return d;
-	if (root[0] != '\0')
-		return root;
-	snprintf(root, sizeof(root), "/var/cache/modkit/root-6.1.0-50-amd64");
-	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
-		 test_source_root());
-	if (access(script, X_OK) == 0) {
-		const char *argv[] = { script, NULL };
-
-		if (test_run(&r, argv, NULL) == 0 && r.status == 0 && r.out_len > 1) {
-			snprintf(root, sizeof(root), "%.*s", (int)strcspn(r.out, "\n"),
-				 r.out);
-		} else {
-			fprintf(stderr, "# debian-tree.sh failed: %s\n",
-				r.err ? r.err : "");
-		}
-		test_run_release(&r);
-	}
-	return root;
+	return root ? root : "/nonexistent-debian-tree";
 }
 
 /* zstd -dc <ref_dir()>/name.zst, through the zstd program. */
@@ -1826,6 +1803,7 @@ TEST(debian_depmod_post_order)
 	char *tmp = test_tmpdir(), src[PATH_MAX], dst[PATH_MAX];
 	const char *kver = "6.1.0-50-amd64";
 	struct test_run r;
+	test_need_kmod_oracle();
 	const char *argv[] = { "/sbin/depmod", "-b", tmp, kver, NULL };
 	const char *env[] = { "LD_LIBRARY_PATH=", NULL };
 	static const char *bins[] = { "modules.dep", "modules.alias", "modules.symbols" };

@@ -267,6 +267,7 @@ static int check_kmod_views(int bits, enum modgen_endian endian)
 	field(expected, sizeof(expected), "filename", path);
 	strcat(expected, sample_modinfo_fields);
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -274,6 +275,7 @@ static int check_kmod_views(int bits, enum modgen_endian endian)
 		test_run_release(&r);
 	}
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--dump-modversions", path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -281,6 +283,7 @@ static int check_kmod_views(int bits, enum modgen_endian endian)
 		test_run_release(&r);
 	}
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--show-exports", path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -289,6 +292,7 @@ static int check_kmod_views(int bits, enum modgen_endian endian)
 	}
 	/* A single field, as modinfo -F prints it. */
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, "-F", "vermagic", path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -364,6 +368,7 @@ TEST(exports_crc_abs)
 		test_run_release(&r);
 	}
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--show-exports", path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -408,6 +413,7 @@ TEST(exports_gpl_kcrctab)
 		test_run_release(&r);
 	}
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--show-exports", path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -452,6 +458,7 @@ TEST(exports_no_modversions)
 	}
 	/* The fallback path: every string, namespace included, CRC 0. */
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--show-exports", path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -485,6 +492,7 @@ TEST(modinfo_raw_padding_and_bare_keys)
 			 "alias:          a\n"
 			 "alias:          b\n");
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -551,6 +559,7 @@ static int check_pkcs7(const char *modpath, const char *plain_path,
 
 	/* The sig_* fields follow the .modinfo ones; 256 signature bytes = 13 lines. */
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, modpath, NULL };
 		const char *sig;
 		size_t lines = 0;
@@ -780,6 +789,7 @@ static int check_raw_sig(uint8_t id_type, const char *sig_id)
 	       "signature:      00:01:02:03:04:05:06:07:08:09:0A:0B:0C:0D:0E:0F:"
 	       "10:11:12:13:\n\t\tAA:BB:CC:DD:EE\n");
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -871,6 +881,7 @@ static int check_compressed(enum modgen_compression c, const char *file,
 	field(expected, sizeof(expected), "filename", modinfo_reads_it ? path : plain);
 	strcat(expected, sample_modinfo_fields);
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, modinfo_reads_it ? path : plain, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -878,6 +889,7 @@ static int check_compressed(enum modgen_compression c, const char *file,
 		test_run_release(&r);
 	}
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--dump-modversions",
 				       modinfo_reads_it ? path : plain, NULL };
 
@@ -1022,6 +1034,7 @@ TEST(versions_name_field_edges)
 	CHECK_INT_EQ(write_module(m, "edge.ko", &path), 0);
 	snprintf(expected, sizeof(expected), "0x00000011\t%s\n", n55);
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--dump-modversions", path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -1073,6 +1086,7 @@ TEST(extra_section_and_no_name)
 	}
 	/* First match wins. */
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, "-F", "first", path, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -1289,6 +1303,7 @@ TEST(cli_errors_and_options)
 		CHECK_RUN(&r, "", "", 0);
 		test_run_release(&r);
 		{
+			test_need_kmod_oracle();
 			const char *mi[] = { MODINFO, out, NULL };
 
 			field(expected, sizeof(expected), "filename", out);
@@ -1382,6 +1397,7 @@ static int modinfo_expect(const char *root, const char *rel, const char *fields)
 {
 	_cleanup_free_ char *path = path_in(root, rel);
 	char expected[4096] = "";
+	test_need_kmod_oracle();
 	const char *argv[] = { MODINFO, path, NULL };
 	struct test_run r;
 
@@ -1452,7 +1468,9 @@ TEST(mktree_modules)
 	{
 		_cleanup_free_ char *p =
 			path_in(root, "lib/modules/6.1.0-test/kernel/fs/fat/fat.ko");
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--show-exports", p, NULL };
+		test_need_kmod_oracle();
 		const char *argv2[] = { MODPROBE, "--dump-modversions", p, NULL };
 
 		CHECK(p != NULL);
@@ -1477,6 +1495,7 @@ TEST(mktree_modules)
 	{
 		_cleanup_free_ char *p =
 			path_in(root, "lib/modules/6.1.0-test/kernel/fs/vfat/vfat.ko.xz");
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, p, NULL };
 		char head[4096] = "";
 
@@ -1510,6 +1529,7 @@ TEST(mktree_modules)
 	{
 		_cleanup_free_ char *p = path_in(
 			root, "lib/modules/6.1.0-test/kernel/drivers/snd-dummy.ko.zst");
+		test_need_kmod_oracle();
 		const char *argv[] = { MODPROBE, "--show-exports", p, NULL };
 
 		CHECK(p != NULL);
@@ -1528,6 +1548,7 @@ TEST(mktree_modules)
 	field(fields, sizeof(fields), "name", "other_name");
 	field(fields, sizeof(fields), "vermagic", vm);
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { MODINFO, plain, NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -1575,6 +1596,7 @@ TEST(mktree_tree_feeds_depmod)
 	CHECK_RUN(&r, "", "", 0);
 	test_run_release(&r);
 	{
+		test_need_kmod_oracle();
 		const char *argv[] = { DEPMOD, "-b", root, "6.1.0-dep", NULL };
 
 		CHECK(run(&r, argv) == 0);
@@ -1742,6 +1764,7 @@ TEST(mktree_hostile_specs)
 		mod = path_in(root, "lib/modules/1/a.ko");
 		CHECK(mod != NULL);
 		{
+			test_need_kmod_oracle();
 			const char *argv[] = { MODINFO, "-F", "description", mod, NULL };
 
 			CHECK(run(&r, argv) == 0);

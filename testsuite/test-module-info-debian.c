@@ -23,27 +23,7 @@
 /* The plain tree (kind NULL) or its compressed copy ("zst", "xz", "gz"). */
 static const char *debian_root_kind(const char *kind)
 {
-	static char roots[2][PATH_MAX];
-	char *root = roots[kind != NULL];
-	const char *env = getenv("MODKIT_DEBIAN_ROOT");
-	char script[PATH_MAX];
-	const char *argv[] = { script, kind ? "--compressed" : NULL, kind, NULL };
-	struct test_run r;
-
-	if (root[0] != '\0')
-		return root;
-	if (kind == NULL && env != NULL && env[0] != '\0') {
-		snprintf(root, PATH_MAX, "%s", env);
-		return root;
-	}
-	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
-		 test_source_root());
-	if (test_run(&r, argv, NULL) == 0 && r.status == 0 && r.out_len > 0)
-		snprintf(root, PATH_MAX, "%.*s", (int)strcspn(r.out, "\n"), r.out);
-	else
-		fprintf(stderr, "debian-tree.sh failed: %s\n", r.err ? r.err : "");
-	test_run_release(&r);
-	return root[0] ? root : NULL;
+	return test_debian_tree(kind);
 }
 
 static const char *debian_root(void)

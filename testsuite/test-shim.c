@@ -988,10 +988,7 @@ TEST(debian_kmod_under_shim)
 	struct test_run r;
 	char *ko, *dep, *bin, *insmod, *rmmod, *lsmod;
 
-	if (access("/usr/bin/kmod", X_OK) < 0) {
-		fprintf(stderr, "Debian's kmod is not installed (/usr/bin/kmod)\n");
-		return 1;
-	}
+	test_need_kmod_oracle();
 	CHECK_INT_EQ(fixture_init(&fx, NULL, "6.1.0-fake"), 0);
 	bin = fixture_path(&fx, "bin");
 	CHECK_INT_EQ(mkdir(bin, 0755), 0);

@@ -308,6 +308,7 @@ static int run_out(char **out, const char *const argv[])
 /* `modinfo -F field file` of Debian's kmod 30, without the final newline. */
 static char *modinfo_field(const char *file, const char *field)
 {
+	test_need_kmod_oracle();
 	const char *argv[] = { "/sbin/modinfo", "-F", field, file, NULL };
 	char *out = NULL;
 

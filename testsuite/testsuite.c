@@ -400,6 +400,44 @@ void test_skip(const char *fmt, ...)
 	_exit(TEST_SKIP_STATUS);
 }
 
+static bool have_kmod_oracle(void)
+{
+	static const char *const tools[] = { "/usr/sbin/modinfo", "/usr/sbin/modprobe",
+					     "/usr/sbin/depmod", "/usr/sbin/insmod" };
+	char buf[256] = "";
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		if (access(tools[i], X_OK) != 0)
+			return false;
+	/* the kmod binary behind them answers; modkit's own says "modkit" too */
+	f = popen("env -u LD_PRELOAD -u LD_LIBRARY_PATH /usr/sbin/depmod -V 2>/dev/null",
+		  "r");
+	if (f == NULL)
+		return false;
+	while (fgets(buf + strlen(buf), sizeof(buf) - strlen(buf), f) != NULL &&
+	       strlen(buf) < sizeof(buf) - 1)
+		;
+	if (pclose(f) != 0)
+		return false;
+	return strncmp(buf, "kmod version", 12) == 0 && strstr(buf, "modkit") == NULL;
+}
+
+bool test_have_kmod_oracle(void)
+{
+	static int known = -1;
+
+	if (known < 0)
+		known = have_kmod_oracle();
+	return known;
+}
+
+void test_need_kmod_oracle(void)
+{
+	if (!test_have_kmod_oracle())
+		test_skip("needs Debian's kmod (package kmod) as the oracle");
+}
+
 /*
  * Runs one case in a child process. Returns 0 (passed), 1 (skipped: reason holds
  * why) or -1 (failed).
@@ -493,4 +531,40 @@ int test_main(int argc, char *argv[])
 			       selected[i]->name);
 	}
 	return failed ? 1 : 0;
+}
+
+const char *test_debian_tree(const char *kind)
+{
+	static char root[PATH_MAX];
+	const char *env = getenv("MODKIT_DEBIAN_ROOT");
+	char script[PATH_MAX];
+	const char *argv[] = { "/bin/bash", script, kind ? "--compressed" : NULL, kind, NULL };
+	struct test_run r;
+
+	if (kind == NULL && env != NULL && env[0] != '\0')
+		return env;
+	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh", test_source_root());
+	if (test_run(&r, argv, NULL) < 0)
+		return NULL;
+	if (r.status == 77) {
+		/* the script's last line says what is missing */
+		char *why = r.err ? r.err : "";
+		size_t len = strlen(why);
+
+		while (len > 0 && why[len - 1] == '\n')
+			why[--len] = '\0';
+		if (strrchr(why, '\n') != NULL)
+			why = strrchr(why, '\n') + 1;
+		if (strncmp(why, "debian-tree.sh: ", 16) == 0)
+			why += 16;
+		test_skip("%s", why[0] ? why : "the Debian kernel package is not available");
+	}
+	root[0] = '\0';
+	if (r.status == 0 && r.out_len > 1)
+		snprintf(root, sizeof(root), "%.*s", (int)strcspn(r.out, "\n"), r.out);
+	else
+		fprintf(stderr, "# debian-tree.sh failed (status %d): %s\n", r.status,
+			r.err ? r.err : "");
+	test_run_release(&r);
+	return root[0] ? root : NULL;
 }

@@ -52,6 +52,15 @@ int test_main(int argc, char *argv[]);
 #define TEST_SKIP_STATUS 77
 void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/*
+ * Debian's kmod (version 30, package kmod) serves as an independent oracle: its
+ * tools and library check our generator and our outputs. test_need_kmod_oracle()
+ * skips the running case, naming the package, when those tools are not installed
+ * (or are not Debian's kmod); returns otherwise.
+ */
+bool test_have_kmod_oracle(void);
+void test_need_kmod_oracle(void);
+
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -137,6 +146,16 @@ struct test_run {
  * NULL) added to ours, and stdin from /dev/null. Returns 0 once it ran.
  */
 int test_run(struct test_run *r, const char *const argv[], const char *const env[]);
+
+/*
+ * The unpacked Debian kernel package the 'debian' suite works on: kind NULL for the
+ * plain tree, "xz", "zst" or "gz" for its compressed copies (testsuite/debian-tree.sh;
+ * $MODKIT_DEBIAN_ROOT overrides the plain one). When the package cannot be had
+ * (no network and no cached copy) the running case is skipped with the script's
+ * reason; on any other failure the script's message goes to stderr and NULL is
+ * returned. The string is static.
+ */
+const char *test_debian_tree(const char *kind);
 void test_run_release(struct test_run *r);
 
 /* Compares r's output with expected strings (NULL = don't care) and exit status. */

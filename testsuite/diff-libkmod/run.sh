@@ -53,11 +53,15 @@ debian_root() {
 # (leak reports about Debian's library are not ours to judge, under ASan builds)
 sys() { env -u LD_LIBRARY_PATH -u LD_PRELOAD ASAN_OPTIONS=detect_leaks=0 "$@"; }
 
-root=$(debian_root 2>"$work/tree.err") ||
-	bail "the Debian module tree ($pkg) is not available" "$work/tree.err"
+root=$(debian_root 2>"$work/tree.err")
+case $? in
+0) ;;
+77) echo "1..0 # SKIP $(tail -n1 "$work/tree.err" | sed 's/^debian-tree.sh: //')"; exit 0 ;;
+*) bail "the Debian module tree ($pkg) is not available" "$work/tree.err" ;;
+esac
 [ -d "$root/lib/modules/$kver/kernel" ] ||
 	bail "no $root/lib/modules/$kver/kernel: not the unpacked $pkg"
-[ -x /sbin/depmod ] ||
+have_oracle=1; [ -x /sbin/depmod ] || have_oracle=0; [ $have_oracle = 1 ] ||
 	bail "/sbin/depmod is missing: Debian's kmod package (.ci/deps.sh) indexes the $pkg tree"
 command -v zstd >/dev/null || bail "zstd is missing (package zstd: run .ci/deps.sh)"
 

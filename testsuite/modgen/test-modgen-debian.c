@@ -22,25 +22,9 @@ static const char *const sys_env[] = { "LD_LIBRARY_PATH=", "LD_PRELOAD=", NULL }
 
 static char *debian_root(void)
 {
-	const char *env = getenv("MODKIT_DEBIAN_ROOT");
-	char script[4096];
-	const char *argv[] = { "/bin/bash", script, NULL };
-	struct test_run r;
-	char *root;
+	const char *root = test_debian_tree(NULL);
 
-	if (env != NULL && env[0] != '\0')
-		return strdup(env);
-	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
-		 test_source_root());
-	if (test_run(&r, argv, NULL) != 0 || r.status != 0) {
-		fprintf(stderr, "debian-tree.sh failed: %s\n", r.err ? r.err : "");
-		test_run_release(&r);
-		return NULL;
-	}
-	r.out[strcspn(r.out, "\n")] = '\0';
-	root = strdup(r.out);
-	test_run_release(&r);
-	return root;
+	return root ? strdup(root) : NULL;
 }
 
 static char *path_in(const char *dir, const char *file)
@@ -158,6 +142,7 @@ TEST(resign_real_module)
 	CHECK_INT_EQ(modgen_write_image(m, data, mod_len, out), 0);
 	modgen_free(m);
 	{
+		test_need_kmod_oracle();
 		const char *a1[] = { "/usr/sbin/modinfo", real, NULL };
 		const char *a2[] = { "/usr/sbin/modinfo", out, NULL };
 

@@ -97,6 +97,7 @@ fake_apt() {
 	fi
 	cat >"$bin/apt-get" <<EOF
 #!/bin/sh
+while [ "\$1" = -o ]; do shift 2; done
 echo "\$*" >>"$bin/apt-get.log"
 case "\$1:$mode" in
 update:*) exit 0 ;;
@@ -113,7 +114,7 @@ t_debian_tree_unavailable() {
 	out=$(PATH=$bin:$PATH MODKIT_CACHE=$work/cache-bad "$here/debian-tree.sh" 2>"$work/err")
 	rc=$?
 	err=$(cat "$work/err")
-	[ $rc -eq 1 ] || fail "exit status $rc" || return 1
+	[ $rc -eq 77 ] || fail "exit status $rc (77: unavailable, tests skip)" || return 1
 	[ -z "$out" ] || fail "stdout: $out" || return 1
 	[[ $err == *"$PKG=$VER"* ]] || fail "stderr does not name the package: $err" || return 1
 	# it retried after apt-get update
@@ -161,7 +162,12 @@ t_debian_tree_bad_args() {
 # The real cache (suite 'debian'; run with the case name real_tree).
 t_real_tree() {
 	local root n
-	root=$("$here/debian-tree.sh") || fail "debian-tree.sh failed" || return 1
+	root=$("$here/debian-tree.sh" 2>"$work/real.err")
+	case $? in
+	0) ;;
+	77) tail -n1 "$work/real.err" | sed 's/^debian-tree.sh: //' >"$work/skip"; return 77 ;;
+	*) fail "debian-tree.sh failed: $(cat "$work/real.err")"; return 1 ;;
+	esac
 	[ -f "$root/boot/vmlinuz-$KVER" ] || fail "no boot/vmlinuz-$KVER in $root" || return 1
 	n=$(find "$root/lib/modules/$KVER/kernel" -name '*.ko' | wc -l)
 	[ "$n" -eq 4022 ] || fail "$n .ko files in $root (expected 4022)" || return 1
@@ -175,6 +181,11 @@ cases=(t_compress_each_kind t_compress_refuses_bad_input t_debian_tree_unavailab
 echo "TAP version 13"
 echo "1..${#cases[@]}"
 for c in "${cases[@]}"; do
-	if (set -e; "$c"); then ok "${c#t_}"; else notok "${c#t_}"; fi
+	(set -e; "$c")
+	case $? in
+	0) ok "${c#t_}" ;;
+	77) echo "ok $((n + 1)) - ${c#t_} # SKIP $(cat "$work/skip")"; n=$((n + 1)) ;;
+	*) notok "${c#t_}" ;;
+	esac
 done
 [ $failed -eq 0 ]

@@ -17,11 +17,16 @@ mkdir -p "$logs"
 echo "TAP version 13"
 bail() { echo "Bail out! $*"; exit 1; }
 
-debroot=$(bash "$src/testsuite/debian-tree.sh") ||
-	bail "the Debian kernel package linux-image-6.1.0-50-amd64=6.1.176-1 is not available"
+command -v qemu-system-x86_64 >/dev/null ||
+	{ echo "1..0 # SKIP needs qemu-system-x86_64 (package qemu-system-x86)"; exit 0; }
+debroot=$(bash "$src/testsuite/debian-tree.sh" 2>"$logs/debian-tree.err")
+case $? in
+0) ;;
+77) echo "1..0 # SKIP $(tail -n1 "$logs/debian-tree.err" | sed 's/^debian-tree.sh: //')"; exit 0 ;;
+*) bail "the Debian kernel package linux-image-6.1.0-50-amd64=6.1.176-1 is not available" ;;
+esac
 kernel=$debroot/boot/vmlinuz-6.1.0-50-amd64
 [ -f "$kernel" ] || bail "no kernel image at $kernel"
-command -v qemu-system-x86_64 >/dev/null || bail "qemu-system-x86_64 is not installed"
 
 initrd=$logs/initrd.cpio.gz
 if ! bash "$src/testsuite/vm/mkinitramfs.sh" "$build" "$src" "$debroot" "$initrd" \
