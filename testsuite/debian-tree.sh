@@ -24,7 +24,13 @@ KVER=6.1.0-50-amd64
 CACHE=${MODKIT_CACHE:-/var/cache/modkit}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 
+# A failed download is remembered for ten minutes (per cache directory and network
+# namespace), so that the many test cases asking in one offline run do not each
+# wait for apt-get.
+failkey=$(printf '%s %s' "$CACHE" "$(readlink /proc/self/ns/net 2>/dev/null)" | md5sum | cut -c1-12)
+failmark=${TMPDIR:-/tmp}/modkit-debian-tree-unavailable.$(id -u).$failkey
 unavailable() {
+	echo "$*" >"$failmark" 2>/dev/null || true
 	echo "debian-tree.sh: $*" >&2
 	echo "debian-tree.sh: needs the Debian package $PKG=$VER: the network once, or a copy in $CACHE" >&2
 	exit 77
@@ -84,6 +90,9 @@ if ! complete "$root"; then
 	deb=$(ls "$CACHE/${PKG}_${VER}"_*.deb 2>/dev/null | head -n1 || true)
 	if [ -z "$deb" ]; then
 		echo "debian-tree.sh: downloading $PKG=$VER into $CACHE" >&2
+		if [ -n "$(find "$failmark" -mmin -10 2>/dev/null)" ]; then
+			unavailable "$(cat "$failmark") (less than 10 minutes ago; not retried)"
+		fi
 		command -v apt-get >/dev/null || unavailable "apt-get is not available to download it"
 		apt=(apt-get -o Acquire::Retries=1 -o Acquire::http::Timeout=30)
 		if ! (cd "$CACHE" && "${apt[@]}" download "$PKG=$VER") >&2; then
@@ -92,6 +101,7 @@ if ! complete "$root"; then
 			(cd "$CACHE" && "${apt[@]}" download "$PKG=$VER") >&2 ||
 				unavailable "apt-get download $PKG=$VER failed"
 		fi
+		rm -f "$failmark"
 		deb=$(ls "$CACHE/${PKG}_${VER}"_*.deb 2>/dev/null | head -n1 || true)
 		[ -n "$deb" ] || die "apt-get download left no ${PKG}_${VER}_*.deb in $CACHE"
 	fi
