@@ -165,7 +165,7 @@ t_real_tree() {
 	root=$("$here/debian-tree.sh" 2>"$work/real.err")
 	case $? in
 	0) ;;
-	77) tail -n1 "$work/real.err" | sed 's/^debian-tree.sh: //' >"$work/skip"; return 77 ;;
+	77) tail -n1 "$work/real.err" | sed 's/^debian-tree.sh: //' >"$work/skip.real_tree"; return 0 ;;
 	*) fail "debian-tree.sh failed: $(cat "$work/real.err")"; return 1 ;;
 	esac
 	[ -f "$root/boot/vmlinuz-$KVER" ] || fail "no boot/vmlinuz-$KVER in $root" || return 1
@@ -181,11 +181,16 @@ cases=(t_compress_each_kind t_compress_refuses_bad_input t_debian_tree_unavailab
 echo "TAP version 13"
 echo "1..${#cases[@]}"
 for c in "${cases[@]}"; do
-	(set -e; "$c")
-	case $? in
-	0) ok "${c#t_}" ;;
-	77) echo "ok $((n + 1)) - ${c#t_} # SKIP $(cat "$work/skip")"; n=$((n + 1)) ;;
-	*) notok "${c#t_}" ;;
-	esac
+	# (set -e is ignored in a condition: each case checks its own steps)
+	if (set -e; "$c"); then
+		if [ -s "$work/skip.${c#t_}" ]; then
+			n=$((n + 1))
+			echo "ok $n - ${c#t_} # SKIP $(cat "$work/skip.${c#t_}")"
+		else
+			ok "${c#t_}"
+		fi
+	else
+		notok "${c#t_}"
+	fi
 done
 [ $failed -eq 0 ]
