@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Write stage (formats.md 2, 1.10.4): every output is generated into a temporary
- * file "<name>.<pid>.<usec>.<sec>" in the output dir, and renamed over <name> only
- * after it was completely written and closed without error; on any failure the
- * temporary file is removed, so every index left behind is complete (either the
- * previous one or the new one). With -n the text outputs go to stdout instead.
+ * Write stage (formats.md 2, 1.10.4), all or nothing: with the output directory
+ * locked, every output is generated into a temporary file "<name>.<pid>.<usec>.<sec>"
+ * there and made durable; only when all of them are complete are they renamed over
+ * the old files. On any failure before that, every temporary file is removed and the
+ * old set is left exactly as it was. With -n the text outputs go to stdout instead.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "depmod.h"
 #include "lib/strbuf.h"
@@ -449,20 +452,25 @@ static const struct depmod_output {
 	{ "modules.devname", out_devname, true },
 };
 
-static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o)
+/*
+ * Writes one output into a new temporary file of dfd, named into tmp, and makes it
+ * durable (fsync) before closing it. On failure the temporary file is removed.
+ */
+static int write_temporary(struct write_ctx *w, int dfd, const struct depmod_output *o,
+			   char tmp[static NAME_MAX + 1])
 {
-	char tmp[NAME_MAX + 1];
 	struct timeval tv;
 	FILE *out;
 	int fd, err, serr = 0;
 
 	gettimeofday(&tv, NULL);
-	snprintf(tmp, sizeof(tmp), "%s.%i.%li.%li", o->name, (int)getpid(),
+	snprintf(tmp, NAME_MAX + 1, "%s.%i.%li.%li", o->name, (int)getpid(),
 		 (long)tv.tv_usec, (long)tv.tv_sec);
 	fd = openat(dfd, tmp, O_CREAT | O_EXCL | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = -errno;
 		ERR("openat(%s, %s, o_excl): %m\n", w->d->outdirname, tmp);
+		tmp[0] = '\0';
 		return err;
 	}
 	out = fdopen(fd, "wb");
@@ -470,6 +478,7 @@ static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o
 		err = -errno;
 		close(fd);
 		(void)unlinkat(dfd, tmp, 0);
+		tmp[0] = '\0';
 		return err;
 	}
 	setvbuf(out, NULL, _IOFBF, 1 << 16);
@@ -481,29 +490,192 @@ static int write_one(struct write_ctx *w, int dfd, const struct depmod_output *o
 		serr = errno > 0 ? -errno : -EIO;
 	else if (fflush(out) != 0)
 		serr = -errno;
+	else if (err >= 0 && fsync(fd) != 0)
+		serr = -errno;
 	if (fclose(out) != 0 && serr == 0 && err >= 0)
 		serr = -errno;
-	if (serr < 0) {
+	if (serr < 0 || err < 0) {
 		(void)unlinkat(dfd, tmp, 0);
+		tmp[0] = '\0';
+	}
+	if (serr < 0) {
 		ERR("Could not create index '%s'. Output is truncated: %s\n", o->name,
 		    strerror(-serr));
 		return serr;
 	}
 	if (err < 0) {
-		(void)unlinkat(dfd, tmp, 0);
-		if (w->fatal != NULL)
-			FATAL("%s", w->fatal);
-		ERR("Could not write index '%s': %s\n", o->name, strerror(-err));
-		return err;
-	}
-	if (renameat(dfd, tmp, dfd, o->name) < 0) {
-		err = -errno;
-		(void)unlinkat(dfd, tmp, 0);
-		FATAL("renameat(%s, %s, %s, %s): %m\n", w->d->outdirname, tmp,
-		      w->d->outdirname, o->name);
+		/* a fatal message is printed by the caller, once every temporary is gone */
+		if (w->fatal == NULL)
+			ERR("Could not write index '%s': %s\n", o->name, strerror(-err));
 		return err;
 	}
 	return 0;
+}
+
+/*
+ * The order in which the finished files replace the old ones. Several files cannot
+ * change at one instant, so a reader running meanwhile may see some old and some new
+ * ones; the order keeps what it can see usable. The text files first: libkmod never
+ * reads modules.dep, modules.alias and modules.symbols (people and old tools do).
+ * Then the auxiliary indexes a lookup may consult after finding a module (devname,
+ * soft and weak dependencies, built-in modules, symbols, aliases), and modules.dep.bin
+ * last: it is where every lookup ends up (the module's path and dependencies), so by
+ * the time it names new modules, every file that might lead to them is new too.
+ */
+static const char *const rename_order[] = {
+	"modules.dep",
+	"modules.alias",
+	"modules.symbols",
+	"modules.devname",
+	"modules.softdep",
+	"modules.weakdep",
+	"modules.builtin.alias.bin",
+	"modules.builtin.bin",
+	"modules.symbols.bin",
+	"modules.alias.bin",
+	"modules.dep.bin",
+};
+
+/* Seconds a depmod waits for another one writing the same directory. */
+#define DEPMOD_LOCK_WAIT_SEC 300
+
+/*
+ * Serialises depmods writing one directory: an exclusive flock on the directory's
+ * own descriptor, so that no lock file is ever created or left behind. Waits at most
+ * DEPMOD_LOCK_WAIT_SEC; file systems without flock are written unlocked.
+ */
+static int lock_outdir(const struct depmod *d, int dfd)
+{
+	for (unsigned int waited_ms = 0;; waited_ms += 50) {
+		if (flock(dfd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return 0;
+		if (waited_ms >= DEPMOD_LOCK_WAIT_SEC * 1000) {
+			ERR("another depmod has been writing %s for more than %d seconds\n",
+			    d->outdirname, DEPMOD_LOCK_WAIT_SEC);
+			return -EWOULDBLOCK;
+		}
+		usleep(50 * 1000);
+	}
+}
+
+/* Whether name is "<output>.<digits>.<digits>.<digits>": one of our temporaries. */
+static bool is_temporary(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
+		size_t len = strlen(outputs[i].name);
+		const char *p = name + len;
+		int fields = 0;
+
+		if (strncmp(name, outputs[i].name, len) != 0)
+			continue;
+		while (*p == '.' && fields < 3) {
+			const char *q = ++p;
+
+			while (*p >= '0' && *p <= '9')
+				p++;
+			if (p == q)
+				break;
+			fields++;
+		}
+		if (fields == 3 && *p == '\0')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Removes temporaries a killed depmod left behind. Called with the directory locked,
+ * so no other depmod is writing any of them.
+ */
+static void remove_stale_temporaries(int dfd)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *dir;
+
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (dir == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, "modules.", 8) == 0 && is_temporary(de->d_name))
+			(void)unlinkat(dfd, de->d_name, 0);
+	}
+	closedir(dir);
+}
+
+static size_t output_slot(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(outputs); i++)
+		if (strcmp(outputs[i].name, name) == 0)
+			return i;
+	return ARRAY_SIZE(outputs);
+}
+
+/*
+ * All or nothing: every output is written to a temporary file and made durable
+ * first; only when all of them succeeded are they renamed into place (in
+ * rename_order), so a failure before that point leaves every old file untouched
+ * and no temporary behind.
+ */
+static int write_all(struct write_ctx *w, int dfd)
+{
+	char tmps[ARRAY_SIZE(outputs)][NAME_MAX + 1] = { { 0 } };
+	int err;
+
+	err = lock_outdir(w->d, dfd);
+	if (err < 0)
+		return err;
+	remove_stale_temporaries(dfd);
+	for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++)
+		err = write_temporary(w, dfd, &outputs[i], tmps[i]);
+	/* a rename can still fail when the name is taken by something that is not a
+	 * file (a directory, say): find that out before replacing anything */
+	for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++) {
+		struct stat st;
+
+		if (fstatat(dfd, outputs[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			err = -EISDIR;
+			if (!S_ISDIR(st.st_mode))
+				err = -EEXIST;
+			ERR("Could not create index '%s': %s/%s exists and is not a regular file\n",
+			    outputs[i].name, w->d->outdirname, outputs[i].name);
+		}
+	}
+	if (err < 0) {
+		for (size_t i = 0; i < ARRAY_SIZE(outputs); i++)
+			if (tmps[i][0] != '\0')
+				(void)unlinkat(dfd, tmps[i], 0);
+		if (w->fatal != NULL)
+			FATAL("%s", w->fatal); /* exits */
+		return err;
+	}
+	for (size_t r = 0; r < ARRAY_SIZE(rename_order); r++) {
+		size_t i = output_slot(rename_order[r]);
+
+		if (renameat(dfd, tmps[i], dfd, outputs[i].name) < 0) {
+			err = -errno;
+			for (size_t k = r; k < ARRAY_SIZE(rename_order); k++)
+				(void)unlinkat(dfd, tmps[output_slot(rename_order[k])], 0);
+			errno = -err;
+			FATAL("renameat(%s, %s, %s, %s): %m\n", w->d->outdirname, tmps[i],
+			      w->d->outdirname, outputs[i].name);
+			return err;
+		}
+	}
+	if (fsync(dfd) != 0 && errno != EINVAL && errno != EROFS) {
+		err = -errno;
+		ERR("could not sync directory %s: %m\n", w->d->outdirname);
+	}
+	return err;
 }
 
 int depmod_write(struct depmod *d)
@@ -537,8 +709,7 @@ int depmod_write(struct depmod *d)
 		FATAL("could not open directory %s: %m\n", d->outdirname);
 		goto out;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++)
-		err = write_one(&w, dfd, &outputs[i]);
+	err = write_all(&w, dfd);
 out:
 	if (dfd >= 0)
 		close(dfd);
