@@ -68,9 +68,10 @@ void log_stderr(void *data, int priority, const char *file, int line, const char
 		const char *format, va_list args);
 /* Priority from KMOD_LOG (number, or err/info/debug), LOG_ERR when unset. */
 int log_priority_from_env(void);
+int ctx_log_priority(const struct kmod_ctx *ctx);
+#if ENABLE_LOGGING
 void ctx_log(const struct kmod_ctx *ctx, int priority, const char *file, int line,
 	     const char *fn, const char *format, ...) _printf_(6, 7);
-int ctx_log_priority(const struct kmod_ctx *ctx);
 
 /* ctx may be NULL: then nothing is logged (lower layers used without a context). */
 #define kmod_log_cond(ctx, prio, ...)                                                  \
@@ -78,6 +79,26 @@ int ctx_log_priority(const struct kmod_ctx *ctx);
 		if ((ctx) != NULL && ctx_log_priority(ctx) >= (prio))                  \
 			ctx_log(ctx, prio, __FILE__, __LINE__, __func__, __VA_ARGS__); \
 	} while (0)
+#else
+/*
+ * Built with -Dlogging=false: every message, from the macros below or from a direct
+ * ctx_log() call, is a branch never taken, so no code and no message text is left
+ * in the library at any optimisation level; the arguments are still checked
+ * against the format.
+ */
+static inline _printf_(6, 7) void ctx_log_checked(const struct kmod_ctx *ctx,
+						  int priority, const char *file,
+						  int line, const char *fn,
+						  const char *format, ...)
+{
+}
+#define ctx_log(...)                                  \
+	do {                                          \
+		if (0)                                \
+			ctx_log_checked(__VA_ARGS__); \
+	} while (0)
+#define kmod_log_cond(ctx, prio, ...) ctx_log(ctx, prio, NULL, 0, NULL, __VA_ARGS__)
+#endif
 
 #if ENABLE_DEBUG
 #define DBG(ctx, ...) kmod_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)

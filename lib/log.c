@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Library logging. The library never prints on its own: every message goes
- * through the context's log function, by default log_stderr().
+ * through the context's log function, by default log_stderr(). Built with
+ * -Dlogging=false, ctx_log() is a macro that compiles to nothing (internal.h) and
+ * no message is left in the library; the log function and priority API still
+ * work, they just never get called.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +63,7 @@ int ctx_log_priority(const struct kmod_ctx *ctx)
 	return ctx->log.priority;
 }
 
+#if ENABLE_LOGGING
 void ctx_log(const struct kmod_ctx *ctx, int priority, const char *file, int line,
 	     const char *fn, const char *format, ...)
 {
@@ -71,3 +75,4 @@ void ctx_log(const struct kmod_ctx *ctx, int priority, const char *file, int lin
 	ctx->log.fn(ctx->log.data, priority, file, line, fn, format, args);
 	va_end(args);
 }
+#endif
