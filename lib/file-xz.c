@@ -3,45 +3,36 @@
  * .ko.xz: one or more xz streams (magic FD 37 7A 58 5A 00), optionally separated
  * by stream padding, decoded back to back; anything else after a stream is an
  * error. The decoder writes straight into the growing output image so that no
- * intermediate buffer is copied. liblzma is loaded on first use only.
+ * intermediate buffer is copied. liblzma is linked or loaded on first use
+ * (file-dl.h).
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "file-dl.h"
 
 #if ENABLE_XZ
 #include <lzma.h>
 
-static struct xz_functions {
-	__typeof__(&lzma_stream_decoder) stream_decoder;
-	__typeof__(&lzma_code) code;
-	__typeof__(&lzma_end) end;
-} xz;
+#define XZ_FUNCTIONS(X, arg)                        \
+	X(arg, stream_decoder, lzma_stream_decoder) \
+	X(arg, code, lzma_code)                     \
+	X(arg, end, lzma_end)
+FILE_DL_DEFINE(xz, XZ_FUNCTIONS, XZ_SONAME, ENABLE_XZ_DLOPEN);
 
-#define SYM(field, name)                                   \
-	{                                                  \
-		name, offsetof(struct xz_functions, field) \
-	}
-static const struct file_dl_symbol xz_symbols[] = {
-	SYM(stream_decoder, "lzma_stream_decoder"),
-	SYM(code, "lzma_code"),
-	SYM(end, "lzma_end"),
-};
-#undef SYM
-
-static struct file_dl xz_dl = {
-	.soname = XZ_SONAME,
-	.symbols = xz_symbols,
-	.n_symbols = ARRAY_SIZE(xz_symbols),
-	.functions = &xz,
-};
 static pthread_once_t xz_once = PTHREAD_ONCE_INIT;
 
 static void xz_load(void)
 {
-	file_dl_load(&xz_dl);
+	if (ENABLE_XZ_DLOPEN)
+		file_dl_load(&xz_dl);
+}
+
+const char *file_xz_missing(void)
+{
+	pthread_once(&xz_once, xz_load);
+	return xz_dl.err < 0 ? xz_dl.errmsg : NULL;
 }
 
 static void xz_endp(lzma_stream **strm)
@@ -79,11 +70,8 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 	size_t cap;
 	lzma_ret ret;
 
-	pthread_once(&xz_once, xz_load);
-	if (xz_dl.err < 0) {
-		ERR(ctx, "xz: could not load %s: %s\n", XZ_SONAME, xz_dl.errmsg);
-		return xz_dl.err;
-	}
+	if (file_xz_missing() != NULL)
+		return -ENOSYS;
 
 	/* modules compress about 3-4:1 with xz; a good first guess saves reallocs */
 	if (umul_overflow(in_size, 4, &cap))
@@ -136,10 +124,14 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 
 #else
 
+const char *file_xz_missing(void)
+{
+	return "xz support was not built in (" XZ_SONAME ")";
+}
+
 int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 		       void **out, size_t *out_size)
 {
-	ERR(ctx, "xz: module is xz-compressed but xz support was not built in\n");
 	return -ENOSYS;
 }
 

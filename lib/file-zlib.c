@@ -4,51 +4,40 @@
  * whose last 4 bytes hold the member's uncompressed size modulo 2^32 (little
  * endian) - used to size the output buffer up front. Members are decoded back to
  * back like gzip(1) does; bytes after the last member that do not start another
- * one (e.g. zero padding) are ignored, also like gzip(1). zlib is loaded on first
- * use only.
+ * one (e.g. zero padding) are ignored, also like gzip(1). zlib is linked or loaded
+ * on first use (file-dl.h).
  */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "file-dl.h"
 
 #if ENABLE_ZLIB
 #include <zlib.h>
 
 #define ZLIB_PREALLOC_MAX (256u << 20)
 
-static struct zlib_functions {
-	__typeof__(&inflateInit2_) inflateInit2_;
-	__typeof__(&inflate) inflate;
-	__typeof__(&inflateReset) inflateReset;
-	__typeof__(&inflateEnd) inflateEnd;
-} zlib;
+#define ZLIB_FUNCTIONS(X, arg)               \
+	X(arg, inflateInit2_, inflateInit2_) \
+	X(arg, inflate, inflate)             \
+	X(arg, inflateReset, inflateReset)   \
+	X(arg, inflateEnd, inflateEnd)
+FILE_DL_DEFINE(zlib, ZLIB_FUNCTIONS, ZLIB_SONAME, ENABLE_ZLIB_DLOPEN);
 
-#define SYM(field, name)                                     \
-	{                                                    \
-		name, offsetof(struct zlib_functions, field) \
-	}
-static const struct file_dl_symbol zlib_symbols[] = {
-	SYM(inflateInit2_, "inflateInit2_"),
-	SYM(inflate, "inflate"),
-	SYM(inflateReset, "inflateReset"),
-	SYM(inflateEnd, "inflateEnd"),
-};
-#undef SYM
-
-static struct file_dl zlib_dl = {
-	.soname = ZLIB_SONAME,
-	.symbols = zlib_symbols,
-	.n_symbols = ARRAY_SIZE(zlib_symbols),
-	.functions = &zlib,
-};
 static pthread_once_t zlib_once = PTHREAD_ONCE_INIT;
 
 static void zlib_load(void)
 {
-	file_dl_load(&zlib_dl);
+	if (ENABLE_ZLIB_DLOPEN)
+		file_dl_load(&zlib_dl);
+}
+
+const char *file_zlib_missing(void)
+{
+	pthread_once(&zlib_once, zlib_load);
+	return zlib_dl.err < 0 ? zlib_dl.errmsg : NULL;
 }
 
 static void zlib_endp(z_stream **zs)
@@ -67,11 +56,8 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	size_t cap, in_pos = 0, out_pos = 0;
 	int ret;
 
-	pthread_once(&zlib_once, zlib_load);
-	if (zlib_dl.err < 0) {
-		ERR(ctx, "gzip: could not load %s: %s\n", ZLIB_SONAME, zlib_dl.errmsg);
-		return zlib_dl.err;
-	}
+	if (file_zlib_missing() != NULL)
+		return -ENOSYS;
 
 	cap = 0;
 	if (in_size >= 18) {
@@ -151,10 +137,14 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 
 #else
 
+const char *file_zlib_missing(void)
+{
+	return "zlib support was not built in (" ZLIB_SONAME ")";
+}
+
 int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			 void **out, size_t *out_size)
 {
-	ERR(ctx, "gzip: module is gzip-compressed but zlib support was not built in\n");
 	return -ENOSYS;
 }
 

@@ -3,7 +3,8 @@
  * .ko.zst: one or more zstd frames (magic 28 B5 2F FD, skippable frames allowed),
  * decoded back to back into one image. A frame header usually records the content
  * size, which sizes the output buffer up front and allows one-shot decoding;
- * otherwise it grows by doubling. libzstd is loaded on first use only. A decoding
+ * otherwise it grows by doubling. libzstd is linked or loaded on first use
+ * (file-dl.h). A decoding
  * context is kept per thread: creating one per file (depmod reads thousands)
  * costs as much as decoding a small module.
  */
@@ -11,7 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "file-dl.h"
 
 #if ENABLE_ZSTD
 #include <zstd.h>
@@ -20,39 +21,17 @@
  * make us allocate gigabytes up front. */
 #define ZSTD_PREALLOC_MAX (256u << 20)
 
-static struct zstd_functions {
-	__typeof__(&ZSTD_createDCtx) createDCtx;
-	__typeof__(&ZSTD_freeDCtx) freeDCtx;
-	__typeof__(&ZSTD_decompressStream) decompressStream;
-	__typeof__(&ZSTD_decompressDCtx) decompressDCtx;
-	__typeof__(&ZSTD_DCtx_reset) DCtx_reset;
-	__typeof__(&ZSTD_getFrameContentSize) getFrameContentSize;
-	__typeof__(&ZSTD_isError) isError;
-	__typeof__(&ZSTD_getErrorName) getErrorName;
-} zstd;
+#define ZSTD_FUNCTIONS(X, arg)                                \
+	X(arg, createDCtx, ZSTD_createDCtx)                   \
+	X(arg, freeDCtx, ZSTD_freeDCtx)                       \
+	X(arg, decompressStream, ZSTD_decompressStream)       \
+	X(arg, decompressDCtx, ZSTD_decompressDCtx)           \
+	X(arg, DCtx_reset, ZSTD_DCtx_reset)                   \
+	X(arg, getFrameContentSize, ZSTD_getFrameContentSize) \
+	X(arg, isError, ZSTD_isError)                         \
+	X(arg, getErrorName, ZSTD_getErrorName)
+FILE_DL_DEFINE(zstd, ZSTD_FUNCTIONS, ZSTD_SONAME, ENABLE_ZSTD_DLOPEN);
 
-#define SYM(field, name)                                     \
-	{                                                    \
-		name, offsetof(struct zstd_functions, field) \
-	}
-static const struct file_dl_symbol zstd_symbols[] = {
-	SYM(createDCtx, "ZSTD_createDCtx"),
-	SYM(freeDCtx, "ZSTD_freeDCtx"),
-	SYM(decompressStream, "ZSTD_decompressStream"),
-	SYM(decompressDCtx, "ZSTD_decompressDCtx"),
-	SYM(DCtx_reset, "ZSTD_DCtx_reset"),
-	SYM(getFrameContentSize, "ZSTD_getFrameContentSize"),
-	SYM(isError, "ZSTD_isError"),
-	SYM(getErrorName, "ZSTD_getErrorName"),
-};
-#undef SYM
-
-static struct file_dl zstd_dl = {
-	.soname = ZSTD_SONAME,
-	.symbols = zstd_symbols,
-	.n_symbols = ARRAY_SIZE(zstd_symbols),
-	.functions = &zstd,
-};
 static pthread_once_t zstd_once = PTHREAD_ONCE_INIT;
 static pthread_key_t zstd_dctx_key;
 static bool zstd_key_ok;
@@ -64,7 +43,8 @@ static void zstd_dctx_free(void *dctx)
 
 static void zstd_load(void)
 {
-	file_dl_load(&zstd_dl);
+	if (ENABLE_ZSTD_DLOPEN)
+		file_dl_load(&zstd_dl);
 	if (zstd_dl.err == 0)
 		zstd_key_ok = pthread_key_create(&zstd_dctx_key, zstd_dctx_free) == 0;
 }
@@ -87,6 +67,12 @@ static ZSTD_DCtx *zstd_dctx(void)
 		dctx = NULL;
 	}
 	return dctx;
+}
+
+const char *file_zstd_missing(void)
+{
+	pthread_once(&zstd_once, zstd_load);
+	return zstd_dl.err < 0 ? zstd_dl.errmsg : NULL;
 }
 
 static int zstd_grow(void **buf, size_t *cap)
@@ -114,11 +100,8 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	ZSTD_outBuffer outb;
 	size_t cap;
 
-	pthread_once(&zstd_once, zstd_load);
-	if (zstd_dl.err < 0) {
-		ERR(ctx, "zstd: could not load %s: %s\n", ZSTD_SONAME, zstd_dl.errmsg);
-		return zstd_dl.err;
-	}
+	if (file_zstd_missing() != NULL)
+		return -ENOSYS;
 
 	content = zstd.getFrameContentSize(in, in_size);
 	if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != ZSTD_CONTENTSIZE_ERROR &&
@@ -186,10 +169,14 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 
 #else
 
+const char *file_zstd_missing(void)
+{
+	return "zstd support was not built in (" ZSTD_SONAME ")";
+}
+
 int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			 void **out, size_t *out_size)
 {
-	ERR(ctx, "zstd: module is zstd-compressed but zstd support was not built in\n");
 	return -ENOSYS;
 }
 

@@ -11,6 +11,10 @@
  * A plain image is mapped read-only; a compressed one is decompressed whole into
  * memory, because ELF and signature parsing need random access to all of it. The
  * descriptor stays open for finit_module().
+ *
+ * A compressed file whose decompressor is absent (compiled out, or its library
+ * missing at run time) fails with -ENOSYS and an error naming the file and the
+ * library: the caller must not mistake it for a module without contents.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -21,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "file-dl.h"
 
 #define FILE_MAGIC_LEN 6
 
@@ -33,6 +37,7 @@ struct kmod_file {
 	bool mapped; /* memory is an mmap() of the file, else malloc'd */
 	void *memory;
 	size_t size;
+	char path[]; /* as given to file_open(), for messages */
 };
 
 static const struct {
@@ -60,7 +65,7 @@ int file_open(const struct kmod_ctx *ctx, const char *filename, struct kmod_file
 	_cleanup_close_ int fd = -1;
 	unsigned char magic[FILE_MAGIC_LEN];
 	struct kmod_file *file;
-	size_t got = 0;
+	size_t got = 0, pathlen = strlen(filename);
 
 	fd = open(filename, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -83,9 +88,10 @@ int file_open(const struct kmod_ctx *ctx, const char *filename, struct kmod_file
 		return -EINVAL;
 	}
 
-	file = calloc(1, sizeof(*file));
+	file = calloc(1, sizeof(*file) + pathlen + 1);
 	if (file == NULL)
 		return -ENOMEM;
+	memcpy(file->path, filename, pathlen + 1);
 	file->ctx = ctx;
 	file->compression = KMOD_FILE_COMPRESSION_NONE;
 	for (size_t i = 0; i < ARRAY_SIZE(file_magics); i++) {
@@ -152,6 +158,12 @@ int file_load_contents(struct kmod_file *file)
 		break;
 	}
 	munmap(in, in_size);
+	if (err == -ENOSYS) {
+		const char *why = file_decompressor_missing(file->compression);
+
+		ERR(file->ctx, "%s: cannot decompress: %s\n", file->path,
+		    why ? why : strerror(-err));
+	}
 	if (err < 0)
 		return err;
 	/* the decoders grow their buffer by doubling: give the slack back, since
@@ -205,17 +217,55 @@ void file_free(struct kmod_file *file)
 	free(file);
 }
 
+const char *file_decompressor_missing(enum kmod_file_compression_type type)
+{
+	switch (type) {
+	case KMOD_FILE_COMPRESSION_ZSTD:
+		return file_zstd_missing();
+	case KMOD_FILE_COMPRESSION_XZ:
+		return file_xz_missing();
+	case KMOD_FILE_COMPRESSION_ZLIB:
+		return file_zlib_missing();
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Every library this build may dlopen(), declared once here: file.c is linked
+ * into everything that reads module files (libkmod.so.2 and the kmod binary), so
+ * each of them carries the whole list. Decompressors lacking them make depmod
+ * fail; signatures are only shown by modinfo.
+ */
+#if ENABLE_ZSTD && ENABLE_ZSTD_DLOPEN
+FILE_DL_NOTE(file_dl_note_zstd, "zstd",
+	     "decompression of zstd-compressed modules (.ko.zst)", "recommended",
+	     ZSTD_SONAME);
+#endif
+#if ENABLE_XZ && ENABLE_XZ_DLOPEN
+FILE_DL_NOTE(file_dl_note_xz, "xz", "decompression of xz-compressed modules (.ko.xz)",
+	     "recommended", XZ_SONAME);
+#endif
+#if ENABLE_ZLIB && ENABLE_ZLIB_DLOPEN
+FILE_DL_NOTE(file_dl_note_zlib, "zlib",
+	     "decompression of gzip-compressed modules (.ko.gz)", "recommended",
+	     ZLIB_SONAME);
+#endif
+#if ENABLE_OPENSSL && ENABLE_OPENSSL_DLOPEN
+FILE_DL_NOTE(file_dl_note_openssl, "openssl",
+	     "signer, key and hash of PKCS#7 module signatures (modinfo)", "suggested",
+	     OPENSSL_SONAME);
+#endif
+
 void file_dl_load(struct file_dl *dl)
 {
 	void *handle;
 
 	dl->err = -ENOSYS;
-	dlerror();
 	handle = dlopen(dl->soname, RTLD_NOW | RTLD_LOCAL);
 	if (handle == NULL) {
-		const char *e = dlerror();
-
-		snprintf(dl->errmsg, sizeof(dl->errmsg), "%s", e ? e : dl->soname);
+		snprintf(dl->errmsg, sizeof(dl->errmsg), "%s is not available",
+			 dl->soname);
 		return;
 	}
 	for (size_t i = 0; i < dl->n_symbols; i++) {
@@ -223,7 +273,7 @@ void file_dl_load(struct file_dl *dl)
 
 		if (sym == NULL) {
 			snprintf(dl->errmsg, sizeof(dl->errmsg),
-				 "%s: symbol %s not found", dl->soname,
+				 "%s is not usable (no symbol %s)", dl->soname,
 				 dl->symbols[i].name);
 			/* keep the handle: unloading a library has global side effects */
 			return;

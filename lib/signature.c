@@ -8,7 +8,7 @@
  * u8 key_id_len, 3 padding bytes, u32 big-endian sig_len. For PKCS#7 (what
  * kernels write) the lengths of signer and key id are 0 and the signature is a
  * DER SignedData whose first SignerInfo names the signer by issuer and serial;
- * decoding it is the only use of libcrypto, loaded on first need.
+ * decoding it is the only use of libcrypto, loaded on first need (file-dl.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "file-dl.h"
 
 #define SIG_MAGIC "~Module signature appended~\n"
 #define SIG_INFO_SIZE 12
@@ -69,66 +69,36 @@ static bool sig_set_fields(struct sig_info *info, const void *signer, size_t sig
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
-static struct crypto_functions {
-	__typeof__(&d2i_PKCS7) d2i_PKCS7;
-	__typeof__(&PKCS7_free) PKCS7_free;
-	__typeof__(&PKCS7_get_signer_info) PKCS7_get_signer_info;
-	__typeof__(&OPENSSL_sk_num) sk_num;
-	__typeof__(&OPENSSL_sk_value) sk_value;
-	__typeof__(&X509_NAME_get_index_by_NID) X509_NAME_get_index_by_NID;
-	__typeof__(&X509_NAME_get_entry) X509_NAME_get_entry;
-	__typeof__(&X509_NAME_ENTRY_get_data) X509_NAME_ENTRY_get_data;
-	__typeof__(&X509_ALGOR_get0) X509_ALGOR_get0;
-	__typeof__(&ASN1_STRING_get0_data) ASN1_STRING_get0_data;
-	__typeof__(&ASN1_STRING_length) ASN1_STRING_length;
-	__typeof__(&ASN1_INTEGER_to_BN) ASN1_INTEGER_to_BN;
-	__typeof__(&BN_num_bits) BN_num_bits;
-	__typeof__(&BN_bn2bin) BN_bn2bin;
-	__typeof__(&BN_free) BN_free;
-	__typeof__(&OBJ_obj2nid) OBJ_obj2nid;
-	__typeof__(&OBJ_nid2ln) OBJ_nid2ln;
-	__typeof__(&OBJ_obj2txt) OBJ_obj2txt;
-	__typeof__(&OPENSSL_init_crypto) OPENSSL_init_crypto;
-} crypto;
+#define CRYPTO_FUNCTIONS(X, arg)                                       \
+	X(arg, d2i_PKCS7, d2i_PKCS7)                                   \
+	X(arg, PKCS7_free, PKCS7_free)                                 \
+	X(arg, PKCS7_get_signer_info, PKCS7_get_signer_info)           \
+	X(arg, sk_num, OPENSSL_sk_num)                                 \
+	X(arg, sk_value, OPENSSL_sk_value)                             \
+	X(arg, X509_NAME_get_index_by_NID, X509_NAME_get_index_by_NID) \
+	X(arg, X509_NAME_get_entry, X509_NAME_get_entry)               \
+	X(arg, X509_NAME_ENTRY_get_data, X509_NAME_ENTRY_get_data)     \
+	X(arg, X509_ALGOR_get0, X509_ALGOR_get0)                       \
+	X(arg, ASN1_STRING_get0_data, ASN1_STRING_get0_data)           \
+	X(arg, ASN1_STRING_length, ASN1_STRING_length)                 \
+	X(arg, ASN1_INTEGER_to_BN, ASN1_INTEGER_to_BN)                 \
+	X(arg, BN_num_bits, BN_num_bits)                               \
+	X(arg, BN_bn2bin, BN_bn2bin)                                   \
+	X(arg, BN_free, BN_free)                                       \
+	X(arg, OBJ_obj2nid, OBJ_obj2nid)                               \
+	X(arg, OBJ_nid2ln, OBJ_nid2ln)                                 \
+	X(arg, OBJ_obj2txt, OBJ_obj2txt)                               \
+	X(arg, OPENSSL_init_crypto, OPENSSL_init_crypto)
+/* libcrypto stays loaded on first use in every build (ENABLE_OPENSSL_DLOPEN): most
+ * runs never decode a signature, and loading it costs more than a whole lookup. */
+FILE_DL_DEFINE(crypto, CRYPTO_FUNCTIONS, OPENSSL_SONAME, ENABLE_OPENSSL_DLOPEN);
 
-#define SYM(field, name)                                       \
-	{                                                      \
-		name, offsetof(struct crypto_functions, field) \
-	}
-static const struct file_dl_symbol crypto_symbols[] = {
-	SYM(d2i_PKCS7, "d2i_PKCS7"),
-	SYM(PKCS7_free, "PKCS7_free"),
-	SYM(PKCS7_get_signer_info, "PKCS7_get_signer_info"),
-	SYM(sk_num, "OPENSSL_sk_num"),
-	SYM(sk_value, "OPENSSL_sk_value"),
-	SYM(X509_NAME_get_index_by_NID, "X509_NAME_get_index_by_NID"),
-	SYM(X509_NAME_get_entry, "X509_NAME_get_entry"),
-	SYM(X509_NAME_ENTRY_get_data, "X509_NAME_ENTRY_get_data"),
-	SYM(X509_ALGOR_get0, "X509_ALGOR_get0"),
-	SYM(ASN1_STRING_get0_data, "ASN1_STRING_get0_data"),
-	SYM(ASN1_STRING_length, "ASN1_STRING_length"),
-	SYM(ASN1_INTEGER_to_BN, "ASN1_INTEGER_to_BN"),
-	SYM(BN_num_bits, "BN_num_bits"),
-	SYM(BN_bn2bin, "BN_bn2bin"),
-	SYM(BN_free, "BN_free"),
-	SYM(OBJ_obj2nid, "OBJ_obj2nid"),
-	SYM(OBJ_nid2ln, "OBJ_nid2ln"),
-	SYM(OBJ_obj2txt, "OBJ_obj2txt"),
-	SYM(OPENSSL_init_crypto, "OPENSSL_init_crypto"),
-};
-#undef SYM
-
-static struct file_dl crypto_dl = {
-	.soname = OPENSSL_SONAME,
-	.symbols = crypto_symbols,
-	.n_symbols = ARRAY_SIZE(crypto_symbols),
-	.functions = &crypto,
-};
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 
 static void crypto_load(void)
 {
-	file_dl_load(&crypto_dl);
+	if (ENABLE_OPENSSL_DLOPEN)
+		file_dl_load(&crypto_dl);
 	/* Decoding needs no openssl.cnf: skipping it halves libcrypto's start-up. */
 	if (crypto_dl.err == 0 &&
 	    crypto.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |

@@ -5,6 +5,12 @@
  * write only the slot of the module they took; errors are kept in the slot and
  * reported afterwards in module order, so the messages do not depend on timing.
  * Signatures are never looked at: depmod writes nothing derived from them.
+ *
+ * A module that cannot be read is reported and left without symbols, as kmod
+ * does, except when it is compressed and its decompressor is absent (compiled out
+ * or the library missing): then every index would be wrong - the module in
+ * modules.dep without its dependencies, its aliases lost - so the run fails and
+ * no index is replaced.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,6 +21,7 @@
 #include <unistd.h>
 
 #include "depmod.h"
+#include "lib/file-dl.h"
 
 static bool modinfo_is_indexed(const char *s)
 {
@@ -175,6 +182,20 @@ unsigned int depmod_parse_threads(void)
 	return (unsigned int)n;
 }
 
+/* What is missing to decompress path (the library, by soname); only called after
+ * reading it failed with -ENOSYS, which file_load_contents() gives for that alone. */
+static const char *missing_decompressor(const char *path)
+{
+	struct kmod_file *file;
+	const char *why = NULL;
+
+	if (file_open(NULL, path, &file) == 0) {
+		why = file_decompressor_missing(file_get_compression(file));
+		file_free(file);
+	}
+	return why != NULL ? why : strerror(ENOSYS);
+}
+
 struct parse_job {
 	struct depmod_module **mods;
 	size_t n;
@@ -247,6 +268,7 @@ int depmod_parse(struct depmod *d, unsigned int n_threads)
 	};
 	pthread_t *threads;
 	unsigned int started = 0;
+	int err = 0;
 
 	if (n_threads > 1 && job.n > 1) {
 		order = work_order(d);
@@ -274,9 +296,14 @@ int depmod_parse(struct depmod *d, unsigned int n_threads)
 	for (size_t i = 0; i < job.n; i++) {
 		const struct depmod_module *mod = d->modules.array[i];
 
-		if (mod->parse_err < 0)
+		if (mod->parse_err == -ENOSYS) {
+			ERR("%s: cannot decompress: %s\n", mod->path,
+			    missing_decompressor(mod->path));
+			err = -ENOSYS;
+		} else if (mod->parse_err < 0) {
 			ERR("failed to load symbols from %s: %s\n", mod->path,
 			    strerror(-mod->parse_err));
+		}
 	}
-	return 0;
+	return err;
 }
