@@ -157,10 +157,19 @@ check "two depmods at once: no temporary, no lock file" \
 
 # A held lock: depmod waits for it, and gives up after the (test-shortened) bound.
 if command -v flock >/dev/null; then
+	# wait_held DIR: returns once a flock on DIR is held by someone else
+	wait_held() {
+		local i
+		for i in $(seq 1 600); do
+			flock -n "$1" true || return 0
+			sleep 0.05
+		done
+		return 1
+	}
 	fresh_old lock
 	flock "$(moddir lock)" sleep 1 &
 	holder=$!
-	sleep 0.2
+	wait_held "$(moddir lock)"
 	"$depmod" -b "$work/lock" "$kver" 2>/dev/null
 	rc=$?
 	check "a held lock: depmod waited and then wrote the new set" \
@@ -168,15 +177,15 @@ if command -v flock >/dev/null; then
 	check "a held lock: the set is the new one" same_set "$(moddir lock)" "$work/new-set"
 	wait $holder
 	fresh_old lock
-	flock "$(moddir lock)" sleep 5 &
+	flock "$(moddir lock)" sleep 60 &
 	holder=$!
-	sleep 0.2
+	wait_held "$(moddir lock)"
 	MODKIT_DEPMOD_LOCK_WAIT_SEC=1 "$depmod" -b "$work/lock" "$kver" 2>"$work/lock.err"
 	rc=$?
 	check "a lock held too long: exit 1" test $rc -eq 1
 	check "a lock held too long: message" grep -q "another depmod has been writing" "$work/lock.err"
 	check "a lock held too long: the old set untouched" same_set "$(moddir lock)" "$work/old-set"
-	kill $holder 2>/dev/null
+	pkill -P $holder sleep 2>/dev/null
 	wait $holder 2>/dev/null
 else
 	skip "a held lock" "needs flock(1) (package util-linux)"

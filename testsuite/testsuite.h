@@ -6,7 +6,7 @@
  *
  * A test program defines cases with TEST(name) { ... return 0; } and ends with
  * TEST_MAIN(). Each case runs in its own forked process; a case passes when its
- * function returns 0 and it neither crashes nor exceeds its time limit (60 s,
+ * function returns 0 and it neither crashes nor exceeds its time limit (300 s,
  * MODKIT_TEST_TIMEOUT overrides). Results are printed as TAP, which meson parses
  * (protocol: 'tap'). Run one case: ./test-foo NAME [NAME...]; list: ./test-foo --list.
  *
