@@ -442,7 +442,7 @@ check_eq "restored: Debian's modprobe -R of a PCI modalias on modkit's indexes" 
 	"$T/expect" "$T/got"
 
 # Debian's depmod on the same tree writes the same text files as modkit's did
-# (formats.md: kmod 30 and 34.2 agree on them), except that bookworm's kmod is built
+# (formats.md 2: kmod 30 and 34.2 agree on them), except that bookworm's kmod is built
 # without zlib (its --version says -ZLIB) and leaves the .ko.gz module out.
 rm -f "$R$MODDIR"/modules.{dep,alias,softdep,weakdep,symbols,devname}*
 in_root depmod "$KVER" >"$T/out" 2>&1
