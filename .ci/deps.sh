@@ -11,6 +11,7 @@ MODKIT_PACKAGES=(
 	qemu-system-x86 busybox-static systemd
 	valgrind time
 	debootstrap
+	gtk-doc-tools
 )
 missing=()
 for p in "${MODKIT_PACKAGES[@]}"; do
