@@ -234,8 +234,9 @@ const char *file_decompressor_missing(enum kmod_file_compression_type type)
 /*
  * Every library this build may dlopen(), declared once here: file.c is linked
  * into everything that reads module files (libkmod.so.2 and the kmod binary), so
- * each of them carries the whole list. Decompressors lacking them make depmod
- * fail; signatures are only shown by modinfo.
+ * each of them carries the whole list. A decompressor is "recommended": without
+ * it depmod fails on such modules; libcrypto only adds the signer details that
+ * modinfo shows, hence "suggested".
  */
 #if ENABLE_ZSTD && ENABLE_ZSTD_DLOPEN
 FILE_DL_NOTE(file_dl_note_zstd, "zstd",
