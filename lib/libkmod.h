@@ -1013,7 +1013,7 @@ const char *kmod_module_get_path(const struct kmod_module *mod);
  * @mod: the module; may be NULL.
  *
  * Collects the options the configuration gives the module: every "options" line
- * (and kernel command line option) for its name, and, for a module found through
+ * (and kernel command line options) for its name, and, for a module found through
  * an alias, for that alias too, in configuration order, joined by spaces. The
  * result is computed on the first call and kept.
  *
