@@ -548,7 +548,8 @@ static int lock_outdir(const struct depmod *d, int dfd)
 {
 	/* the test suite shortens the wait */
 	const char *env = secure_getenv("MODKIT_DEPMOD_LOCK_WAIT_SEC");
-	unsigned int wait_sec = env ? (unsigned int)strtoul(env, NULL, 10) : DEPMOD_LOCK_WAIT_SEC;
+	unsigned int wait_sec = env ? (unsigned int)strtoul(env, NULL, 10) :
+				      DEPMOD_LOCK_WAIT_SEC;
 
 	for (unsigned int waited_ms = 0;; waited_ms += 50) {
 		if (flock(dfd, LOCK_EX | LOCK_NB) == 0)
@@ -668,7 +669,8 @@ static int write_all(struct write_ctx *w, int dfd)
 		if (renameat(dfd, tmps[i], dfd, outputs[i].name) < 0) {
 			err = -errno;
 			for (size_t k = r; k < ARRAY_SIZE(rename_order); k++)
-				(void)unlinkat(dfd, tmps[output_slot(rename_order[k])], 0);
+				(void)unlinkat(dfd, tmps[output_slot(rename_order[k])],
+					       0);
 			errno = -err;
 			FATAL("renameat(%s, %s, %s, %s): %m\n", w->d->outdirname, tmps[i],
 			      w->d->outdirname, outputs[i].name);

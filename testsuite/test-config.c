@@ -3,6 +3,7 @@
  * modprobe.d parsing, the kernel command line, the kmod_config_* iterators, and a
  * differential comparison with Debian's `modprobe -c` (kmod 30).
  */
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -1247,8 +1248,7 @@ static const char *reference_unavailable(void)
 
 	if (access(reference_dir(), F_OK) == 0)
 		return NULL;
-	snprintf(why, sizeof(why), "no kmod 34.2 reference at %s",
-		 reference_dir());
+	snprintf(why, sizeof(why), "no kmod 34.2 reference at %s", reference_dir());
 	return why;
 }
 
@@ -1317,8 +1317,10 @@ static const char *gen_pick(const char *const *words, size_t n)
 
 /* A config file of random lines built from the pieces the parser cares about. No
  * weakdep (kmod 30 lacks it) and no backslash right before the end of the file
- * (kmod 30 keeps a stray byte there; formats.md 7.2 says 34.2 drops it). */
-static char *gen_config(void)
+ * (kmod 30 keeps a stray byte there; formats.md 7.2 says 34.2 drops it). With
+ * softdep_only every directive is softdep: modules.softdep may hold nothing else
+ * (modkit ignores other directives there, kmod does not). */
+static char *gen_config(bool softdep_only)
 {
 	static const char *const cmds[] = {
 		"alias",   "blacklist", "options", "install", "remove", "softdep",
@@ -1338,10 +1340,14 @@ static char *gen_config(void)
 	strbuf_init(&b);
 	for (unsigned int i = 0; i < lines; i++) {
 		unsigned int n = gen_rand(6);
+		const char *cmd;
 
 		if (gen_rand(4) == 0)
 			strbuf_pushchars(&b, PICK(seps));
-		strbuf_pushchars(&b, PICK(cmds));
+		cmd = PICK(cmds);
+		if (softdep_only && isalpha((unsigned char)cmd[0]))
+			cmd = "softdep";
+		strbuf_pushchars(&b, cmd);
 		for (unsigned int j = 0; j < n; j++) {
 			strbuf_pushchars(&b, PICK(seps));
 			strbuf_pushchars(&b, PICK(words));
@@ -1392,9 +1398,9 @@ TEST(differential_generated)
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 			paths[i] = join(i % 2 ? "lib" : "etc", names[gen_rand(4)]);
 			c.files[i][0] = paths[i];
-			c.files[i][1] = gen_config();
+			c.files[i][1] = gen_config(false);
 		}
-		c.modules_softdep = gen_rand(2) ? gen_config() : NULL;
+		c.modules_softdep = gen_rand(2) ? gen_config(true) : NULL;
 		c.cmdline = fake ? gen_cmdline() : "";
 		CHECK_MSG(run_diff_case(&c, fake) == 0, "round %u (seed %#x) differs",
 			  round, 0x5eed0000u + round);

@@ -530,7 +530,8 @@ int test_main(int argc, char *argv[])
 		if (r < 0)
 			failed++;
 		if (r == 1)
-			printf("ok %zu - %s # SKIP %s\n", i + 1, selected[i]->name, reason);
+			printf("ok %zu - %s # SKIP %s\n", i + 1, selected[i]->name,
+			       reason);
 		else
 			printf("%s %zu - %s\n", r == 0 ? "ok" : "not ok", i + 1,
 			       selected[i]->name);
@@ -543,12 +544,14 @@ const char *test_debian_tree(const char *kind)
 	static char root[PATH_MAX];
 	const char *env = getenv("MODKIT_DEBIAN_ROOT");
 	char script[PATH_MAX];
-	const char *argv[] = { "/bin/bash", script, kind ? "--compressed" : NULL, kind, NULL };
+	const char *argv[] = { "/bin/bash", script, kind ? "--compressed" : NULL, kind,
+			       NULL };
 	struct test_run r;
 
 	if (kind == NULL && env != NULL && env[0] != '\0')
 		return env;
-	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh", test_source_root());
+	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
+		 test_source_root());
 	if (test_run(&r, argv, NULL) < 0)
 		return NULL;
 	if (r.status == 77) {
@@ -562,7 +565,8 @@ const char *test_debian_tree(const char *kind)
 			why = strrchr(why, '\n') + 1;
 		if (strncmp(why, "debian-tree.sh: ", 16) == 0)
 			why += 16;
-		test_skip("%s", why[0] ? why : "the Debian kernel package is not available");
+		test_skip("%s",
+			  why[0] ? why : "the Debian kernel package is not available");
 	}
 	root[0] = '\0';
 	if (r.status == 0 && r.out_len > 1)
