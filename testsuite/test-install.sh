@@ -105,6 +105,7 @@ tags=" "
 [ "$bashcompletiondir" != no ] && tags+="bash "
 [ "$zshcompletiondir" != no ] && tags+="zsh "
 [ "$fishcompletiondir" != no ] && tags+="fish "
+[ "$(opt docs)" = true ] && tags+="docs "
 echo "# install tree of $build: prefix=$prefix, parts:$tags"
 
 # ---- install ----------------------------------------------------------------------------
@@ -149,7 +150,16 @@ done <"$srcdir/testsuite/install-layout.txt" | tr -s ' ' | sort >"$work/expected
 		-o \( -type f -printf 'file /%P\n' \) \
 		-o \( -type d -empty -printf 'dir /%P\n' \) \
 		-o \( ! -type d -printf 'other /%P\n' \)
-) | sort >"$work/actual"
+) | sort >"$work/actual.all"
+# a "tree DIR" entry stands for everything under DIR (generated sets of files)
+sed -n 's/^tree //p' "$work/expected" >"$work/trees"
+while read -r kind path rest; do
+	t=
+	while read -r d; do
+		case $path in "$d"/*) t=$d && break ;; esac
+	done <"$work/trees"
+	if [ -n "$t" ]; then echo "tree $t"; else echo "$kind $path${rest:+ $rest}"; fi
+done <"$work/actual.all" | sort -u >"$work/actual"
 comm -23 "$work/expected" "$work/actual" >"$work/missing"
 comm -13 "$work/expected" "$work/actual" >"$work/extra"
 if [ -s "$work/missing" ]; then
