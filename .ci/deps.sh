@@ -10,6 +10,7 @@ MODKIT_PACKAGES=(
 	kmod libkmod-dev
 	qemu-system-x86 busybox-static systemd
 	valgrind time
+	bash-completion zsh fish
 	debootstrap
 	gtk-doc-tools
 )
