@@ -430,13 +430,16 @@ int depmod_order(struct depmod *d)
 		ERR("too many modules: %zu\n", n);
 		return -EFBIG;
 	}
-	qsort(mods, n, sizeof(*mods), cmp_hash_order);
+	/* an empty tree has no array at all, which qsort() must not be given */
+	if (n > 1)
+		qsort(mods, n, sizeof(*mods), cmp_hash_order);
 	for (size_t i = 0; i < n; i++) {
 		mods[i]->idx = i;
 		mods[i]->order = 1;
 	}
 	apply_modules_order(d);
-	qsort(mods, n, sizeof(*mods), cmp_order_key);
+	if (n > 1)
+		qsort(mods, n, sizeof(*mods), cmp_order_key);
 	for (size_t i = 0; i < n; i++)
 		mods[i]->idx = i;
 	return 0;
