@@ -10,6 +10,7 @@ MODKIT_PACKAGES=(
 	kmod libkmod-dev
 	qemu-system-x86 busybox-static systemd
 	valgrind time
+	clang libclang-rt-14-dev
 	bash-completion zsh fish
 	debootstrap
 	gtk-doc-tools

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Fuzz entry for the modules.builtin.modinfo reader (builtin_modinfo_parse). The
- * input's first line is the module name to look for, the rest is the file's
- * content. Without libFuzzer (FUZZ_LIBFUZZER undefined) main() replays the files
- * named on the command line and prints TAP.
+ * Fuzz target "builtin": modules.builtin.modinfo (formats.md 2.8) through
+ * builtin_modinfo_parse(). The input's first line is the module name to look for,
+ * the rest is the file's content; every string returned must be the key=value part
+ * of one of the name's records.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +13,23 @@
 #include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* "<name>.<s>" must be one of the records of data (NUL-separated, last one may be cut) */
+static void check_record(const char *data, size_t size, const char *name, const char *s)
+{
+	size_t namelen = strlen(name), len = strlen(s);
+
+	for (const char *p = data, *end = data + size; p < end;) {
+		const char *nul = memchr(p, '\0', end - p);
+		size_t reclen = (nul != NULL ? nul : end) - p;
+
+		if (reclen == namelen + 1 + len && memcmp(p, name, namelen) == 0 &&
+		    p[namelen] == '.' && memcmp(p + namelen + 1, s, len) == 0)
+			return;
+		p += reclen + 1;
+	}
+	abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,9 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(copy, rest, restlen);
 			n = builtin_modinfo_parse(copy, restlen, name, &strings);
 			for (int i = 0; i < n; i++)
-				if (strlen(strings[i]) > restlen)
-					abort();
-			free(strings);
+				check_record(copy, restlen, name, strings[i]);
+			if (n > 0)
+				free(strings);
 			free(copy);
 		}
 	}
@@ -44,36 +61,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef FUZZ_LIBFUZZER
-int main(int argc, char *argv[])
-{
-	printf("TAP version 13\n1..%d\n", argc - 1);
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rbe");
-		char *buf = NULL;
-		size_t len = 0, cap = 0, r;
-
-		if (f == NULL) {
-			printf("not ok %d - %s (cannot open)\n", i, argv[i]);
-			continue;
-		}
-		do {
-			if (len == cap) {
-				char *nb = realloc(buf, cap ? cap * 2 : 65536);
-
-				if (nb == NULL)
-					break;
-				buf = nb;
-				cap = cap ? cap * 2 : 65536;
-			}
-			r = fread(buf + len, 1, cap - len, f);
-			len += r;
-		} while (r > 0);
-		fclose(f);
-		LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-		free(buf);
-		printf("ok %d - %s\n", i, argv[i]);
-	}
-	return 0;
-}
-#endif
+#include "fuzz-main.h"

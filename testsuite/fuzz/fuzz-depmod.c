@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Fuzz entry for depmod's own text parsers: the first byte picks the parser, the rest
- * is its input. 0: a depmod.d file, 1: Module.symvers (-E), 2: System.map (-F).
- *
- * Built as a plain program too: `fuzz-depmod FILE...` replays files and prints TAP;
- * `fuzz-depmod --make-corpus DIR` writes a few hostile inputs.
+ * Fuzz target "depmod": depmod's own text parsers. The first byte picks the parser,
+ * the rest is its input: 0 a depmod.d file, 1 Module.symvers (-E), 2 System.map (-F).
+ * Messages are off (a shown FATAL would exit). "--make-corpus DIR" (replay build)
+ * writes a few hostile inputs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,29 +17,39 @@
 #include "src/depmod.h"
 #include "lib/hash.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int memfd = -1;
+static char mempath[64];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	/* no messages: a shown FATAL would exit */
+	log_set_priority(LOG_EMERG);
+	memfd = memfd_create("fuzz-depmod", MFD_CLOEXEC);
+	if (memfd < 0) {
+		perror("memfd_create");
+		abort();
+	}
+	snprintf(mempath, sizeof(mempath), "/proc/self/fd/%d", memfd);
+	return 0;
+}
 
 static int run_file_parser(uint8_t kind, const uint8_t *data, size_t size)
 {
 	struct depmod d;
-	char path[64];
-	int fd = memfd_create("fuzz-depmod", MFD_CLOEXEC);
 
-	if (fd < 0)
-		return 0;
-	if (size > 0 && write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (ftruncate(memfd, 0) < 0 ||
+	    (size > 0 && pwrite(memfd, data, size, 0) != (ssize_t)size))
+		abort();
 	depmod_init(&d);
 	d.sym_prefix = '_';
 	if (kind == 1)
-		depmod_load_symvers(&d, path);
+		depmod_load_symvers(&d, mempath);
 	else
-		depmod_load_system_map(&d, path);
+		depmod_load_system_map(&d, mempath);
 	depmod_release(&d);
-	close(fd);
 	return 0;
 }
 
@@ -64,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#ifndef FUZZ_LIBFUZZER
 static const struct {
 	const char *name;
 	const char *data;
@@ -114,38 +123,8 @@ static int make_corpus(const char *dir)
 	return EXIT_SUCCESS;
 }
 
-int main(int argc, char *argv[])
-{
-	if (argc == 3 && strcmp(argv[1], "--make-corpus") == 0)
-		return make_corpus(argv[2]);
-	/* no messages: a shown FATAL would exit */
-	log_set_priority(LOG_EMERG);
-	printf("TAP version 13\n");
-	for (int i = 1; i < argc; i++) {
-		FILE *fp = fopen(argv[i], "re");
-		uint8_t *buf = NULL;
-		size_t len = 0, cap = 0;
-		int c;
-
-		if (fp == NULL) {
-			printf("not ok %d - %s: %s\n", i, argv[i], strerror(errno));
-			continue;
-		}
-		while ((c = getc(fp)) != EOF) {
-			if (len == cap) {
-				cap = cap ? 2 * cap : 4096;
-				buf = realloc(buf, cap);
-				if (buf == NULL)
-					abort();
-			}
-			buf[len++] = (uint8_t)c;
-		}
-		fclose(fp);
-		LLVMFuzzerTestOneInput(buf, len);
-		free(buf);
-		printf("ok %d - %s\n", i, argv[i]);
-	}
-	printf("1..%d\n", argc - 1);
-	return EXIT_SUCCESS;
-}
 #endif
+
+#define FUZZ_INITIALIZE
+#define FUZZ_MAKE_CORPUS make_corpus
+#include "fuzz-main.h"

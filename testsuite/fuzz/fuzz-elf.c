@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Fuzz entry for module images: the input goes through elf_new(), every
- * elf_get_*() reader, elf_strip() and the signature trailer parser. Without
- * libFuzzer (FUZZ_LIBFUZZER undefined) main() replays the files named on the
- * command line, printing TAP; any crash or sanitizer report fails it.
- *
- * A libFuzzer build, from the source root with a configured build dir B:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DFUZZ_LIBFUZZER \
- *     -include B/config.h -Ilib -I. testsuite/fuzz/fuzz-elf.c lib/elf.c lib/file*.c \
- *     lib/signature.c lib/util.c lib/strbuf.c lib/log.c -ldl -o fuzz-elf
+ * Fuzz target "elf": a plain module image goes through elf_new(), every elf_get_*()
+ * reader, elf_strip() with each flag combination, and the signature trailer parser.
+ * Built by testsuite/fuzz/meson.build as a libFuzzer program (-Dfuzz=true) and as a
+ * replay program (fuzz-main.h).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +22,21 @@ static size_t touch_versions(const struct kmod_modversion *v, int n)
 	for (int i = 0; i < n; i++)
 		total += strlen(v[i].symbol) + (size_t)v[i].crc + (size_t)v[i].bind;
 	return total;
+}
+
+/* vermagic= strings of .modinfo, -1 when it cannot be read */
+static int count_vermagic(const struct kmod_elf *elf)
+{
+	char **strings;
+	int n = elf_get_strings(elf, ".modinfo", &strings), count = 0;
+
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		count += strncmp(strings[i], "vermagic=", 9) == 0;
+	if (n > 0)
+		free(strings);
+	return count;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -71,37 +81,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(v);
 	}
 	for (unsigned flags = 0; flags < 4; flags++) {
-		if (elf_strip(elf, flags, &image) == 0)
-			free(image);
+		struct kmod_elf *stripped;
+
+		if (elf_strip(elf, flags, &image) < 0)
+			continue;
+		/* the edited copy is still a module; with one vermagic= less when its
+		 * .modinfo could be read (a zeroed string may end one that was cut) */
+		if (elf_new(image, size, &stripped) < 0)
+			abort();
+		if ((flags & KMOD_INSERT_FORCE_VERMAGIC) && count_vermagic(elf) >= 0 &&
+		    count_vermagic(stripped) != count_vermagic(elf) - 1)
+			abort();
+		elf_free(stripped);
+		free(image);
 	}
 	elf_free(elf);
 	(void)total;
 	return 0;
 }
 
-#ifndef FUZZ_LIBFUZZER
-int main(int argc, char *argv[])
-{
-	printf("1..%d\n", argc - 1);
-	for (int i = 1; i < argc; i++) {
-		char *data = NULL;
-		size_t len = 0;
-		uint8_t *exact;
-
-		if (read_file(argv[i], &data, &len) < 0) {
-			printf("not ok %d - %s: cannot read\n", i, argv[i]);
-			return 1;
-		}
-		/* an exactly sized copy, so that ASan catches reads past the end */
-		exact = malloc(len ? len : 1);
-		if (exact == NULL)
-			return 1;
-		memcpy(exact, data, len);
-		free(data);
-		LLVMFuzzerTestOneInput(exact, len);
-		free(exact);
-		printf("ok %d - %s\n", i, argv[i]);
-	}
-	return 0;
-}
-#endif
+#include "fuzz-main.h"

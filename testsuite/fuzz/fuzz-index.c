@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Fuzz entry for the .bin index reader: the input is opened as an index from
- * memory, then exact, all-values and wildcard lookups of a few keys (some taken
- * from the input itself) run and the whole index is dumped. Without libFuzzer
- * (FUZZ_LIBFUZZER undefined) main() replays the files named on the command line
- * and prints TAP; a crash, a sanitizer report or a hang (the test's timeout) fails.
- * "--make-corpus DIR" writes generated hostile inputs there: truncations and byte
- * corruptions of indexes built by our writer, cycles, shared subtrees, huge counts.
+ * Fuzz target "index": the input is opened as a .bin index from memory (formats.md
+ * 1), then exact, all-values and wildcard lookups of fixed keys and of a key taken
+ * from the input's own bytes run, and the whole index is dumped. The exact lookup
+ * must give the first value of the all-values lookup. "--make-corpus DIR" (replay
+ * build) writes hostile inputs: truncations and byte corruptions of indexes built by
+ * our writer, cycles, shared subtrees, huge counts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,8 +52,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i <= ARRAY_SIZE(fixed); i++) {
 		const char *k = i < ARRAY_SIZE(fixed) ? fixed[i] : key;
 
-		free(index_mm_search(idx, k));
-		index_values_free(index_mm_search_all(idx, k));
+		char *first = index_mm_search(idx, k);
+		struct index_value *all = index_mm_search_all(idx, k);
+
+		if ((first == NULL) != (all == NULL) ||
+		    (first != NULL && strcmp(first, all->value) != 0))
+			abort();
+		free(first);
+		index_values_free(all);
 		index_values_free(index_mm_searchwild(idx, k));
 	}
 	(void)index_mm_dump(idx, devnull, "alias ");
@@ -201,25 +206,7 @@ static int make_corpus(const char *dir)
 	return 0;
 }
 
-int main(int argc, char *argv[])
-{
-	if (argc == 3 && strcmp(argv[1], "--make-corpus") == 0)
-		return make_corpus(argv[2]);
-	printf("TAP version 13\n1..%d\n", argc - 1);
-	for (int i = 1; i < argc; i++) {
-		char *data = NULL;
-		size_t len = 0;
-		int err = read_file(argv[i], &data, &len);
-
-		if (err < 0) {
-			printf("not ok %d - %s: %s\n", i, argv[i], strerror(-err));
-			continue;
-		}
-		LLVMFuzzerTestOneInput((const uint8_t *)data, len);
-		free(data);
-		printf("ok %d - %s\n", i, argv[i]);
-		fflush(stdout);
-	}
-	return 0;
-}
 #endif
+
+#define FUZZ_MAKE_CORPUS make_corpus
+#include "fuzz-main.h"

@@ -1,20 +1,86 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Fuzz entry for lib/module.c: the input is parsed as a module's modules.dep line
- * (as read from modules.dep.bin, which a hostile or corrupt tree controls) and
- * used as a name, a path and a lookup query. The context's module directory is
- * the directory named by $MODKIT_FUZZ_MODDIR (default: one that does not exist),
- * so relative dependency paths resolve there. Without libFuzzer (FUZZ_LIBFUZZER
- * undefined) main() replays the files named on the command line and prints TAP.
+ * Fuzz target "module": the input is a modules.dep text ("path: dep dep..." lines),
+ * used the way libkmod reads it (formats.md 2.1): every line becomes the
+ * modules.dep.bin value of its module name in a module directory made at start-up
+ * (holding a few empty module files, so that dependency paths resolve). Then, for
+ * each module named, a context on that directory gives its path and dependencies
+ * and plans its modprobe (dry run, dependencies and their order only). The first
+ * line is also parsed directly by module_parse_depline() and the input is used as a
+ * lookup query, a name and a path.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
+#include "lib/hash.h"
 
+/* kmod_module_new_from_name_lookup() under its own name (module.c binds the exported
+ * name with symver attributes, which clang 14 ignores) */
+int module_new_from_name_lookup(struct kmod_ctx *ctx, const char *modname,
+				struct kmod_module **mod);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_LINES 256
+
+static char moddir[PATH_MAX];
+static char indexpath[PATH_MAX];
+static volatile size_t sink;
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void cleanup(void)
+{
+	if (moddir[0] != '\0')
+		nftw(moddir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static const char *const files[] = { "kernel/a.ko", "kernel/b.ko",
+					     "kernel/c-d.ko", "kernel/sub/e.ko.xz",
+					     "extra/f.ko" };
+	const char *tmp = getenv("TMPDIR");
+
+	if ((size_t)snprintf(moddir, sizeof(moddir), "%s/modkit-fuzz-module-XXXXXX",
+			     tmp ? tmp : P_tmpdir) >= sizeof(moddir))
+		abort();
+	if (mkdtemp(moddir) == NULL) {
+		perror(moddir);
+		abort();
+	}
+	atexit(cleanup);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		char path[PATH_MAX];
+		int fd;
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", moddir, files[i]) >=
+		    sizeof(path))
+			abort();
+		if (mkdir_parents(path, 0755) < 0 ||
+		    (fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+			perror(path);
+			abort();
+		}
+		close(fd);
+	}
+	if ((size_t)snprintf(indexpath, sizeof(indexpath), "%s/modules.dep.bin",
+			     moddir) >= sizeof(indexpath))
+		abort();
+	return 0;
+}
 
 static void quiet_log(void *data, int priority, const char *file, int line,
 		      const char *fn, const char *format, va_list args)
@@ -31,27 +97,125 @@ static void use_list(struct kmod_list *list)
 
 	kmod_list_foreach (l, list) {
 		struct kmod_list *deps = kmod_module_get_dependencies(l->data);
+		const char *path = kmod_module_get_path(l->data);
 
-		(void)kmod_module_get_path(l->data);
+		sink += path != NULL ? strlen(path) : 0;
 		(void)kmod_module_get_options(l->data);
 		kmod_module_unref_list(deps);
 	}
 }
 
+static void print_action(struct kmod_module *m, bool install, const char *options)
+{
+	sink += strlen(kmod_module_get_name(m)) + strlen(options);
+}
+
+/*
+ * A modules.dep whose dependencies form a cycle (a module depending on itself too)
+ * makes modules hold counted references to each other through their dependency
+ * lists, so that neither they nor the context are ever freed: kmod 34.2 is built the
+ * same way (README.md, Fuzzing). Before the context goes, the dependency lists of
+ * the modules still cached are dropped; whatever stays allocated after that is a
+ * leak of its own.
+ */
+static void break_cycles(struct kmod_ctx *ctx)
+{
+	unsigned int n = hash_get_count(ctx->modules_by_name), i = 0;
+	struct kmod_module **mods = calloc(n > 0 ? n : 1, sizeof(*mods));
+	struct hash_iter it;
+	const char *key;
+	const void *value;
+
+	if (mods == NULL)
+		abort();
+	hash_iter_init(ctx->modules_by_name, &it);
+	while (i < n && hash_iter_next(&it, &key, &value))
+		mods[i++] = kmod_module_ref((struct kmod_module *)value);
+	for (unsigned int j = 0; j < i; j++) {
+		struct kmod_list *deps = mods[j]->dep;
+
+		mods[j]->dep = NULL;
+		mods[j]->n_dep = 0;
+		kmod_module_unref_list(deps);
+	}
+	for (unsigned int j = 0; j < i; j++)
+		kmod_module_unref(mods[j]);
+	free(mods);
+}
+
+/* modules.dep.bin from the lines: key = module name of the path before ':'. */
+static int write_index(char *text, char names[][PATH_MAX], size_t *n_names)
+{
+	struct index_writer *w = index_writer_new();
+	unsigned int prio = 0;
+	FILE *fp;
+	int err;
+
+	*n_names = 0;
+	if (w == NULL)
+		return -ENOMEM;
+	for (char *line = text, *next; line != NULL && *n_names < MAX_LINES;
+	     line = next) {
+		char *colon, *nl = strchr(line, '\n');
+		char path[PATH_MAX];
+
+		next = nl != NULL ? nl + 1 : NULL;
+		if (nl != NULL)
+			*nl = '\0';
+		colon = strchr(line, ':');
+		if (colon == NULL || (size_t)(colon - line) >= sizeof(path))
+			continue;
+		memcpy(path, line, colon - line);
+		path[colon - line] = '\0';
+		if (path_to_modname(path, names[*n_names], NULL) == NULL ||
+		    names[*n_names][0] == '\0')
+			continue;
+		if (index_writer_insert(w, names[*n_names], line, prio++) < 0)
+			continue; /* not 7-bit text */
+		++*n_names;
+	}
+	fp = fopen(indexpath, "we");
+	if (fp == NULL) {
+		index_writer_free(w);
+		return -errno;
+	}
+	err = index_writer_write(w, fp);
+	index_writer_free(w);
+	if (fclose(fp) != 0 && err == 0)
+		err = -EIO;
+	return err;
+}
+
+static void probe_names(struct kmod_ctx *ctx, char names[][PATH_MAX], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct kmod_module *m;
+		struct kmod_list *deps;
+
+		if (kmod_module_new_from_name(ctx, names[i], &m) < 0)
+			continue;
+		deps = kmod_module_get_dependencies(m);
+		use_list(deps);
+		kmod_module_unref_list(deps);
+		(void)kmod_module_probe_insert_module(m,
+						      KMOD_PROBE_DRY_RUN |
+							      KMOD_PROBE_IGNORE_LOADED |
+							      KMOD_PROBE_IGNORE_COMMAND,
+						      NULL, NULL, NULL, print_action);
+		kmod_module_unref(m);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *moddir = getenv("MODKIT_FUZZ_MODDIR");
 	const char *paths[] = { NULL };
+	static char names[MAX_LINES][PATH_MAX];
 	struct kmod_module *m = NULL, *p = NULL;
 	struct kmod_list *list = NULL;
 	struct kmod_ctx *ctx;
 	char *text, *line;
+	size_t n_names = 0;
 
-	ctx = kmod_new(moddir ? moddir : "/nonexistent/modkit-fuzz", paths);
-	if (ctx == NULL)
-		return 0;
-	kmod_set_log_fn(ctx, quiet_log, NULL);
-	kmod_set_log_priority(ctx, LOG_DEBUG);
 	text = malloc(size + 1);
 	line = malloc(size + 1);
 	if (text == NULL || line == NULL)
@@ -59,6 +223,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	memcpy(line, text, size + 1);
+	if (write_index(line, names, &n_names) < 0)
+		goto out;
+	memcpy(line, text, size + 1);
+
+	ctx = kmod_new(moddir, paths);
+	if (ctx == NULL)
+		goto out;
+	kmod_set_log_fn(ctx, quiet_log, NULL);
+	kmod_set_log_priority(ctx, LOG_DEBUG);
+	(void)kmod_load_resources(ctx);
+	probe_names(ctx, names, n_names);
 
 	if (kmod_module_new_from_name(ctx, "fuzz", &m) == 0) {
 		struct kmod_list *deps;
@@ -68,13 +243,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		use_list(deps);
 		kmod_module_unref_list(deps);
 		(void)kmod_module_get_path(m);
+		kmod_module_unref(m);
 	}
 	if (kmod_module_new_from_lookup(ctx, text, &list) == 0)
 		use_list(list);
 	kmod_module_unref_list(list);
-	kmod_module_unref(p);
-	p = NULL;
-	if (kmod_module_new_from_name_lookup(ctx, text, &p) == 0)
+	if (module_new_from_name_lookup(ctx, text, &p) == 0)
 		kmod_module_unref(p);
 	p = NULL;
 	if (kmod_module_new_from_name(ctx, text, &p) == 0)
@@ -82,31 +256,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p = NULL;
 	if (kmod_module_new_from_path(ctx, text, &p) == 0)
 		kmod_module_unref(p);
+	break_cycles(ctx);
+	kmod_unref(ctx);
 out:
-	kmod_module_unref(m);
 	free(line);
 	free(text);
-	kmod_unref(ctx);
 	return 0;
 }
 
-#ifndef FUZZ_LIBFUZZER
-int main(int argc, char *argv[])
-{
-	printf("1..%d\n", argc - 1);
-	for (int i = 1; i < argc; i++) {
-		char *data = NULL;
-		size_t size = 0;
-		int err = read_file(argv[i], &data, &size);
-
-		if (err < 0) {
-			printf("not ok %d - %s: %s\n", i, argv[i], strerror(-err));
-			continue;
-		}
-		LLVMFuzzerTestOneInput((const uint8_t *)data, size);
-		free(data);
-		printf("ok %d - %s\n", i, argv[i]);
-	}
-	return 0;
-}
-#endif
+#define FUZZ_INITIALIZE
+#include "fuzz-main.h"

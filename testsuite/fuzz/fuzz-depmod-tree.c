@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Fuzz target "depmod-tree": the whole depmod pipeline on a small module tree, then
+ * the library on what it wrote. The input is a list of records
+ *
+ *   kind (1 byte) | name length (1 byte) | name | data length (u16 LE) | data
+ *
+ * (a length running past the end is cut there), kind being
+ *   'm'  a module file, name = its path in the module dir (no "..", not absolute)
+ *   'o'  modules.order      'b'  modules.builtin      'i'  modules.builtin.modinfo
+ *   'c'  a depmod.d file    'E'  Module.symvers (-E)  'F'  System.map (-F)
+ *   'f'  options: data[0] bit 0 -w, bit 1 -e, bit 2 -P _, bit 3 -v
+ * and anything else skipped. The tree is written to a fresh directory, depmod runs
+ * its stages as the tool does (config, scan, order, parse with one thread, resolve,
+ * write; external directories are dropped from the configuration so that nothing
+ * outside the tree is read), and when it wrote its indexes a library context on the
+ * tree looks up every module, reads its information and plans its modprobe (dry
+ * run), and dumps every index. Every module depmod parsed must be found, at its path.
+ * depmod's messages are off: a shown FATAL would exit.
+ */
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "src/depmod.h"
+#include "lib/hash.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define KVER "6.1.0-fuzz"
+#define MAX_MODULES 32
+
+static char base[PATH_MAX];
+static char tree[PATH_MAX];
+static FILE *devnull;
+static volatile size_t sink;
+
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void cleanup(void)
+{
+	if (base[0] != '\0')
+		remove_tree(base);
+	if (devnull != NULL)
+		fclose(devnull);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	log_set_priority(LOG_EMERG);
+	if ((size_t)snprintf(base, sizeof(base), "%s/modkit-fuzz-depmod-XXXXXX",
+			     tmp ? tmp : P_tmpdir) >= sizeof(base))
+		abort();
+	devnull = fopen("/dev/null", "we");
+	if (mkdtemp(base) == NULL || devnull == NULL) {
+		perror(base);
+		abort();
+	}
+	atexit(cleanup);
+	if ((size_t)snprintf(tree, sizeof(tree), "%s/tree", base) >= sizeof(tree))
+		abort();
+	return 0;
+}
+
+struct record {
+	uint8_t kind;
+	char name[256];
+	const uint8_t *data;
+	size_t len;
+};
+
+/* Next record at *pos; false at the end. */
+static bool next_record(const uint8_t *data, size_t size, size_t *pos, struct record *r)
+{
+	size_t p = *pos, namelen;
+
+	if (p + 2 > size)
+		return false;
+	r->kind = data[p];
+	namelen = data[p + 1];
+	p += 2;
+	if (namelen > size - p)
+		namelen = size - p;
+	memcpy(r->name, data + p, namelen);
+	r->name[namelen] = '\0';
+	p += namelen;
+	if (p + 2 <= size) {
+		r->len = data[p] | (size_t)data[p + 1] << 8;
+		p += 2;
+	} else {
+		r->len = 0;
+		p = size;
+	}
+	if (r->len > size - p)
+		r->len = size - p;
+	r->data = data + p;
+	*pos = p + r->len;
+	return true;
+}
+
+/* A relative path of at most 8 components, none empty, "." or "..". */
+static bool name_ok(const char *name)
+{
+	unsigned int depth = 0;
+
+	if (name[0] == '\0' || name[0] == '/')
+		return false;
+	for (const char *c = name; *c != '\0'; depth++) {
+		size_t len = strcspn(c, "/");
+
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.') || depth >= 8)
+			return false;
+		c += len;
+		if (*c == '/')
+			c++;
+	}
+	return true;
+}
+
+static int write_file(const char *dir, const char *name, const uint8_t *data, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) ||
+	    mkdir_parents(path, 0755) < 0)
+		return -1;
+	fp = fopen(path, "we");
+	if (fp == NULL)
+		return -1;
+	if (len > 0 && fwrite(data, 1, len, fp) != len) {
+		fclose(fp);
+		return -1;
+	}
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
+static void parse_config(struct depmod *d, const uint8_t *data, size_t len)
+{
+	FILE *fp = len > 0 ? fmemopen((void *)data, len, "r") : NULL;
+
+	if (fp == NULL)
+		return;
+	(void)depmod_config_parse(&d->config, fp, "fuzz.conf", KVER);
+	fclose(fp);
+}
+
+static void quiet_log(void *data, int priority, const char *file, int line,
+		      const char *fn, const char *format, va_list args)
+{
+	char buf[256];
+
+	vsnprintf(buf, sizeof(buf), format, args);
+}
+
+static void print_action(struct kmod_module *m, bool install, const char *options)
+{
+	sink += strlen(kmod_module_get_name(m)) + strlen(options);
+}
+
+static bool ascii(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	}
+	return true;
+}
+
+/* The library on the indexes depmod wrote. */
+static void use_indexes(const struct depmod *d)
+{
+	const char *paths[] = { NULL };
+	struct kmod_ctx *ctx = kmod_new(tree, paths);
+	int fd = fileno(devnull);
+
+	if (ctx == NULL)
+		return;
+	kmod_set_log_fn(ctx, quiet_log, NULL);
+	kmod_set_log_priority(ctx, LOG_DEBUG);
+	(void)kmod_load_resources(ctx);
+	for (size_t i = 0; i < d->modules.count; i++) {
+		const struct depmod_module *dm = d->modules.array[i];
+		struct kmod_list *info = NULL, *deps;
+		struct kmod_module *m;
+		const char *path;
+
+		if (kmod_module_new_from_name(ctx, dm->modname, &m) < 0)
+			continue;
+		path = kmod_module_get_path(m);
+		/* every module depmod read is in modules.dep, at its path */
+		if (dm->parse_err == 0 && dm->relpath != NULL && ascii(dm->path) &&
+		    strchr(dm->relpath, ' ') == NULL &&
+		    strchr(dm->relpath, '\t') == NULL &&
+		    strchr(dm->relpath, '\n') == NULL &&
+		    strchr(dm->relpath, ':') == NULL &&
+		    (path == NULL || strcmp(path, dm->path) != 0))
+			abort();
+		deps = kmod_module_get_dependencies(m);
+		kmod_module_unref_list(deps);
+		if (kmod_module_get_info(m, &info) >= 0)
+			kmod_module_info_free_list(info);
+		(void)kmod_module_probe_insert_module(m,
+						      KMOD_PROBE_DRY_RUN |
+							      KMOD_PROBE_IGNORE_LOADED |
+							      KMOD_PROBE_IGNORE_COMMAND,
+						      NULL, NULL, NULL, print_action);
+		kmod_module_unref(m);
+	}
+	for (int type = KMOD_INDEX_MODULES_DEP; type <= KMOD_INDEX_MODULES_BUILTIN;
+	     type++)
+		(void)kmod_dump_index(ctx, type, fd);
+	kmod_unref(ctx);
+}
+
+static void run_depmod(const uint8_t *data, size_t size)
+{
+	static const char default_search[] = "search updates built-in\n";
+	char symvers[PATH_MAX] = "", sysmap[PATH_MAX] = "";
+	unsigned int n_modules = 0;
+	struct record r;
+	struct depmod d;
+	size_t pos = 0;
+
+	depmod_init(&d);
+	d.kver = KVER;
+	d.out_verbose = devnull;
+	d.dirname = strdup(tree);
+	d.outdirname = strdup(tree);
+	d.modules_by_name = hash_new(256, NULL);
+	if (d.dirname == NULL || d.outdirname == NULL || d.modules_by_name == NULL)
+		goto out;
+	d.dirnamelen = strlen(d.dirname);
+
+	while (next_record(data, size, &pos, &r)) {
+		switch (r.kind) {
+		case 'm':
+			if (n_modules < MAX_MODULES && name_ok(r.name) &&
+			    write_file(tree, r.name, r.data, r.len) == 0)
+				n_modules++;
+			break;
+		case 'o':
+			(void)write_file(tree, "modules.order", r.data, r.len);
+			break;
+		case 'b':
+			(void)write_file(tree, "modules.builtin", r.data, r.len);
+			break;
+		case 'i':
+			(void)write_file(tree, "modules.builtin.modinfo", r.data, r.len);
+			break;
+		case 'c':
+			parse_config(&d, r.data, r.len);
+			break;
+		case 'E':
+			if (write_file(base, "Module.symvers", r.data, r.len) == 0)
+				if ((size_t)snprintf(symvers, sizeof(symvers),
+						     "%s/Module.symvers",
+						     base) >= sizeof(symvers))
+					abort();
+			break;
+		case 'F':
+			if (write_file(base, "System.map", r.data, r.len) == 0)
+				if ((size_t)snprintf(sysmap, sizeof(sysmap),
+						     "%s/System.map",
+						     base) >= sizeof(sysmap))
+					abort();
+			break;
+		case 'f':
+			if (r.len > 0) {
+				d.warn = r.data[0] & 1;
+				d.errsyms = r.data[0] & 2;
+				d.sym_prefix = r.data[0] & 4 ? '_' : '\0';
+				d.verbose = r.data[0] & 8 ? 1 : 0;
+			}
+			break;
+		}
+	}
+	/* nothing outside the tree */
+	for (size_t i = 0; i < d.config.externals.count; i++)
+		free(d.config.externals.array[i]);
+	d.config.externals.count = 0;
+	if (d.config.searches.count == 0)
+		parse_config(&d, (const uint8_t *)default_search,
+			     sizeof(default_search) - 1);
+
+	if (symvers[0] != '\0' && depmod_load_symvers(&d, symvers) < 0)
+		goto out;
+	if (symvers[0] == '\0' && sysmap[0] != '\0' &&
+	    depmod_load_system_map(&d, sysmap) < 0)
+		goto out;
+	if (d.errsyms && symvers[0] == '\0' && sysmap[0] == '\0')
+		d.errsyms = false;
+	if (depmod_scan(&d) < 0 || depmod_order(&d) < 0 || depmod_parse(&d, 1) < 0 ||
+	    depmod_resolve(&d) < 0)
+		goto out;
+	depmod_drop_symbols(&d);
+	if (depmod_write(&d) < 0)
+		goto out;
+	use_indexes(&d);
+out:
+	depmod_release(&d);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (mkdir(tree, 0755) < 0)
+		abort();
+	run_depmod(data, size);
+	remove_tree(tree);
+	return 0;
+}
+
+#define FUZZ_INITIALIZE
+#include "fuzz-main.h"

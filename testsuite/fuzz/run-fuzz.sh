@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Runs the libFuzzer programs of a -Dfuzz=true build, each for a bounded time, and
+# fails on any finding. Prints TAP: one case per target with its executions, corpus
+# size and run time; a finding (crash, sanitizer report, leak, timeout, out of memory)
+# makes it "not ok" and names the saved input.
+#
+# Usage: run-fuzz.sh BUILD_DIR SECONDS_PER_TARGET [TARGET...]
+#   BUILD_DIR  configured with CC=clang ... -Dfuzz=true -Dbuild-tests=true, built
+#   TARGET     default: every corpus/<target>/ beside this script
+# Environment:
+#   FUZZ_PARALLEL  targets run at the same time (default 1); each is one process
+#   FUZZ_WORK      work directory (default BUILD_DIR/fuzz-run): per target the
+#                  growing corpus (committed corpus + regressions + what the run
+#                  adds), findings/, and fuzz.log
+#
+# A target starts from its committed corpus and regressions (copied: the source
+# tree is never written). Limits: -timeout=10 s per input, -rss_limit_mb=2048.
+# To keep a finding: copy it to regressions/<target>/ (the replay tests of every
+# build then run it), fix the library, and check with the replay program:
+#   BUILD/testsuite/fuzz/replay-<target> FILE
+set -uo pipefail
+
+build=$(realpath "${1:?usage: run-fuzz.sh BUILD_DIR SECONDS_PER_TARGET [TARGET...]}")
+seconds=${2:?usage: run-fuzz.sh BUILD_DIR SECONDS_PER_TARGET [TARGET...]}
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(realpath -m "${FUZZ_WORK:-$build/fuzz-run}")
+parallel=${FUZZ_PARALLEL:-1}
+
+if [ $# -gt 0 ]; then
+	targets=("$@")
+else
+	targets=()
+	for d in "$here"/corpus/*/; do
+		targets+=("$(basename "$d")")
+	done
+fi
+
+# run_target INDEX TARGET: fuzzes, writes WORK/TARGET/result (one TAP line + comments)
+run_target() {
+	local i=$1 t=$2 bin=$build/testsuite/fuzz/fuzz-$2 dir=$work/$2
+	local start end execs units bytes findings status dict=()
+
+	rm -rf "$dir"
+	mkdir -p "$dir/corpus" "$dir/findings" "$dir/tmp"
+	if [ ! -x "$bin" ]; then
+		printf 'not ok %d - %s: %s missing (configure with CC=clang -Dfuzz=true)\n' \
+			"$i" "$t" "$bin" >"$dir/result"
+		return
+	fi
+	cp "$here/corpus/$t"/* "$dir/corpus/" 2>/dev/null
+	cp "$here/regressions/$t"/* "$dir/corpus/" 2>/dev/null
+	[ -f "$here/dict/$t.dict" ] && dict=(-dict="$here/dict/$t.dict")
+	start=$(date +%s)
+	TMPDIR=$dir/tmp \
+	ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		nice "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$dir/findings/" "${dict[@]}" \
+		"$dir/corpus" >"$dir/fuzz.log" 2>&1
+	status=$?
+	end=$(date +%s)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log" | tail -n 1)
+	units=$(find "$dir/corpus" -type f | wc -l)
+	bytes=$(du -sb "$dir/corpus" | cut -f1)
+	findings=$(find "$dir/findings" -type f | sort)
+	if [ $status -eq 0 ] && [ -z "$findings" ]; then
+		printf 'ok %d - %s: %s execs in %d s, corpus %d inputs %d KiB\n' "$i" "$t" \
+			"${execs:-?}" $((end - start)) "$units" $((bytes / 1024)) >"$dir/result"
+	else
+		{
+			printf 'not ok %d - %s: exit %d after %d s, %s execs, corpus %d inputs\n' \
+				"$i" "$t" "$status" $((end - start)) "${execs:-?}" "$units"
+			for f in $findings; do
+				printf '# finding: %s (regression input: cp it to %s)\n' "$f" \
+					"testsuite/fuzz/regressions/$t/"
+			done
+			grep -m 3 -E '^==[0-9]+==ERROR|^SUMMARY|runtime error|ALARM|out-of-memory' \
+				"$dir/fuzz.log" | sed 's/^/# /'
+			printf '# log: %s\n' "$dir/fuzz.log"
+		} >"$dir/result"
+	fi
+	rm -rf "$dir/tmp"
+}
+
+mkdir -p "$work"
+printf 'TAP version 13\n1..%d\n' "${#targets[@]}"
+printf '# %s s per target, %d at a time, work directory %s\n' "$seconds" "$parallel" "$work"
+running=0
+for i in "${!targets[@]}"; do
+	if [ "$running" -ge "$parallel" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	run_target $((i + 1)) "${targets[$i]}" &
+	running=$((running + 1))
+done
+wait
+
+failed=0
+for t in "${targets[@]}"; do
+	cat "$work/$t/result"
+	grep -q '^not ok' "$work/$t/result" && failed=$((failed + 1))
+done
+printf '# %d of %d targets with findings\n' "$failed" "${#targets[@]}"
+[ "$failed" -eq 0 ]
