@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "testsuite.h"
@@ -1138,6 +1140,61 @@ TEST(header_error_messages)
 
 /* ---- hostile input --------------------------------------------------------------- */
 
+/*
+ * A FIFO, a socket, /dev/zero (through a symlink) or a directory where an index
+ * should be: refused at once (a FIFO is never waited on), with a message naming it.
+ */
+TEST(open_special_files)
+{
+	struct kmod_ctx ctx = { 0 };
+	char *dir = test_tmpdir(), path[PATH_MAX], expected[PATH_MAX + 64];
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct index_mm *idx = NULL;
+	int sock;
+
+	ctx.log.fn = capture_log;
+	ctx.log.priority = LOG_ERR;
+
+	snprintf(path, sizeof(path), "%s/fifo.bin", dir);
+	CHECK(mkfifo(path, 0644) == 0);
+	logbuf[0] = '\0';
+	CHECK_INT_EQ(index_mm_open(&ctx, path, NULL, &idx), -EINVAL);
+	snprintf(expected, sizeof(expected), "%s: not a regular file\n", path);
+	CHECK_STR_EQ(logbuf, expected);
+
+	snprintf(path, sizeof(path), "%s/zero.bin", dir);
+	CHECK(symlink("/dev/zero", path) == 0);
+	logbuf[0] = '\0';
+	CHECK_INT_EQ(index_mm_open(&ctx, path, NULL, &idx), -EINVAL);
+	snprintf(expected, sizeof(expected), "%s: not a regular file\n", path);
+	CHECK_STR_EQ(logbuf, expected);
+
+	snprintf(path, sizeof(path), "%s/sock.bin", dir);
+	sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(sock >= 0 && strlen(path) < sizeof(addr.sun_path));
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	CHECK(bind(sock, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+	logbuf[0] = '\0';
+	CHECK_INT_EQ(index_mm_open(&ctx, path, NULL, &idx), -EINVAL);
+	snprintf(expected, sizeof(expected), "%s: not a regular file\n", path);
+	CHECK_STR_EQ(logbuf, expected);
+	close(sock);
+
+	logbuf[0] = '\0';
+	CHECK_INT_EQ(index_mm_open(&ctx, dir, NULL, &idx), -EINVAL);
+	snprintf(expected, sizeof(expected), "%s: not a regular file\n", dir);
+	CHECK_STR_EQ(logbuf, expected);
+
+	/* a symlink to a good index is fine */
+	snprintf(path, sizeof(path), "%s/real.bin", dir);
+	CHECK_INT_EQ(test_write_file(path, dep_34, sizeof(dep_34)), 0);
+	snprintf(expected, sizeof(expected), "%s/link.bin", dir);
+	CHECK(symlink(path, expected) == 0);
+	CHECK_INT_EQ(index_mm_open(&ctx, expected, NULL, &idx), 0);
+	index_mm_close(idx);
+	return 0;
+}
+
 static void exercise(const uint8_t *data, size_t len)
 {
 	static const char *queries[] = { "",
@@ -1392,11 +1449,13 @@ static const char *debian_root(void)
 /* zstd -dc <ref_dir()>/name.zst, through the zstd program. */
 static int read_ref(const char *name, char **data, size_t *len)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 64];
 	const char *argv[] = { "/usr/bin/zstd", "-dcq", path, NULL };
 	struct test_run r;
 
-	snprintf(path, sizeof(path), "%s/%s.zst", ref_dir(), name);
+	if (snprintf(path, sizeof(path), "%s/%s.zst", ref_dir(), name) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
 	if (access(path, R_OK) != 0) {
 		fprintf(stderr, "# missing reference file %s\n", path);
 		return -ENOENT;
