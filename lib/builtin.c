@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "regfile.h"
 
 /* A read-only view of the whole file: mapped, or NULL/0 when it is empty. */
 struct builtin_file {
@@ -25,7 +26,8 @@ struct builtin_file {
 	size_t size;
 };
 
-static int builtin_file_map(const char *dirname, struct builtin_file *out)
+static int builtin_file_map(const struct kmod_ctx *ctx, const char *dirname,
+			    struct builtin_file *out)
 {
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -37,13 +39,14 @@ static int builtin_file_map(const char *dirname, struct builtin_file *out)
 	if (len < 0 || (size_t)len >= sizeof(path))
 		return -ENAMETOOLONG;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
+	/* never a FIFO or a device: regular files only (regfile.h) */
+	fd = regfile_open(path, 0, &st);
+	if (fd == -EINVAL || fd == -EISDIR) {
+		ERR(ctx, "%s: not a regular file\n", path);
 		return -EINVAL;
+	}
+	if (fd < 0)
+		return fd;
 	if (st.st_size == 0) {
 		out->data = NULL;
 		out->size = 0;
@@ -148,7 +151,7 @@ int builtin_get_modinfo(struct kmod_ctx *ctx, const char *modname, char ***strin
 	if (dirname == NULL)
 		return -ENOENT;
 
-	err = builtin_file_map(dirname, &f);
+	err = builtin_file_map(ctx, dirname, &f);
 	if (err < 0)
 		return err;
 	err = builtin_modinfo_parse(f.data, f.size, modname, strings);

@@ -118,6 +118,23 @@ static int add_directory(struct array *out, const char *dir, conffiles_report_fn
 	return 0;
 }
 
+/*
+ * True if a path before paths[i] is the directory st describes (the same
+ * directory reached through a symlink, or named twice): reading it again could
+ * only add names that the first reading already took.
+ */
+static bool dir_seen(const char *const *paths, size_t i, const struct stat *st)
+{
+	for (size_t j = 0; j < i; j++) {
+		struct stat prev;
+
+		if (stat(paths[j], &prev) == 0 && S_ISDIR(prev.st_mode) &&
+		    prev.st_dev == st->st_dev && prev.st_ino == st->st_ino)
+			return true;
+	}
+	return false;
+}
+
 static int candidate_cmp(const void *a, const void *b)
 {
 	const struct conf_candidate *ca = *(const struct conf_candidate *const *)a;
@@ -161,11 +178,12 @@ int conffiles_list_report(const char *const *paths, const char *const *extra_pat
 
 		if (stat(paths[i], &st) < 0)
 			continue;
-		/* anything but a directory is read as one file (kmod reads -C /dev/null) */
-		if (S_ISDIR(st.st_mode))
-			err = add_directory(&cands, paths[i], report, data);
-		else
+		/* anything but a directory is read as one file (kmod reads -C /dev/null);
+		 * whether that is a regular file is checked when it is opened */
+		if (!S_ISDIR(st.st_mode))
 			err = add_single(&cands, paths[i], &st);
+		else if (!dir_seen(paths, i, &st))
+			err = add_directory(&cands, paths[i], report, data);
 	}
 	if (err < 0) {
 		candidates_release(&cands);

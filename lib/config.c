@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "regfile.h"
 #include "strbuf.h"
 
 #define config_err(ctx, fn, ...)                                                    \
@@ -161,18 +162,23 @@ static struct config_deps *deps_new(const char *modname, const char *value, bool
 		PRE,
 		POST
 	} mode = markers ? NONE : PRE;
-	size_t len = strlen(value);
+	size_t len = strlen(value), words = 0;
 	struct config_deps *d = calloc(1, sizeof(*d));
 	bool glued;
 	char *out;
 
 	if (d == NULL)
 		return NULL;
+	/* one slot per word (runs of non-blanks) is enough for either list */
+	for (size_t i = 0; i < len; i++) {
+		if (!isspace((unsigned char)value[i]) &&
+		    (i == 0 || isspace((unsigned char)value[i - 1])))
+			words++;
+	}
 	d->name = strdup(modname);
 	d->names = malloc(len + 1);
-	/* at most one name per two bytes, plus one */
-	d->pre = calloc(len / 2 + 1, sizeof(char *));
-	d->post = calloc(len / 2 + 1, sizeof(char *));
+	d->pre = calloc(words + 1, sizeof(char *));
+	d->post = calloc(words + 1, sizeof(char *));
 	if (d->name == NULL || d->names == NULL || d->pre == NULL || d->post == NULL) {
 		deps_free(d);
 		return NULL;
@@ -339,7 +345,15 @@ static int parse_directive(struct kmod_config *config, const char *filename, cha
 	return 1;
 }
 
-int config_parse_stream(struct kmod_config *config, FILE *fp, const char *filename)
+/*
+ * Parses one file; with only != NULL, every directive but that one is a bad line.
+ * modules.softdep and modules.weakdep are written by depmod from what modules
+ * themselves say: they may carry softdep (or weakdep) lines and nothing else, so a
+ * crafted module can never smuggle an install command (run by the shell) or
+ * options in through them.
+ */
+static int config_parse_stream_only(struct kmod_config *config, FILE *fp,
+				    const char *filename, const char *only)
 {
 	unsigned int linenum = 0;
 	char *line;
@@ -355,7 +369,10 @@ int config_parse_stream(struct kmod_config *config, FILE *fp, const char *filena
 		cmd = next_word(&cursor);
 		if (cmd == NULL)
 			continue;
-		r = parse_directive(config, filename, cmd, cursor);
+		if (only != NULL && !streq(cmd, only))
+			r = 1;
+		else
+			r = parse_directive(config, filename, cmd, cursor);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -364,6 +381,11 @@ int config_parse_stream(struct kmod_config *config, FILE *fp, const char *filena
 				   filename, linenum, cmd);
 	}
 	return 0;
+}
+
+int config_parse_stream(struct kmod_config *config, FILE *fp, const char *filename)
+{
+	return config_parse_stream_only(config, fp, filename, NULL);
 }
 
 /* ---- kernel command line ------------------------------------------------------- */
@@ -547,13 +569,48 @@ static const char *const default_config_paths[] = {
 };
 // clang-format on
 
-static bool is_module_dir_file(const char *path, const char *const *extra)
+/* The one directive a file of the module dir may hold, NULL for other files. */
+static const char *module_dir_file_directive(const char *path, const char *const *extra)
 {
-	for (size_t i = 0; extra[i] != NULL; i++) {
+	static const char *const directives[] = { "softdep", "weakdep" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(directives) && extra[i] != NULL; i++) {
 		if (streq(path, extra[i]))
-			return true;
+			return directives[i];
 	}
-	return false;
+	return NULL;
+}
+
+/*
+ * Opens a configuration file for reading: regular files, and /dev/null as an empty
+ * one (masking, formats.md 7.1). A file that vanished or cannot be read is skipped
+ * without a word, as kmod does; one that is something else (a FIFO would block,
+ * /dev/zero never end) or absurdly large is skipped with an error naming it.
+ */
+static FILE *config_open(const struct kmod_config *config, const char *path)
+{
+	struct stat st;
+	int fd = regfile_open(path, REGFILE_DEVNULL, &st);
+	FILE *fp;
+
+	if (fd == -EINVAL || fd == -EISDIR) {
+		config_err(config->ctx, "kmod_config_new",
+			   "%s: not a regular file, ignoring\n", path);
+		return NULL;
+	}
+	if (fd < 0)
+		return NULL;
+	if (st.st_size > (off_t)REGFILE_TEXT_MAX) {
+		config_err(config->ctx, "kmod_config_new",
+			   "%s: larger than %u MiB, ignoring\n", path,
+			   REGFILE_TEXT_MAX >> 20);
+		close(fd);
+		return NULL;
+	}
+	fp = fdopen(fd, "re");
+	if (fp == NULL)
+		close(fd);
+	return fp;
 }
 
 static int config_parse_files(struct kmod_config *config, const char *const *paths)
@@ -586,10 +643,10 @@ static int config_parse_files(struct kmod_config *config, const char *const *pat
 	if (err < 0)
 		return err;
 	for (size_t i = 0; i < n && err >= 0; i++) {
-		FILE *fp = fopen(files[i].path, "re");
+		const char *only = module_dir_file_directive(files[i].path, extra);
+		FILE *fp = config_open(config, files[i].path);
 
 		DBG(ctx, "parsing file '%s'\n", files[i].path);
-		/* a file that vanished or is unreadable is skipped without a word */
 		if (fp == NULL)
 			continue;
 		/*
@@ -597,10 +654,10 @@ static int config_parse_files(struct kmod_config *config, const char *const *pat
 		 * with the indexes, which kmod_validate_resources() answers with
 		 * MUST_RELOAD, not with the MUST_RECREATE of a changed configuration.
 		 */
-		if (!is_module_dir_file(files[i].path, extra))
+		if (only == NULL)
 			err = config_add_stamp(config, files[i].path, files[i].stamp);
 		if (err >= 0)
-			err = config_parse_stream(config, fp, files[i].path);
+			err = config_parse_stream_only(config, fp, files[i].path, only);
 		fclose(fp);
 	}
 	conffiles_free(files, n);

@@ -43,6 +43,7 @@
 #endif
 
 #include "internal.h"
+#include "regfile.h"
 
 #define INDEX_MAGIC 0xB007F457u
 #define INDEX_MAJOR 2u
@@ -284,13 +285,14 @@ int index_mm_open(const struct kmod_ctx *ctx, const char *filename,
 	uint32_t root;
 	int err;
 
-	fd = open(filename, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
+	/* a FIFO must not block us, nor a device be opened: regular files only */
+	fd = regfile_open(filename, 0, &st);
+	if (fd == -EINVAL || fd == -EISDIR) {
+		ERR(ctx, "%s: not a regular file\n", filename);
 		return -EINVAL;
+	}
+	if (fd < 0)
+		return fd;
 	if ((size_t)st.st_size < INDEX_HEADER_SIZE)
 		return -EINVAL;
 
@@ -869,7 +871,7 @@ static int posixly_correct(void)
 	int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
 
 	if (v == 0) {
-		v = getenv("POSIXLY_CORRECT") != NULL ? 1 : -1;
+		v = secure_getenv("POSIXLY_CORRECT") != NULL ? 1 : -1;
 		__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
 	}
 	return v;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "depmod.h"
+#include "lib/regfile.h"
 
 void depmod_config_init(struct depmod_config *cfg)
 {
@@ -195,6 +196,36 @@ static void config_report(void *data, enum conffiles_skip why, const char *dir,
 	}
 }
 
+/*
+ * A configuration file for reading: a regular file, or /dev/null (an empty file that
+ * masks its namesakes, formats.md 7.1). Anything else (a FIFO would block forever,
+ * /dev/zero never end) and files beyond REGFILE_TEXT_MAX are refused, named.
+ */
+static FILE *config_open(const char *path)
+{
+	struct stat st;
+	int fd = regfile_open(path, REGFILE_DEVNULL, &st);
+	FILE *fp;
+
+	if (fd < 0) {
+		ERR("could not open '%s' configuration file: %s\n", path,
+		    regfile_strerror(fd));
+		return NULL;
+	}
+	if (st.st_size > (off_t)REGFILE_TEXT_MAX) {
+		ERR("could not open '%s' configuration file: larger than %u MiB\n", path,
+		    REGFILE_TEXT_MAX >> 20);
+		close(fd);
+		return NULL;
+	}
+	fp = fdopen(fd, "re");
+	if (fp == NULL) {
+		ERR("could not open '%s' configuration file: %m\n", path);
+		close(fd);
+	}
+	return fp;
+}
+
 int depmod_config_load(struct depmod_config *cfg, const char *const *paths,
 		       const char *kver)
 {
@@ -207,14 +238,10 @@ int depmod_config_load(struct depmod_config *cfg, const char *const *paths,
 	if (err < 0)
 		return err;
 	for (size_t i = 0; i < n && err >= 0; i++) {
-		_cleanup_fclose_ FILE *fp = fopen(files[i].path, "re");
+		_cleanup_fclose_ FILE *fp = config_open(files[i].path);
 
-		if (fp == NULL) {
-			ERR("could not open '%s' configuration file: %m\n",
-			    files[i].path);
-			continue;
-		}
-		err = depmod_config_parse(cfg, fp, files[i].path, kver);
+		if (fp != NULL)
+			err = depmod_config_parse(cfg, fp, files[i].path, kver);
 	}
 	conffiles_free(files, n);
 	return err;

@@ -14,6 +14,7 @@
 
 #include "kmod.h"
 #include "lib/macro.h"
+#include "lib/regfile.h"
 #include "lib/util.h"
 
 struct devname_entry {
@@ -125,7 +126,8 @@ static int do_static_nodes(int argc, char *argv[])
 	char path[PATH_MAX], *line = NULL;
 	size_t linesz = 0;
 	struct utsname u;
-	int ret = EXIT_SUCCESS;
+	struct stat st;
+	int fd, ret = EXIT_SUCCESS;
 
 	for (;;) {
 		int c = getopt_long(argc, argv, "o:f:h", options, NULL);
@@ -161,13 +163,28 @@ static int do_static_nodes(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	snprintf(path, sizeof(path), MODULE_DIRECTORY "/%s/modules.devname", u.release);
-	in = fopen(path, "re");
-	if (in == NULL) {
-		if (errno == ENOENT) {
-			fprintf(stderr, "Warning: %s not found - ignoring\n", path);
-			return EXIT_SUCCESS;
+	/* a FIFO or a device there must neither block nor be opened (regfile.h) */
+	fd = regfile_open(path, 0, &st);
+	if (fd == -ENOENT) {
+		fprintf(stderr, "Warning: %s not found - ignoring\n", path);
+		return EXIT_SUCCESS;
+	}
+	if (fd >= 0 && st.st_size > (off_t)REGFILE_TEXT_MAX) {
+		close(fd);
+		fd = -EFBIG;
+	}
+	if (fd >= 0) {
+		in = fdopen(fd, "re");
+		if (in == NULL) {
+			int err = -errno;
+
+			close(fd);
+			fd = err;
 		}
-		fprintf(stderr, "Error: could not open %s - %m\n", path);
+	}
+	if (fd < 0) {
+		fprintf(stderr, "Error: could not open %s - %s\n", path,
+			regfile_strerror(fd));
 		return EXIT_FAILURE;
 	}
 

@@ -2,14 +2,20 @@
 /*
  * The *.conf walker: selection of entries, merging and ordering across paths,
  * override by basename, pseudo-files, and the messages about skipped entries.
+ * Hostile entries: regfile.h's opener, FIFOs and devices among configuration
+ * files, /dev/null masking, a directory named twice, module-dir files.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "regfile.h"
 #include "strbuf.h"
 #include "testsuite.h"
 
@@ -350,6 +356,259 @@ TEST(stamps_are_mtimes)
 	CHECK_INT_EQ(n, 1);
 	CHECK(files[0].stamp == stat_mstamp(&st));
 	conffiles_free(files, n);
+	return 0;
+}
+
+/* ---- hostile entries ------------------------------------------------------------ */
+
+/* A bound UNIX socket at path (the process keeps the descriptor until it ends). */
+static void make_socket(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (fd < 0 || strlen(path) >= sizeof(addr.sun_path))
+		abort();
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		abort();
+}
+
+TEST(regfile_open_refuses_special_files)
+{
+	char *root = test_tmpdir();
+	char *fifo = join(root, "fifo"), *zero = join(root, "zero"),
+	     *null = join(root, "null"), *reg = join(root, "reg"),
+	     *sock = join(root, "s");
+	struct stat st;
+	int fd;
+
+	CHECK(mkfifo(fifo, 0644) == 0);
+	CHECK(symlink("/dev/zero", zero) == 0);
+	CHECK(symlink("/dev/null", null) == 0);
+	make_socket(sock);
+	touch(root, "reg", "text\n");
+
+	/* none of these blocks or is opened */
+	CHECK_INT_EQ(regfile_open(fifo, 0, &st), -EINVAL);
+	CHECK_INT_EQ(regfile_open(fifo, REGFILE_DEVNULL, &st), -EINVAL);
+	CHECK_INT_EQ(regfile_open(zero, REGFILE_DEVNULL, &st), -EINVAL);
+	CHECK_INT_EQ(regfile_open(sock, 0, &st), -EINVAL);
+	CHECK_INT_EQ(regfile_open(null, 0, &st), -EINVAL);
+	CHECK_INT_EQ(regfile_open(root, 0, &st), -EISDIR);
+	CHECK_INT_EQ(regfile_open(join(root, "missing"), 0, &st), -ENOENT);
+	CHECK_STR_EQ(regfile_strerror(-EINVAL), "not a regular file");
+
+	/* /dev/null on request: an empty file */
+	fd = regfile_open(null, REGFILE_DEVNULL, &st);
+	CHECK(fd >= 0);
+	CHECK(S_ISCHR(st.st_mode));
+	close(fd);
+
+	/* a regular file: opened in blocking mode */
+	fd = regfile_open(reg, 0, &st);
+	CHECK(fd >= 0);
+	CHECK(S_ISREG(st.st_mode));
+	CHECK_INT_EQ(st.st_size, 5);
+	CHECK_INT_EQ(fcntl(fd, F_GETFL) & (O_NONBLOCK | O_ACCMODE), O_RDONLY);
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+	return 0;
+}
+
+TEST(regfile_read_text_bounded)
+{
+	char *root = test_tmpdir();
+	char *reg = join(root, "reg"), *big = join(root, "big"),
+	     *fifo = join(root, "fifo");
+	char *data = NULL;
+	size_t size = 0;
+	int fd;
+
+	touch(root, "reg", "a\nb\n");
+	CHECK_INT_EQ(regfile_read_text(reg, &data, &size), 0);
+	CHECK_INT_EQ(size, 4);
+	CHECK_STR_EQ(data, "a\nb\n");
+	free(data);
+	touch(root, "empty", "");
+	CHECK_INT_EQ(regfile_read_text(join(root, "empty"), &data, &size), 0);
+	CHECK_INT_EQ(size, 0);
+	CHECK_STR_EQ(data, "");
+	free(data);
+
+	/* sparse: nothing is read, the size alone refuses it */
+	fd = open(big, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	CHECK(fd >= 0);
+	CHECK(ftruncate(fd, (off_t)REGFILE_TEXT_MAX + 1) == 0);
+	close(fd);
+	CHECK_INT_EQ(regfile_read_text(big, &data, &size), -EFBIG);
+	CHECK(mkfifo(fifo, 0644) == 0);
+	CHECK_INT_EQ(regfile_read_text(fifo, &data, &size), -EINVAL);
+	return 0;
+}
+
+/* The special files are listed like any file: masking is by name. */
+TEST(special_entries_listed_by_name)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *hi = join(root, "hi"), *lo = join(root, "lo");
+	const char *paths[] = { hi, lo, NULL };
+	struct conf_file *files;
+	size_t n;
+
+	touch(lo, "fifo.conf", "");
+	touch(lo, "null.conf", "");
+	touch(lo, "zero.conf", "");
+	CHECK(mkdir(hi, 0755) == 0);
+	CHECK(mkfifo(join(hi, "fifo.conf"), 0644) == 0);
+	CHECK(symlink("/dev/null", join(hi, "null.conf")) == 0);
+	CHECK(symlink("/dev/zero", join(hi, "zero.conf")) == 0);
+	CHECK_INT_EQ(conffiles_list(ctx, paths, NULL, &files, &n), 0);
+	CHECK_STR_EQ(describe(files, n, root), "fifo.conf=hi/fifo.conf\n"
+					       "null.conf=hi/null.conf\n"
+					       "zero.conf=hi/zero.conf\n");
+	CHECK_STR_EQ(logged(), "");
+	conffiles_free(files, n);
+	return 0;
+}
+
+/* One directory reached twice (a symlink, or named again) is read once. */
+TEST(directory_read_once_by_identity)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *d = join(root, "d"), *link = join(root, "link");
+	const char *paths[] = { d, link, d, NULL };
+	struct conf_file *files;
+	char *expected;
+	size_t n;
+
+	touch(d, "a.conf", "");
+	touch(d, "sub.conf/x", "");
+	CHECK(symlink("d", link) == 0);
+	CHECK_INT_EQ(conffiles_list(ctx, paths, NULL, &files, &n), 0);
+	CHECK_STR_EQ(describe(files, n, root), "a.conf=d/a.conf\n");
+	/* the subdirectory is reported once, not once per name of d */
+	CHECK(asprintf(&expected,
+		       "conf_files_filter_out: Directories inside directories are not "
+		       "supported: %s/sub.conf\n",
+		       d) > 0);
+	CHECK_STR_EQ(logged(), expected);
+	free(expected);
+	conffiles_free(files, n);
+	return 0;
+}
+
+/* The aliases of a configuration, one "name modname" per line. */
+static char *aliases_of(const struct kmod_config *config)
+{
+	const struct kmod_list *l;
+	struct strbuf b;
+
+	strbuf_init(&b);
+	kmod_list_foreach (l, config->aliases) {
+		strbuf_pushchars(&b, config_alias_get_name(l));
+		strbuf_pushchar(&b, ' ');
+		strbuf_pushchars(&b, config_alias_get_modname(l));
+		strbuf_pushchar(&b, '\n');
+	}
+	strbuf_pushchar(&b, '\0');
+	return test_keep(strbuf_steal(&b));
+}
+
+TEST(config_skips_special_files_and_keeps_masking)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *hi = join(root, "hi"), *lo = join(root, "lo");
+	const char *paths[] = { hi, lo, NULL };
+	struct kmod_config *config;
+	char *expected;
+
+	touch(hi, "ok.conf", "alias from-ok ok\n");
+	touch(lo, "masked.conf", "alias from-masked masked\n");
+	touch(lo, "fifo.conf", "alias from-lo-fifo lo\n");
+	touch(lo, "zero.conf", "alias from-lo-zero lo\n");
+	CHECK(symlink("/dev/null", join(hi, "masked.conf")) == 0);
+	CHECK(mkfifo(join(hi, "fifo.conf"), 0644) == 0);
+	CHECK(symlink("/dev/zero", join(hi, "zero.conf")) == 0);
+	CHECK_INT_EQ(config_new_full(ctx, paths, NULL, &config), 0);
+	/* /dev/null masks its namesake; the FIFO and /dev/zero are refused, and
+	 * (like unreadable files) still hide theirs */
+	CHECK_STR_EQ(aliases_of(config), "from_ok ok\n");
+	CHECK(asprintf(&expected,
+		       "kmod_config_new: %s/fifo.conf: not a regular file, ignoring\n"
+		       "kmod_config_new: %s/zero.conf: not a regular file, ignoring\n",
+		       hi, hi) > 0);
+	CHECK_STR_EQ(logged(), expected);
+	free(expected);
+	config_free(config);
+
+	/* a single path that is /dev/null is an empty configuration */
+	{
+		const char *devnull[] = { "/dev/null", NULL };
+
+		strbuf_release(&logbuf);
+		CHECK_INT_EQ(config_new_full(ctx, devnull, NULL, &config), 0);
+		CHECK_STR_EQ(aliases_of(config), "");
+		CHECK_STR_EQ(logged(), "");
+		config_free(config);
+	}
+	return 0;
+}
+
+/* modules.softdep/weakdep come from module contents: their directive only. */
+TEST(module_dir_files_hold_one_directive)
+{
+	struct kmod_ctx *ctx = test_ctx();
+	char *root = test_tmpdir();
+	char *d = join(root, "d"), *moddir = join(root, "mod");
+	const char *paths[] = { d, NULL };
+	struct kmod_config *config;
+	char *expected;
+
+	touch(d, "a.conf", "alias conf-alias m\n");
+	touch(moddir, "modules.softdep",
+	      "# Soft dependencies extracted from modules themselves.\n"
+	      "softdep m pre: x\n"
+	      "install m echo from-module\n"
+	      "alias evil m\n"
+	      "options m evil=1\n"
+	      "weakdep m y\n");
+	touch(moddir, "modules.weakdep",
+	      "# Weak dependencies extracted from modules themselves.\n"
+	      "weakdep m y\n"
+	      "softdep m pre: z\n"
+	      "remove m echo from-module\n");
+	ctx->dirname = moddir;
+	CHECK_INT_EQ(config_new_full(ctx, paths, NULL, &config), 0);
+	ctx->dirname = NULL;
+	CHECK_STR_EQ(aliases_of(config), "conf_alias m\n");
+	CHECK(config->install_commands == NULL);
+	CHECK(config->remove_commands == NULL);
+	CHECK(config->options == NULL);
+	CHECK(config->softdeps != NULL &&
+	      kmod_list_next(config->softdeps, config->softdeps) == NULL);
+	CHECK(config->weakdeps != NULL &&
+	      kmod_list_next(config->weakdeps, config->weakdeps) == NULL);
+	CHECK(asprintf(&expected,
+		       "kmod_config_parse: %s/modules.softdep line 3: ignoring bad line "
+		       "starting with 'install'\n"
+		       "kmod_config_parse: %s/modules.softdep line 4: ignoring bad line "
+		       "starting with 'alias'\n"
+		       "kmod_config_parse: %s/modules.softdep line 5: ignoring bad line "
+		       "starting with 'options'\n"
+		       "kmod_config_parse: %s/modules.softdep line 6: ignoring bad line "
+		       "starting with 'weakdep'\n"
+		       "kmod_config_parse: %s/modules.weakdep line 3: ignoring bad line "
+		       "starting with 'softdep'\n"
+		       "kmod_config_parse: %s/modules.weakdep line 4: ignoring bad line "
+		       "starting with 'remove'\n",
+		       moddir, moddir, moddir, moddir, moddir, moddir) > 0);
+	CHECK_STR_EQ(logged(), expected);
+	free(expected);
+	config_free(config);
 	return 0;
 }
 

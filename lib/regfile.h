@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Opening a file whose name came from outside (a configuration directory, the
+ * module directory, the command line) where only a regular file makes sense:
+ * configuration files, index files, module files.
+ *
+ * open() itself is the hazard: on a FIFO it waits for a writer forever, and on a
+ * device it runs the driver's open routine (a watchdog is armed by that alone),
+ * while /dev/zero never ends. So the name is stat()ed first and only a regular
+ * file is opened; the open uses O_NONBLOCK in case the name was replaced by a FIFO
+ * in between, and the descriptor's own fstat() has the last word. The name being
+ * replaced by another regular file in between is harmless and accepted.
+ *
+ * kmod's masking rule is kept for configuration files: one that is /dev/null
+ * (normally a symlink to it) reads as empty and so hides its namesakes; such
+ * callers pass REGFILE_DEVNULL. Opening /dev/null has no side effects.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/*
+ * The largest text file read whole: configuration files, modules.order,
+ * modules.devname, modules.builtin.modinfo. Real ones are a few hundred KiB at
+ * most; this also bounds the length of a (joined) configuration line.
+ */
+#define REGFILE_TEXT_MAX (64u << 20)
+
+/*
+ * The largest module image accepted, as a file and decompressed: real modules stay
+ * far below (the largest of a distribution kernel are under 100 MiB unpacked), so
+ * anything beyond is a sparse file, a decompression bomb or garbage, refused before
+ * it costs the memory.
+ */
+#define MODULE_SIZE_MAX ((size_t)512 << 20)
+
+/* Next capacity of a growing decompression buffer: doubled, but at most
+ * MODULE_SIZE_MAX; -EFBIG when cap is there already. */
+static inline int module_size_grow(size_t cap, size_t *ncap)
+{
+	if (cap >= MODULE_SIZE_MAX)
+		return -EFBIG;
+	*ncap = cap > MODULE_SIZE_MAX / 2 ? MODULE_SIZE_MAX : cap * 2;
+	return 0;
+}
+
+/* regfile_open_at() flags */
+#define REGFILE_DEVNULL 0x1u /* /dev/null is accepted (an empty file) */
+
+static inline bool regfile_is_devnull(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 && minor(st->st_rdev) == 3;
+}
+
+static inline bool regfile_acceptable(const struct stat *st, unsigned int flags)
+{
+	return S_ISREG(st->st_mode) ||
+	       ((flags & REGFILE_DEVNULL) != 0 && regfile_is_devnull(st));
+}
+
+/*
+ * Opens path (relative to dirfd, or AT_FDCWD) read-only and close-on-exec, in
+ * blocking mode, and fills *st from the descriptor. Returns the descriptor, or a
+ * negative errno: -EISDIR for a directory, -EINVAL for anything else that is not
+ * a regular file (FIFO, socket, device); callers word that as "not a regular file".
+ */
+static inline int regfile_open_at(int dirfd, const char *path, unsigned int flags,
+				  struct stat *st)
+{
+	struct stat before;
+	int fd, fl, err;
+
+	if (fstatat(dirfd, path, &before, 0) < 0)
+		return -errno;
+	if (S_ISDIR(before.st_mode))
+		return -EISDIR;
+	if (!regfile_acceptable(&before, flags))
+		return -EINVAL;
+	fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	if (!regfile_acceptable(st, flags)) {
+		err = S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
+		goto fail;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return err;
+}
+
+static inline int regfile_open(const char *path, unsigned int flags, struct stat *st)
+{
+	return regfile_open_at(AT_FDCWD, path, flags, st);
+}
+
+/* The text for a regfile_open_at() error: "not a regular file" for -EINVAL. */
+static inline const char *regfile_strerror(int err)
+{
+	return err == -EINVAL ? "not a regular file" : strerror(-err);
+}
+
+/*
+ * Reads a whole regular file of at most REGFILE_TEXT_MAX bytes (-EFBIG beyond)
+ * into a malloc'd, NUL-terminated buffer. Errors as regfile_open_at().
+ */
+static inline int regfile_read_text(const char *path, char **data, size_t *size)
+{
+	struct stat st;
+	size_t used = 0, cap;
+	char *buf;
+	int fd = regfile_open(path, 0, &st);
+
+	if (fd < 0)
+		return fd;
+	if (st.st_size > (off_t)REGFILE_TEXT_MAX) {
+		close(fd);
+		return -EFBIG;
+	}
+	/* the size is a hint only: the file may change while it is read */
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap);
+	if (buf == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (used + 1 == cap) {
+			size_t ncap = cap < 4096 ? 4096 : cap * 2;
+			char *p;
+
+			if (cap > REGFILE_TEXT_MAX) {
+				free(buf);
+				close(fd);
+				return -EFBIG;
+			}
+			p = realloc(buf, ncap);
+			if (p == NULL) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = p;
+			cap = ncap;
+		}
+		r = read(fd, buf + used, cap - 1 - used);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = -errno;
+
+			free(buf);
+			close(fd);
+			return err;
+		}
+		if (r == 0)
+			break;
+		used += (size_t)r;
+	}
+	close(fd);
+	buf[used] = '\0';
+	*data = buf;
+	*size = used;
+	return 0;
+}
