@@ -9,12 +9,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "depmod.h"
 #include "lib/hash.h"
+#include "lib/regfile.h"
 #include "lib/strbuf.h"
 
 /* Priority of a path in the search list: lower wins; overrides beat everything. */
@@ -176,122 +178,298 @@ static bool name_excluded(const struct depmod *d, const char *name)
 	return false;
 }
 
-struct scan_level {
-	DIR *dir;
-	size_t pathlen; /* length of path while in this directory */
-};
+/* ---- the directory walk ----------------------------------------------------------- */
 
 /*
- * Walks the tree below dfd (consumed; path holds its path) depth first in readdir
- * order. The walk keeps its own stack instead of recursing: symlinked directories are
- * followed, so a symlink loop goes as deep as the descriptors allow.
+ * Directories are remembered by (st_dev, st_ino) and none is entered twice, so a
+ * symlink loop (or a symlink to a directory already walked) ends the descent there,
+ * and a chain of symlinks cannot make the walk exponential. Each directory is read
+ * whole and closed before its subdirectories are entered, which are then opened by
+ * path: the walk holds one descriptor at a time whatever the depth, so neither its
+ * result nor its duration depends on RLIMIT_NOFILE. Within a directory the readdir
+ * order is kept.
  */
-static int scan_dir(struct depmod *d, int dfd, struct strbuf *path, bool external)
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+	bool used;
+};
+
+struct dir_set {
+	struct dir_id *slots;
+	size_t cap; /* a power of two, or 0 */
+	size_t count;
+};
+
+static size_t dir_id_hash(dev_t dev, ino_t ino)
 {
-	struct scan_level *levels = malloc(16 * sizeof(*levels));
-	size_t n = 0, cap = 16;
+	uint64_t h = ((uint64_t)ino ^ ((uint64_t)dev << 32) ^ (uint64_t)dev) *
+		     0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct dir_id *dir_set_slot(struct dir_id *slots, size_t cap, dev_t dev, ino_t ino)
+{
+	size_t i = dir_id_hash(dev, ino) & (cap - 1);
+
+	while (slots[i].used && (slots[i].dev != dev || slots[i].ino != ino))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+/* 1 when st's directory is new (and now remembered), 0 when seen before, -ENOMEM. */
+static int dir_set_add(struct dir_set *set, const struct stat *st)
+{
+	struct dir_id *slot;
+
+	if ((set->count + 1) * 2 > set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		struct dir_id *slots = calloc(cap, sizeof(*slots));
+
+		if (slots == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < set->cap; i++) {
+			if (set->slots[i].used)
+				*dir_set_slot(slots, cap, set->slots[i].dev,
+					      set->slots[i].ino) = set->slots[i];
+		}
+		free(set->slots);
+		set->slots = slots;
+		set->cap = cap;
+	}
+	slot = dir_set_slot(set->slots, set->cap, st->st_dev, st->st_ino);
+	if (slot->used)
+		return 0;
+	*slot = (struct dir_id){ .dev = st->st_dev, .ino = st->st_ino, .used = true };
+	set->count++;
+	return 1;
+}
+
+/* One directory's entries that matter: subdirectories and module files. */
+struct walk_entry {
+	size_t name; /* offset into walk_level.names */
+	bool dir;
+};
+
+struct walk_level {
+	struct strbuf names; /* NUL-separated */
+	struct walk_entry *entries;
+	size_t count, cap, next;
+	size_t pathlen; /* length of the walk path while in this directory */
+};
+
+struct walk {
+	const struct depmod *d;
+	bool excludes; /* also skip the depmod.d exclude names */
+	struct strbuf path;
+	struct dir_set seen;
+	struct walk_level *levels;
+	size_t depth, cap;
+};
+
+static bool walk_skips(const struct walk *w, const char *name)
+{
+	if (streq(name, ".") || streq(name, "..") || streq(name, "build") ||
+	    streq(name, "source"))
+		return true;
+	return w->excludes && name_excluded(w->d, name);
+}
+
+static int level_add(struct walk_level *lv, const char *name, bool dir)
+{
+	if (lv->count == lv->cap) {
+		size_t cap = lv->cap ? lv->cap * 2 : 32;
+		struct walk_entry *e = reallocarray(lv->entries, cap, sizeof(*e));
+
+		if (e == NULL)
+			return -ENOMEM;
+		lv->entries = e;
+		lv->cap = cap;
+	}
+	lv->entries[lv->count].name = lv->names.used;
+	lv->entries[lv->count].dir = dir;
+	if (!strbuf_pushmem(&lv->names, name, strlen(name) + 1))
+		return -ENOMEM;
+	lv->count++;
+	return 0;
+}
+
+/* Reads the directory open on fd (consumed) into lv, in readdir order. */
+static int level_read(const struct walk *w, int fd, struct walk_level *lv)
+{
+	DIR *dir = fdopendir(fd);
+	struct dirent *de;
 	int err = 0;
 
-	if (levels == NULL) {
-		close(dfd);
-		return -ENOMEM;
-	}
-	levels[0].dir = fdopendir(dfd);
-	if (levels[0].dir == NULL) {
+	if (dir == NULL) {
 		err = -errno;
-		close(dfd);
-		free(levels);
+		close(fd);
 		return err;
 	}
-	levels[0].pathlen = path->used;
-	n = 1;
-	while (n > 0 && err >= 0) {
-		struct scan_level *top = &levels[n - 1];
-		struct dirent *de = readdir(top->dir);
-		const char *name;
-		size_t namelen;
-		bool is_dir = false, is_reg = false;
+	while (err >= 0 && (de = readdir(dir)) != NULL) {
+		const char *name = de->d_name;
+		bool is_dir = de->d_type == DT_DIR, is_reg = de->d_type == DT_REG;
 
-		if (de == NULL) {
-			closedir(top->dir);
-			n--;
+		if (walk_skips(w, name))
 			continue;
-		}
-		strbuf_popchars(path, path->used - top->pathlen);
-		name = de->d_name;
-		namelen = strlen(name);
-		if (name_excluded(d, name))
-			continue;
-		if (de->d_type == DT_DIR) {
-			is_dir = true;
-		} else if (de->d_type == DT_REG) {
-			is_reg = true;
-		} else {
+		if (!is_dir && !is_reg) {
 			struct stat st;
 
-			if (fstatat(dirfd(top->dir), name, &st, 0) < 0) {
-				ERR("fstatat(%d, %s): %m\n", dirfd(top->dir), name);
+			if (fstatat(dirfd(dir), name, &st, 0) < 0) {
+				ERR("fstatat(%d, %s): %m\n", dirfd(dir), name);
 				continue;
 			}
 			is_dir = S_ISDIR(st.st_mode);
 			is_reg = S_ISREG(st.st_mode);
 		}
-		if (is_reg && !path_ends_with_kmod_ext(name, namelen))
+		/* FIFOs, sockets and devices are never modules, whatever their name */
+		if (is_reg && !path_ends_with_kmod_ext(name, strlen(name)))
 			continue;
-		if (!is_dir && !is_reg)
+		if (is_dir || is_reg)
+			err = level_add(lv, name, is_dir);
+	}
+	closedir(dir);
+	return err;
+}
+
+static void level_release(struct walk_level *lv)
+{
+	strbuf_release(&lv->names);
+	free(lv->entries);
+}
+
+/*
+ * Opens the directory at the walk path, and reads it as a new level unless it was
+ * entered before. Returns 1 when entered, 0 when skipped (reported if it cannot be
+ * opened), -ENOMEM.
+ */
+static int walk_enter(struct walk *w)
+{
+	struct walk_level *lv;
+	struct stat st;
+	int fd, err;
+
+	fd = open(w->path.bytes, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		ERR("could not open directory %s: %m\n", w->path.bytes);
+		return 0;
+	}
+	if (fstat(fd, &st) < 0) {
+		ERR("could not stat directory %s: %m\n", w->path.bytes);
+		close(fd);
+		return 0;
+	}
+	err = dir_set_add(&w->seen, &st);
+	if (err <= 0) {
+		if (err == 0)
+			DBG("%s: directory already walked, not entered again\n",
+			    w->path.bytes);
+		close(fd);
+		return err;
+	}
+	if (w->depth == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		struct walk_level *levels = reallocarray(w->levels, cap, sizeof(*levels));
+
+		if (levels == NULL) {
+			close(fd);
+			return -ENOMEM;
+		}
+		w->levels = levels;
+		w->cap = cap;
+	}
+	lv = &w->levels[w->depth];
+	memset(lv, 0, sizeof(*lv));
+	strbuf_init(&lv->names);
+	lv->pathlen = w->path.used;
+	w->depth++;
+	err = level_read(w, fd, lv);
+	return err < 0 ? err : 1;
+}
+
+/*
+ * Walks the tree at root depth first. visit() gets each module file's path and
+ * returns < 0 to fail the walk, > 0 to stop it early, 0 to go on; walk_tree()
+ * returns that, or an error of its own.
+ */
+static int walk_tree(const struct depmod *d, const char *root, bool excludes,
+		     int (*visit)(void *data, const struct strbuf *path), void *data)
+{
+	struct walk w = { .d = d, .excludes = excludes };
+	int err;
+
+	strbuf_init(&w.path);
+	if (!strbuf_pushchars(&w.path, root) || strbuf_str(&w.path) == NULL) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (w.path.used > 1 && w.path.bytes[w.path.used - 1] == '/')
+		strbuf_popchar(&w.path);
+	err = walk_enter(&w);
+	if (err <= 0)
+		goto out;
+	err = 0;
+	while (w.depth > 0 && err == 0) {
+		struct walk_level *top = &w.levels[w.depth - 1];
+		const struct walk_entry *e;
+		const char *name;
+		size_t namelen;
+
+		if (top->next == top->count) {
+			level_release(top);
+			w.depth--;
 			continue;
-		if (!strbuf_pushchar(path, '/') || !strbuf_pushmem(path, name, namelen) ||
-		    strbuf_str(path) == NULL) {
+		}
+		e = &top->entries[top->next++];
+		name = top->names.bytes + e->name;
+		namelen = strlen(name);
+		strbuf_popchars(&w.path, w.path.used - top->pathlen);
+		if (e->dir && w.path.used + 1 + namelen >= PATH_MAX) {
+			ERR("path is too long: %s/%s\n", w.path.bytes, name);
+			continue;
+		}
+		if (!strbuf_pushchar(&w.path, '/') ||
+		    !strbuf_pushmem(&w.path, name, namelen) ||
+		    strbuf_str(&w.path) == NULL) {
 			err = -ENOMEM;
 			break;
 		}
-		if (is_reg) {
-			err = module_add(d, path->bytes, path->used, external);
-			continue;
+		if (e->dir) {
+			err = walk_enter(&w);
+			if (err > 0)
+				err = 0;
+		} else {
+			err = visit(data, &w.path);
 		}
-
-		int fd = openat(dirfd(top->dir), name,
-				O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		DIR *sub;
-
-		if (fd < 0) {
-			ERR("openat(%d, %s, O_RDONLY): %m\n", dirfd(top->dir), name);
-			continue;
-		}
-		sub = fdopendir(fd);
-		if (sub == NULL) {
-			ERR("fdopendir(%s): %m\n", path->bytes);
-			close(fd);
-			continue;
-		}
-		if (n == cap) {
-			struct scan_level *tmp = realloc(levels,
-							 2 * cap * sizeof(*levels));
-
-			if (tmp == NULL) {
-				closedir(sub);
-				err = -ENOMEM;
-				break;
-			}
-			levels = tmp;
-			cap *= 2;
-		}
-		levels[n].dir = sub;
-		levels[n].pathlen = path->used;
-		n++;
 	}
-	while (n > 0)
-		closedir(levels[--n].dir);
-	free(levels);
+out:
+	while (w.depth > 0)
+		level_release(&w.levels[--w.depth]);
+	free(w.levels);
+	free(w.seen.slots);
+	strbuf_release(&w.path);
 	return err;
+}
+
+struct scan_visit {
+	struct depmod *d;
+	bool external;
+};
+
+static int scan_visit(void *data, const struct strbuf *path)
+{
+	struct scan_visit *sv = data;
+
+	return module_add(sv->d, path->bytes, path->used, sv->external);
 }
 
 static int scan_root(struct depmod *d, const char *root, bool external)
 {
-	_cleanup_strbuf_ struct strbuf path;
+	struct scan_visit sv = { .d = d, .external = external };
 	int fd;
 
-	strbuf_init(&path);
+	/* the top directory itself must exist; below it, unreadable parts are skipped */
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		int err = -errno;
@@ -299,11 +477,8 @@ static int scan_root(struct depmod *d, const char *root, bool external)
 		ERR("could not open directory %s: %m\n", root);
 		return err;
 	}
-	if (!strbuf_pushchars(&path, root))
-		return -ENOMEM;
-	while (path.used > 1 && path.bytes[path.used - 1] == '/')
-		strbuf_popchar(&path);
-	return scan_dir(d, fd, &path, external);
+	close(fd);
+	return walk_tree(d, root, true, scan_visit, &sv);
 }
 
 int depmod_scan(struct depmod *d)
@@ -372,10 +547,11 @@ static void apply_modules_order(struct depmod *d)
 
 	if (asprintf(&path, "%s/modules.order", d->dirname) < 0)
 		return;
-	err = read_file(path, &data, &size);
+	/* a FIFO or a device there must neither block nor be opened (regfile.h) */
+	err = regfile_read_text(path, &data, &size);
 	if (err < 0) {
 		WRN("could not open modules.order at %s: %s\n", d->dirname,
-		    strerror(-err));
+		    regfile_strerror(err));
 		return;
 	}
 	for (size_t i = 0; i < size; i++) {
@@ -445,49 +621,25 @@ int depmod_order(struct depmod *d)
 	return 0;
 }
 
-/* Deeper than this (a symlink loop?) counts as "newer": a full run is always right. */
-#define QUICK_MAX_DEPTH 256
+struct newer_visit {
+	const struct timespec *ref;
+};
 
-static bool tree_newer_than(int dfd, const struct timespec *ref, unsigned int depth)
+/* 1 (stop: newer) for a module file modified after the reference time */
+static int newer_visit(void *data, const struct strbuf *path)
 {
-	DIR *dir = fdopendir(dfd);
-	struct dirent *de;
-	bool newer = false;
+	const struct newer_visit *nv = data;
+	struct stat st;
 
-	if (dir == NULL) {
-		close(dfd);
-		return false;
-	}
-	while (!newer && (de = readdir(dir)) != NULL) {
-		const char *name = de->d_name;
-		struct stat st;
-
-		if (streq(name, ".") || streq(name, "..") || streq(name, "build") ||
-		    streq(name, "source"))
-			continue;
-		if (fstatat(dirfd(dir), name, &st, 0) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			int fd;
-
-			if (depth >= QUICK_MAX_DEPTH) {
-				newer = true;
-				break;
-			}
-			fd = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd >= 0)
-				newer = tree_newer_than(fd, ref, depth + 1);
-		} else if (path_ends_with_kmod_ext(name, strlen(name))) {
-			newer = st.st_mtim.tv_sec > ref->tv_sec;
-		}
-	}
-	closedir(dir);
-	return newer;
+	if (stat(path->bytes, &st) < 0)
+		return 0;
+	return st.st_mtim.tv_sec > nv->ref->tv_sec;
 }
 
 bool depmod_is_up_to_date(const struct depmod *d)
 {
 	struct stat st;
+	struct newer_visit nv = { .ref = &st.st_mtim };
 	int fd = open(d->dirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -497,5 +649,7 @@ bool depmod_is_up_to_date(const struct depmod *d)
 		close(fd);
 		return false;
 	}
-	return !tree_newer_than(fd, &st.st_mtim, 0);
+	close(fd);
+	/* an error (out of memory) counts as "newer": a full run is always right */
+	return walk_tree(d, d->dirname, false, newer_visit, &nv) == 0;
 }

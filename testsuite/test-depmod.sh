@@ -446,7 +446,7 @@ check "truncated module: reported" grep -q \
 	"^depmod: ERROR: failed to load symbols from $work/hostile/ours/lib/modules/$kver/kernel/truncated.ko: " \
 	"$work/trunc.err"
 
-# ---- a symlink loop: followed until the descriptors run out, as kmod does ----------------
+# ---- a symlink loop: not entered twice (kmod follows it until the descriptors run out) ----
 make_tree symloop '
 module kernel/only.ko
 symlink . lib/modules/@KVER@/kernel/loop
@@ -459,10 +459,11 @@ check "symlink loop: the module indexed once" \
 if [ -n "$debian_depmod" ]; then
 	(ulimit -n 200 && deb -b "$work/symloop/deb" "$kver") >/dev/null 2>"$work/symloop.deb.err"
 	sed -e "s|$work/symloop/deb|ROOT|g" -e 's/openat([0-9]*,/openat(N,/' \
+		-e '/^depmod: ERROR: openat(N, loop, O_RDONLY): Too many open files$/d' \
 		"$work/symloop.deb.err" >"$work/symloop.deb.err1"
 	sed -e "s|$work/symloop/ours|ROOT|g" -e 's/openat([0-9]*,/openat(N,/' \
 		"$work/symloop.ours.err" >"$work/symloop.ours.err1"
-	check_eq "symlink loop: stderr as Debian's" "$work/symloop.deb.err1" "$work/symloop.ours.err1"
+	check_eq "symlink loop: stderr as Debian's but for its descriptor exhaustion" "$work/symloop.deb.err1" "$work/symloop.ours.err1"
 else
 	ok "symlink loop: stderr as Debian's # SKIP Debian's depmod (package kmod) not installed"
 fi
