@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "file-dl.h"
+#include "regfile.h"
 
 #if ENABLE_XZ
 #include <lzma.h>
@@ -76,7 +77,7 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 	/* modules compress about 3-4:1 with xz; a good first guess saves reallocs */
 	if (umul_overflow(in_size, 4, &cap))
 		cap = in_size;
-	cap = MAX(cap, (size_t)4096);
+	cap = MIN(MAX(cap, (size_t)4096), MODULE_SIZE_MAX);
 	buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;
@@ -100,8 +101,8 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 			size_t used = cap - strm->avail_out, ncap;
 			uint8_t *p;
 
-			if (umul_overflow(cap, 2, &ncap))
-				return -ENOMEM;
+			if (module_size_grow(cap, &ncap) < 0)
+				return -EFBIG;
 			p = realloc(buf, ncap);
 			if (p == NULL)
 				return -ENOMEM;

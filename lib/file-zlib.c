@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "file-dl.h"
+#include "regfile.h"
 
 #if ENABLE_ZLIB
 #include <zlib.h>
@@ -70,7 +71,7 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	}
 	if (cap == 0 && umul_overflow(in_size, 4, &cap))
 		cap = in_size;
-	cap = MAX(cap, (size_t)4096);
+	cap = MIN(MAX(cap, (size_t)4096), MODULE_SIZE_MAX);
 	buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;
@@ -89,8 +90,8 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 			size_t ncap;
 			uint8_t *p;
 
-			if (umul_overflow(cap, 2, &ncap))
-				return -ENOMEM;
+			if (module_size_grow(cap, &ncap) < 0)
+				return -EFBIG;
 			p = realloc(buf, ncap);
 			if (p == NULL)
 				return -ENOMEM;

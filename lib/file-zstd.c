@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "file-dl.h"
+#include "regfile.h"
 
 #if ENABLE_ZSTD
 #include <zstd.h>
@@ -80,8 +81,8 @@ static int zstd_grow(void **buf, size_t *cap)
 	size_t n;
 	void *p;
 
-	if (umul_overflow(*cap, 2, &n))
-		return -ENOMEM;
+	if (module_size_grow(*cap, &n) < 0)
+		return -EFBIG;
 	p = realloc(*buf, n);
 	if (p == NULL)
 		return -ENOMEM;
@@ -146,8 +147,10 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 		if (ret == 0 && inb.pos == inb.size)
 			break;
 		if (outb.pos == outb.size) {
-			if (zstd_grow(&buf, &cap) < 0)
-				return -ENOMEM;
+			int err = zstd_grow(&buf, &cap);
+
+			if (err < 0)
+				return err;
 			outb.dst = buf;
 			outb.size = cap;
 			continue;

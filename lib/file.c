@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "file-dl.h"
+#include "regfile.h"
 
 #define FILE_MAGIC_LEN 6
 
@@ -66,10 +67,23 @@ int file_open(const struct kmod_ctx *ctx, const char *filename, struct kmod_file
 	unsigned char magic[FILE_MAGIC_LEN];
 	struct kmod_file *file;
 	size_t got = 0, pathlen = strlen(filename);
+	struct stat st;
 
-	fd = open(filename, O_RDONLY | O_CLOEXEC);
+	/* never wait on a FIFO nor open a device (regfile.h) */
+	fd = regfile_open(filename, 0, &st);
+	/* (a directory gives -EISDIR without a word, as kmod's read of it does) */
+	if (fd == -EINVAL) {
+		ERR(ctx, "%s: not a regular file\n", filename);
+		return -ENOEXEC;
+	}
 	if (fd < 0)
-		return -errno;
+		return fd;
+	if ((unsigned long long)st.st_size > MODULE_SIZE_MAX) {
+		ERR(ctx,
+		    "%s: too large to be a module (%llu bytes, the limit is %zu MiB)\n",
+		    filename, (unsigned long long)st.st_size, MODULE_SIZE_MAX >> 20);
+		return -EFBIG;
+	}
 
 	while (got < sizeof(magic)) {
 		ssize_t r = pread(fd, magic + got, sizeof(magic) - got, (off_t)got);
@@ -164,6 +178,10 @@ int file_load_contents(struct kmod_file *file)
 		ERR(file->ctx, "%s: cannot decompress: %s\n", file->path,
 		    why ? why : strerror(-err));
 	}
+	if (err == -EFBIG)
+		ERR(file->ctx,
+		    "%s: too large to be a module (over %zu MiB decompressed)\n",
+		    file->path, MODULE_SIZE_MAX >> 20);
 	if (err < 0)
 		return err;
 	/* the decoders grow their buffer by doubling: give the slack back, since
