@@ -866,10 +866,19 @@ KMOD_EXPORT int kmod_module_new_from_lookup(struct kmod_ctx *ctx, const char *gi
  */
 int module_new_from_name_lookup(struct kmod_ctx *ctx, const char *modname,
 				struct kmod_module **mod);
-KMOD_EXPORT __attribute__((symver("kmod_module_new_from_name_lookup@@LIBKMOD_30"),
-			   symver("kmod_module_new_from_name_lookup@LIBKMOD_5"))) int
-module_new_from_name_lookup(struct kmod_ctx *ctx, const char *modname,
-			    struct kmod_module **mod)
+#if defined(__clang__)
+/* clang has no symver attribute (it ignores it): the same two bindings as directives */
+__asm__(".symver module_new_from_name_lookup, kmod_module_new_from_name_lookup@@LIBKMOD_30");
+__asm__(".symver module_new_from_name_lookup, kmod_module_new_from_name_lookup@LIBKMOD_5");
+#define NAME_LOOKUP_SYMVER
+#else
+#define NAME_LOOKUP_SYMVER                                                     \
+	__attribute__((symver("kmod_module_new_from_name_lookup@@LIBKMOD_30"), \
+		       symver("kmod_module_new_from_name_lookup@LIBKMOD_5")))
+#endif
+KMOD_EXPORT NAME_LOOKUP_SYMVER int module_new_from_name_lookup(struct kmod_ctx *ctx,
+							       const char *modname,
+							       struct kmod_module **mod)
 {
 	/* names only, but a built-in module may be known by an alias (Debian's kmod
 	 * 30 resolves "sha256" to the built-in sha256_generic here) */
