@@ -5,6 +5,8 @@
  * there and made durable; only when all of them are complete are they renamed over
  * the old files. On any failure before that, every temporary file is removed and the
  * old set is left exactly as it was. With -n the text outputs go to stdout instead.
+ * The parse cache (depmod-cache.c), when the run made one, is one more output: it
+ * follows the same rule and is renamed last.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "depmod.h"
+#include "lib/regfile.h"
 #include "lib/strbuf.h"
 
 struct write_ctx {
@@ -294,14 +297,26 @@ static int out_builtin_bin(struct write_ctx *w, FILE *out)
 	struct index_writer *idx;
 	char line[PATH_MAX + 2];
 	char name[PATH_MAX];
-	int err = 0;
+	struct stat st;
+	int fd, err = 0;
 
 	if (asprintf(&path, "%s/modules.builtin", d->dirname) < 0)
 		return -ENOMEM;
-	in = fopen(path, "re");
-	if (in == NULL) {
+	fd = regfile_open(path, 0, &st);
+	if (fd == -ENOENT) {
+		errno = ENOENT;
 		WRN("could not open modules.builtin at %s: %m\n", d->dirname);
 		return 0; /* an empty file says "no built-in index" */
+	}
+	if (fd < 0) {
+		/* a FIFO or device here must not block or feed depmod forever */
+		ERR("could not open %s: %s\n", path, regfile_strerror(fd));
+		return fd;
+	}
+	in = fdopen(fd, "re");
+	if (in == NULL) {
+		close(fd);
+		return -ENOMEM;
 	}
 	idx = index_writer_new();
 	if (idx == NULL)
@@ -341,11 +356,15 @@ static int out_builtin_alias_bin(struct write_ctx *w, FILE *out)
 
 	if (asprintf(&path, "%s/modules.builtin.modinfo", d->dirname) < 0)
 		return -ENOMEM;
-	err = read_file(path, &data, &size);
-	if (err < 0) {
+	err = regfile_read_text(path, &data, &size);
+	if (err == -ENOENT) {
 		WRN("could not open modules.builtin.modinfo at %s: %s\n", d->dirname,
 		    strerror(-err));
 		return 0;
+	}
+	if (err < 0) {
+		ERR("could not read %s: %s\n", path, regfile_strerror(err));
+		return err;
 	}
 	idx = index_writer_new();
 	if (idx == NULL)
@@ -432,6 +451,15 @@ static int out_devname(struct write_ctx *w, FILE *out)
 	return ferr(out);
 }
 
+/* ---- modules.depmod-cache ---------------------------------------------------------------- */
+
+static int out_cache(struct write_ctx *w, FILE *out)
+{
+	for (size_t i = 0; i < w->d->n_cache_pieces; i++)
+		fwrite(w->d->cache_pieces[i].data, 1, w->d->cache_pieces[i].len, out);
+	return ferr(out);
+}
+
 /* ---- driver ---------------------------------------------------------------------------- */
 
 static const struct depmod_output {
@@ -450,14 +478,23 @@ static const struct depmod_output {
 	{ "modules.builtin.bin", out_builtin_bin, false },
 	{ "modules.builtin.alias.bin", out_builtin_alias_bin, false },
 	{ "modules.devname", out_devname, true },
+	{ DEPMOD_CACHE_NAME, out_cache, false },
 };
 
+/* Every output but the cache, which is written only when the run made one. */
+static bool output_wanted(const struct write_ctx *w, size_t i)
+{
+	return outputs[i].cb != out_cache || w->d->n_cache_pieces > 0;
+}
+
 /*
- * Writes one output into a new temporary file of dfd, named into tmp, and makes it
- * durable (fsync) before closing it. On failure the temporary file is removed.
+ * Writes one output into a new temporary file of dfd, named into tmp, and starts
+ * writing it back to the disk; the stream is left open in *keep for
+ * finish_temporary(), so that the disk works while the next outputs are generated.
+ * On failure the temporary file is removed.
  */
 static int write_temporary(struct write_ctx *w, int dfd, const struct depmod_output *o,
-			   char tmp[static NAME_MAX + 1])
+			   char tmp[static NAME_MAX + 1], FILE **keep)
 {
 	struct timeval tv;
 	FILE *out;
@@ -490,8 +527,12 @@ static int write_temporary(struct write_ctx *w, int dfd, const struct depmod_out
 		serr = errno > 0 ? -errno : -EIO;
 	else if (fflush(out) != 0)
 		serr = -errno;
-	else if (err >= 0 && fsync(fd) != 0)
-		serr = -errno;
+	if (serr == 0 && err >= 0) {
+		/* a hint: where it is not supported, fsync() does it all later */
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		*keep = out;
+		return 0;
+	}
 	if (fclose(out) != 0 && serr == 0 && err >= 0)
 		serr = -errno;
 	if (serr < 0 || err < 0) {
@@ -512,6 +553,27 @@ static int write_temporary(struct write_ctx *w, int dfd, const struct depmod_out
 	return 0;
 }
 
+/* Makes a written temporary durable (fsync) and closes it; on failure it is removed,
+ * and reported when report is true. */
+static int finish_temporary(int dfd, const struct depmod_output *o,
+			    char tmp[static NAME_MAX + 1], FILE *out, bool report)
+{
+	int serr = 0;
+
+	if (fsync(fileno(out)) != 0)
+		serr = -errno;
+	if (fclose(out) != 0 && serr == 0)
+		serr = -errno;
+	if (serr < 0) {
+		(void)unlinkat(dfd, tmp, 0);
+		tmp[0] = '\0';
+		if (report)
+			ERR("Could not create index '%s'. Output is truncated: %s\n", o->name,
+			    strerror(-serr));
+	}
+	return serr;
+}
+
 /*
  * The order in which the finished files replace the old ones. Several files cannot
  * change at one instant, so a reader running meanwhile may see some old and some new
@@ -521,6 +583,7 @@ static int write_temporary(struct write_ctx *w, int dfd, const struct depmod_out
  * soft and weak dependencies, built-in modules, symbols, aliases), and modules.dep.bin
  * last: it is where every lookup ends up (the module's path and dependencies), so by
  * the time it names new modules, every file that might lead to them is new too.
+ * The cache comes after everything it describes.
  */
 static const char *const rename_order[] = {
 	"modules.dep",
@@ -534,6 +597,7 @@ static const char *const rename_order[] = {
 	"modules.symbols.bin",
 	"modules.alias.bin",
 	"modules.dep.bin",
+	DEPMOD_CACHE_NAME,
 };
 
 /* Seconds a depmod waits for another one writing the same directory. */
@@ -633,19 +697,35 @@ static size_t output_slot(const char *name)
 static int write_all(struct write_ctx *w, int dfd)
 {
 	char tmps[ARRAY_SIZE(outputs)][NAME_MAX + 1] = { { 0 } };
+	FILE *outs[ARRAY_SIZE(outputs)] = { NULL };
 	int err;
 
 	err = lock_outdir(w->d, dfd);
 	if (err < 0)
 		return err;
 	remove_stale_temporaries(dfd);
-	for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++)
-		err = write_temporary(w, dfd, &outputs[i], tmps[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++) {
+		if (output_wanted(w, i))
+			err = write_temporary(w, dfd, &outputs[i], tmps[i], &outs[i]);
+	}
+	/* each one durable; only the first failure is reported, as if each had been
+	 * synced before the next one was written */
+	for (size_t i = 0; i < ARRAY_SIZE(outputs); i++) {
+		if (outs[i] != NULL) {
+			int serr = finish_temporary(dfd, &outputs[i], tmps[i], outs[i],
+						    err >= 0);
+
+			if (serr < 0 && err >= 0)
+				err = serr;
+		}
+	}
 	/* a rename can still fail when the name is taken by something that is not a
 	 * file (a directory, say): find that out before replacing anything */
 	for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++) {
 		struct stat st;
 
+		if (!output_wanted(w, i))
+			continue;
 		if (fstatat(dfd, outputs[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
 			err = -EISDIR;
@@ -666,11 +746,16 @@ static int write_all(struct write_ctx *w, int dfd)
 	for (size_t r = 0; r < ARRAY_SIZE(rename_order); r++) {
 		size_t i = output_slot(rename_order[r]);
 
+		if (tmps[i][0] == '\0')
+			continue; /* not wanted */
 		if (renameat(dfd, tmps[i], dfd, outputs[i].name) < 0) {
 			err = -errno;
-			for (size_t k = r; k < ARRAY_SIZE(rename_order); k++)
-				(void)unlinkat(dfd, tmps[output_slot(rename_order[k])],
-					       0);
+			for (size_t k = r; k < ARRAY_SIZE(rename_order); k++) {
+				size_t j = output_slot(rename_order[k]);
+
+				if (tmps[j][0] != '\0')
+					(void)unlinkat(dfd, tmps[j], 0);
+			}
 			errno = -err;
 			FATAL("renameat(%s, %s, %s, %s): %m\n", w->d->outdirname, tmps[i],
 			      w->d->outdirname, outputs[i].name);
