@@ -5,6 +5,9 @@
  * write only the slot of the module they took; errors are kept in the slot and
  * reported afterwards in module order, so the messages do not depend on timing.
  * Signatures are never looked at: depmod writes nothing derived from them.
+ * Modules whose results came from the cache (depmod-cache.c) are not read at all;
+ * for the others, the identity of the file read (fstat of the descriptor parsed) is
+ * kept for the cache to store.
  *
  * A module that cannot be read is reported and left without symbols, as kmod
  * does, except when it is compressed and its decompressor is absent (compiled out
@@ -118,6 +121,9 @@ int depmod_parse_module(struct depmod_module *mod, struct depmod_parse_buf *buf)
 	err = file_open(NULL, mod->path, &file);
 	if (err < 0)
 		return err;
+	/* the cache key is that of the file read, whatever the path points to later */
+	mod->have_file_id = depmod_file_id_from_fd(file_get_fd(file), &mod->file_id) == 0;
+	mod->compression = (uint8_t)file_get_compression(file);
 	if (buf == NULL || file_get_compression(file) != KMOD_FILE_COMPRESSION_NONE ||
 	    read_small(file_get_fd(file), buf, &image, &size) < 0) {
 		err = file_load_contents(file);
@@ -196,6 +202,29 @@ static const char *missing_decompressor(const char *path)
 	return why != NULL ? why : strerror(ENOSYS);
 }
 
+int depmod_file_id_from_fd(int fd, struct depmod_file_id *id)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	depmod_file_id_from_stat(&st, id);
+	return 0;
+}
+
+void depmod_file_id_from_stat(const struct stat *st, struct depmod_file_id *id)
+{
+	*id = (struct depmod_file_id){
+		.dev = (uint64_t)st->st_dev,
+		.ino = (uint64_t)st->st_ino,
+		.size = (uint64_t)st->st_size,
+		.mtime_sec = (int64_t)st->st_mtim.tv_sec,
+		.mtime_nsec = (uint32_t)st->st_mtim.tv_nsec,
+		.ctime_sec = (int64_t)st->st_ctim.tv_sec,
+		.ctime_nsec = (uint32_t)st->st_ctim.tv_nsec,
+	};
+}
+
 struct parse_job {
 	struct depmod_module **mods;
 	size_t n;
@@ -235,46 +264,50 @@ static int cmp_size_desc(const void *pa, const void *pb)
 /*
  * Work order for several threads: biggest files first, so that no thread is left
  * decompressing a huge module alone at the end. Only the order of the work changes;
- * every result still lands in its module's own slot.
+ * every result still lands in its module's own slot. The size is the one the cache
+ * stage saw, when it looked.
  */
-static struct depmod_module **work_order(struct depmod *d)
+static void work_order(struct depmod_module **mods, size_t n)
 {
-	size_t n = d->modules.count;
 	_cleanup_free_ struct sized_module *sized = calloc(n + 1, sizeof(*sized));
-	struct depmod_module **order = calloc(n + 1, sizeof(*order));
 
-	if (sized == NULL || order == NULL) {
-		free(order);
-		return NULL;
-	}
+	if (sized == NULL)
+		return; /* module order then: slower at worst */
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 
-		sized[i].mod = d->modules.array[i];
-		sized[i].size = stat(sized[i].mod->path, &st) == 0 ? st.st_size : 0;
+		sized[i].mod = mods[i];
+		if (mods[i]->have_file_id)
+			sized[i].size = (off_t)mods[i]->file_id.size;
+		else
+			sized[i].size = stat(mods[i]->path, &st) == 0 ? st.st_size : 0;
 	}
 	qsort(sized, n, sizeof(*sized), cmp_size_desc);
 	for (size_t i = 0; i < n; i++)
-		order[i] = sized[i].mod;
-	return order;
+		mods[i] = sized[i].mod;
 }
 
 int depmod_parse(struct depmod *d, unsigned int n_threads)
 {
-	_cleanup_free_ struct depmod_module **order = NULL;
-	struct parse_job job = {
-		.mods = (struct depmod_module **)d->modules.array,
-		.n = d->modules.count,
-	};
+	_cleanup_free_ struct depmod_module **todo = NULL;
+	struct parse_job job = { 0 };
 	pthread_t *threads;
 	unsigned int started = 0;
 	int err = 0;
 
-	if (n_threads > 1 && job.n > 1) {
-		order = work_order(d);
-		if (order != NULL)
-			job.mods = order;
+	/* the modules the cache stage did not fill */
+	todo = calloc(d->modules.count + 1, sizeof(*todo));
+	if (todo == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->modules.count; i++) {
+		struct depmod_module *mod = d->modules.array[i];
+
+		if (!mod->from_cache)
+			todo[job.n++] = mod;
 	}
+	job.mods = todo;
+	if (n_threads > 1 && job.n > 1)
+		work_order(job.mods, job.n);
 	atomic_init(&job.next, 0);
 	if (n_threads > job.n)
 		n_threads = job.n ? job.n : 1;
@@ -293,7 +326,7 @@ int depmod_parse(struct depmod *d, unsigned int n_threads)
 	free(threads);
 
 	/* reported in module order, whatever the work order was */
-	for (size_t i = 0; i < job.n; i++) {
+	for (size_t i = 0; i < d->modules.count; i++) {
 		const struct depmod_module *mod = d->modules.array[i];
 
 		if (mod->parse_err == -ENOSYS) {

@@ -7,8 +7,10 @@
  * The work is a pipeline of stages, each in its own file:
  *   config  (depmod-config.c)  depmod.d: search order, overrides, externals, excludes
  *   scan    (depmod-scan.c)    directory walk, name collisions, modules.order ordering
- *   parse   (depmod-parse.c)   decompress + ELF + .modinfo of every module, in parallel;
- *                              a worker only ever writes the slot of the module it took
+ *   cache   (depmod-cache.c)   results of earlier parses, reused for unchanged files
+ *   parse   (depmod-parse.c)   decompress + ELF + .modinfo of every module the cache
+ *                              did not give, in parallel; a worker only ever writes
+ *                              the slot of the module it took
  *   resolve (depmod-resolve.c) symbol table, dependency edges, topological numbering
  *   write   (depmod-write.c)   the text files and .bin indexes, each via a temp file
  *
@@ -34,6 +36,11 @@
 #include "log.h"
 
 struct hash;
+struct depmod_cache;
+struct depmod_cache_piece {
+	const void *data;
+	size_t len;
+};
 
 /* ---- depmod-config.c ------------------------------------------------------------ */
 
@@ -73,6 +80,18 @@ int depmod_config_parse(struct depmod_config *cfg, FILE *fp, const char *filenam
 
 /* ---- the modules ---------------------------------------------------------------- */
 
+/* What identifies the file a parse result came from (depmod-cache.c's key, with the
+ * path and the compression). */
+struct depmod_file_id {
+	uint64_t dev;
+	uint64_t ino;
+	uint64_t size;
+	int64_t mtime_sec;
+	int64_t ctime_sec;
+	uint32_t mtime_nsec;
+	uint32_t ctime_nsec;
+};
+
 struct depmod_module {
 	char *path; /* absolute */
 	const char *relpath; /* inside path, relative to the module dir; NULL outside */
@@ -85,6 +104,10 @@ struct depmod_module {
 
 	/* parse stage */
 	int parse_err;
+	bool from_cache; /* modinfo, exports and imports came from the cache */
+	bool have_file_id; /* file_id is that of the file the results came from */
+	uint8_t compression; /* enum kmod_file_compression_type of the file parsed */
+	struct depmod_file_id file_id;
 	char **modinfo; /* alias=, softdep=, weakdep= of .modinfo, one allocation */
 	int n_modinfo;
 	struct kmod_modversion *exports; /* elf_get_symbols() */
@@ -113,12 +136,19 @@ struct depmod {
 	bool errsyms;
 	bool check_symvers; /* -E given: compare CRCs */
 	bool dry_run;
+	bool use_cache; /* read and write modules.depmod-cache (depmod-cache.c) */
 	FILE *out_verbose; /* where -v edge lines go (stdout) */
 
 	struct depmod_config config;
 	struct array modules; /* struct depmod_module *, scan order, then index order */
 	struct hash *modules_by_name; /* modname -> struct depmod_module * */
 	struct hash *symbols; /* name -> struct depmod_symbol * */
+
+	/* depmod-cache.c: the cache read, and the pieces of the one to write, in order
+	 * (none: no cache is written) */
+	struct depmod_cache *cache;
+	struct depmod_cache_piece *cache_pieces;
+	size_t n_cache_pieces;
 };
 
 /* (depmod-scan.c, with the module objects) */
@@ -140,8 +170,8 @@ bool depmod_is_up_to_date(const struct depmod *d);
 
 /* Thread count: MODKIT_DEPMOD_THREADS if set (>= 1), else the online CPUs. */
 unsigned int depmod_parse_threads(void);
-/* Loads every module; failures are reported (in module order) and the module keeps
- * no symbols. */
+/* Loads every module not already taken from the cache; failures are reported (in
+ * module order) and the module keeps no symbols. */
 int depmod_parse(struct depmod *d, unsigned int n_threads);
 /* A worker's reusable read buffer. */
 struct depmod_parse_buf {
@@ -150,6 +180,16 @@ struct depmod_parse_buf {
 };
 /* Parses one module file into mod; buf (may be NULL) is the worker's buffer. */
 int depmod_parse_module(struct depmod_module *mod, struct depmod_parse_buf *buf);
+struct stat;
+/* The cache key fields of a file. */
+void depmod_file_id_from_stat(const struct stat *st, struct depmod_file_id *id);
+int depmod_file_id_from_fd(int fd, struct depmod_file_id *id);
+
+/* ---- depmod-cache.c (declared in depmod-cache.h) ------------------------------------ */
+
+/* The cache file's name in the output directory; a name starting with "modules." so
+ * that whatever removes an indexes directory's modules.* files removes it too. */
+#define DEPMOD_CACHE_NAME "modules.depmod-cache"
 
 /* ---- depmod-resolve.c ----------------------------------------------------------------- */
 
@@ -182,5 +222,6 @@ static inline const char *depmod_module_outpath(const struct depmod_module *mod)
 
 /* ---- depmod-write.c ---------------------------------------------------------------------- */
 
-/* Writes every output file (or the text files to stdout when dry_run). */
+/* Writes every output file (or the text files to stdout when dry_run), and the cache
+ * image when there is one, renamed last. */
 int depmod_write(struct depmod *d);

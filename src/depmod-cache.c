@@ -1,0 +1,887 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The parse cache (depmod-cache.h). Most depmod runs follow the change of one module
+ * (a DKMS build, a package update), yet every module file would be decompressed and
+ * its ELF read again. DEPMOD_CACHE_NAME in the output directory keeps, per module
+ * file, what the parse stage got out of it: the indexed .modinfo entries, the
+ * exported symbols with their CRCs and the imported symbols with CRCs and binding.
+ * A later run reuses an entry when the file still has the same key:
+ *
+ *   the path as written in the indexes (relative to the module dir, or absolute
+ *   outside it; it ends with the compression suffix), device, inode, size, mtime
+ *   and ctime to the nanosecond, and the compression found in the file's first bytes
+ *   (reused only while that decompressor is available, so that a missing library
+ *   fails the run as it does without the cache).
+ *
+ * Writing a file changes its ctime, and nothing but the kernel's clock sets a ctime,
+ * so a file with the key it had when it was read has the contents it had then - as
+ * long as its ctime had already become the past when it was read: two writes within
+ * one tick of the file system's clock leave the same ctime. An entry is therefore
+ * only stored when the file's ctime is older than a file the run created in the
+ * output directory before reading any module (same file system: same clock and
+ * granularity), or, for a file on another file system or when that probe could not
+ * be made, at least DEPMOD_CACHE_SETTLE_SEC older than the clock at that time. A file
+ * changed just before the run is parsed again by the next run too.
+ *
+ * The cache is never trusted blindly: a file with another magic, byte order, version
+ * or producer, a size other than its header says, a checksum mismatch or records that
+ * do not fit together is ignored whole (and replaced by this run's). Each record is
+ * bounds-checked again when used. It is written like the indexes: a temporary file,
+ * fsync, renamed with them (last), nothing at all with -n or when the run fails.
+ *
+ * Layout, in the byte order of the machine that wrote it, every field naturally
+ * aligned:
+ *
+ *   header, 64 bytes:
+ *      0  char[8]   magic "modkitDC"
+ *      8  uint32    byte order mark 0x01020304
+ *     12  uint32    DEPMOD_CACHE_VERSION
+ *     16  char[24]  producer "modkit <version>", NUL-padded
+ *     40  uint64    number of records
+ *     48  uint64    payload size: bytes after the header
+ *     56  uint64    checksum (sum_words() below) of the header with this field
+ *                   zero, then of the payload
+ *   records, each a multiple of 8 bytes:
+ *     struct cache_record
+ *     uint64[n]     CRCs, n = n_exports + n_imports (exports first)
+ *     uint8[n]      bindings (enum kmod_symbol_bind)
+ *     char[]        strings_size bytes: the path, the n_modinfo .modinfo entries,
+ *                   the export names, the import names, each NUL-terminated
+ *     zero padding to a multiple of 8
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "depmod-cache.h"
+#include "lib/file-dl.h"
+
+#define CACHE_MAGIC "modkitDC"
+#define CACHE_BYTE_ORDER 0x01020304u
+#define CACHE_PRODUCER "modkit " MODKIT_VERSION
+#define CACHE_MAX_SIZE (1u << 30)
+/* How much older than the clock a file's ctime must be when no probe tells the file
+ * system's own time: more than the coarsest timestamp granularity (FAT: 2 s). */
+#define DEPMOD_CACHE_SETTLE_SEC 3
+
+struct cache_header {
+	char magic[8];
+	uint32_t byte_order;
+	uint32_t version;
+	char producer[24];
+	uint64_t n_records;
+	uint64_t payload_size;
+	uint64_t checksum;
+};
+
+struct cache_record {
+	uint64_t dev;
+	uint64_t ino;
+	uint64_t size;
+	int64_t mtime_sec;
+	int64_t ctime_sec;
+	uint32_t mtime_nsec;
+	uint32_t ctime_nsec;
+	uint32_t record_size;
+	uint32_t path_len;
+	uint32_t n_modinfo;
+	uint32_t n_exports;
+	uint32_t n_imports;
+	uint32_t strings_size;
+	uint8_t compression;
+	uint8_t pad[7];
+};
+
+_Static_assert(sizeof(struct cache_header) == 64, "cache header layout");
+_Static_assert(sizeof(struct cache_record) == 80, "cache record layout");
+_Static_assert(sizeof(CACHE_PRODUCER) <= sizeof(((struct cache_header *)0)->producer),
+	       "producer string too long");
+
+struct depmod_cache {
+	const char *map; /* the old cache file, mapped; NULL when there is none to use */
+	size_t size;
+	size_t n_records;
+	uint32_t *slots; /* record offset + 1 by path hash; 0 = empty */
+	size_t mask;
+	char state[96]; /* what became of the old cache, for the stats line */
+
+	/* per module (index order): the record it was given, or NULL */
+	const struct cache_record **hits;
+	size_t n_hits;
+
+	/* the new cache: header, records of parsed modules, the pieces to write */
+	struct cache_header header;
+	char *fresh;
+	struct depmod_cache_piece *pieces;
+
+	/* the reference for "settled" files (see the top of this file) */
+	bool have_probe;
+	uint64_t probe_dev;
+	struct timespec probe_time;
+	struct timespec clock_time;
+};
+
+/* ---- checksum ----------------------------------------------------------------------- */
+
+/*
+ * A 64-bit hash of a sequence of 64-bit words (the file is a multiple of 8 bytes),
+ * word k going to lane k % 4 so that the four multiplications overlap. Each step is
+ * bijective in the lane for any word and in the word for any lane: one damaged word
+ * always changes its lane, and so the result.
+ */
+#define MIX_A 0x9e3779b97f4a7c15ull
+#define MIX_B 0xc2b2ae3d27d4eb4full
+#define MIX_C 0x165667b19e3779f9ull
+
+struct cache_sum {
+	uint64_t lane[4];
+	uint64_t words;
+};
+
+static inline uint64_t rotl64(uint64_t v, unsigned int r)
+{
+	return (v << r) | (v >> (64 - r));
+}
+
+static inline uint64_t lane_step(uint64_t h, uint64_t w)
+{
+	h ^= w * MIX_B;
+	return rotl64(h, 29) * MIX_A;
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static void sum_init(struct cache_sum *s)
+{
+	*s = (struct cache_sum){ { MIX_A, MIX_B, MIX_C, MIX_A + MIX_C }, 0 };
+}
+
+/* len: a multiple of 8 */
+static void sum_words(struct cache_sum *s, const void *data, size_t len)
+{
+	const unsigned char *p = data, *end = p + len - len % 8;
+	uint64_t l0, l1, l2, l3;
+
+	/* up to the next word of lane 0 */
+	for (; p < end && s->words % 4 != 0; p += 8, s->words++)
+		s->lane[s->words % 4] = lane_step(s->lane[s->words % 4], load64(p));
+	l0 = s->lane[0];
+	l1 = s->lane[1];
+	l2 = s->lane[2];
+	l3 = s->lane[3];
+	for (; end - p >= 32; p += 32, s->words += 4) {
+		l0 = lane_step(l0, load64(p));
+		l1 = lane_step(l1, load64(p + 8));
+		l2 = lane_step(l2, load64(p + 16));
+		l3 = lane_step(l3, load64(p + 24));
+	}
+	s->lane[0] = l0;
+	s->lane[1] = l1;
+	s->lane[2] = l2;
+	s->lane[3] = l3;
+	for (; p < end; p += 8, s->words++)
+		s->lane[s->words % 4] = lane_step(s->lane[s->words % 4], load64(p));
+}
+
+static uint64_t sum_final(const struct cache_sum *s)
+{
+	uint64_t h = rotl64(s->lane[0], 1) + rotl64(s->lane[1], 7) +
+		     rotl64(s->lane[2], 12) + rotl64(s->lane[3], 18) + s->words * MIX_C;
+
+	h ^= h >> 33;
+	h *= MIX_B;
+	h ^= h >> 29;
+	h *= MIX_C;
+	h ^= h >> 32;
+	return h;
+}
+
+/* The header's part of the checksum: the header with its checksum field zero. */
+static void sum_header(struct cache_sum *s, const struct cache_header *hdr)
+{
+	struct cache_header h = *hdr;
+
+	h.checksum = 0;
+	sum_init(s);
+	sum_words(s, &h, sizeof(h));
+}
+
+/* ---- records ------------------------------------------------------------------------ */
+
+static uint64_t path_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h ^ (h >> 31);
+}
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* Bytes before the strings: header, CRCs, bindings. */
+static size_t record_fixed_size(uint64_t n_syms)
+{
+	return sizeof(struct cache_record) + n_syms * (sizeof(uint64_t) + 1);
+}
+
+static const char *record_strings(const struct cache_record *rec)
+{
+	return (const char *)rec + record_fixed_size((uint64_t)rec->n_exports + rec->n_imports);
+}
+
+static bool record_key_matches(const struct cache_record *rec, const struct depmod_file_id *id)
+{
+	return rec->dev == id->dev && rec->ino == id->ino && rec->size == id->size &&
+	       rec->mtime_sec == id->mtime_sec && rec->mtime_nsec == id->mtime_nsec &&
+	       rec->ctime_sec == id->ctime_sec && rec->ctime_nsec == id->ctime_nsec;
+}
+
+/* Checks the sizes of the record at off; its strings are checked when it is used. */
+static bool record_fits(const struct depmod_cache *c, size_t off, size_t *next)
+{
+	const struct cache_record *rec;
+	uint64_t n_syms, need;
+
+	if (c->size - off < sizeof(*rec))
+		return false;
+	rec = (const struct cache_record *)(c->map + off);
+	if (rec->record_size % 8 != 0 || rec->record_size > c->size - off)
+		return false;
+	n_syms = (uint64_t)rec->n_exports + rec->n_imports;
+	need = record_fixed_size(n_syms) + (uint64_t)rec->strings_size;
+	if (align8(need) != rec->record_size || (uint64_t)rec->path_len >= rec->strings_size)
+		return false;
+	if (record_strings(rec)[rec->path_len] != '\0')
+		return false;
+	*next = off + rec->record_size;
+	return true;
+}
+
+static const struct cache_record *cache_find(const struct depmod_cache *c, const char *path)
+{
+	size_t len = strlen(path);
+
+	if (c->slots == NULL)
+		return NULL;
+	for (size_t i = path_hash(path, len) & c->mask; c->slots[i] != 0;
+	     i = (i + 1) & c->mask) {
+		const struct cache_record *rec =
+			(const struct cache_record *)(c->map + c->slots[i] - 1);
+
+		if (rec->path_len == len && memcmp(record_strings(rec), path, len) == 0)
+			return rec;
+	}
+	return NULL;
+}
+
+static int index_records(struct depmod_cache *c)
+{
+	size_t cap = 16, off = sizeof(struct cache_header);
+
+	while (cap < c->n_records * 2)
+		cap *= 2;
+	c->slots = calloc(cap, sizeof(*c->slots));
+	if (c->slots == NULL)
+		return -ENOMEM;
+	c->mask = cap - 1;
+	for (size_t r = 0; r < c->n_records; r++) {
+		const struct cache_record *rec = (const struct cache_record *)(c->map + off);
+		size_t next, i;
+
+		if (!record_fits(c, off, &next))
+			return -EBADMSG;
+		i = path_hash(record_strings(rec), rec->path_len) & c->mask;
+		while (c->slots[i] != 0)
+			i = (i + 1) & c->mask;
+		c->slots[i] = (uint32_t)(off + 1);
+		off = next;
+	}
+	return off == c->size ? 0 : -EBADMSG;
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+static void cache_unmap(struct depmod_cache *c)
+{
+	if (c->map != NULL)
+		munmap((void *)c->map, c->size);
+	free(c->slots);
+	c->map = NULL;
+	c->slots = NULL;
+	c->size = c->n_records = 0;
+}
+
+static void cache_forget(struct depmod_cache *c, const char *why)
+{
+	cache_unmap(c);
+	snprintf(c->state, sizeof(c->state), "ignored (%s)", why);
+}
+
+/*
+ * Maps the old cache: its pages are the page cache's own, nothing is copied, and the
+ * strings of the records used are handed to the modules from the mapping (which
+ * stays until depmod_cache_free()). The file is only ever replaced by a rename, so
+ * the mapping keeps the contents it was checked with.
+ */
+static int map_cache_file(struct depmod_cache *c, int dfd)
+{
+	struct stat st;
+	void *map;
+	int fd;
+
+	fd = openat(dfd, DEPMOD_CACHE_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(c->state, sizeof(c->state), "%s",
+			 errno == ENOENT ? "none" : "unreadable");
+		return 0;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(c->state, sizeof(c->state), "ignored (not a file)");
+		return 0;
+	}
+	if (st.st_size < (off_t)sizeof(struct cache_header) || st.st_size > CACHE_MAX_SIZE) {
+		close(fd);
+		snprintf(c->state, sizeof(c->state), "ignored (%s)",
+			 st.st_size > CACHE_MAX_SIZE ? "too big" : "truncated");
+		return 0;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		snprintf(c->state, sizeof(c->state), "unreadable");
+		return errno == ENOMEM ? -ENOMEM : 0;
+	}
+	c->map = map;
+	c->size = st.st_size;
+	return 0;
+}
+
+/* Checks the header and the checksum; the state says why the file is ignored. */
+static int check_cache(struct depmod_cache *c)
+{
+	const struct cache_header *hdr = (const struct cache_header *)c->map;
+	char producer[sizeof(hdr->producer)] = { 0 };
+	struct cache_sum sum;
+	int err;
+
+	if (memcmp(hdr->magic, CACHE_MAGIC, sizeof(hdr->magic)) != 0) {
+		cache_forget(c, "not a depmod cache");
+		return 0;
+	}
+	if (hdr->byte_order != CACHE_BYTE_ORDER) {
+		cache_forget(c, hdr->byte_order == __builtin_bswap32(CACHE_BYTE_ORDER) ?
+					"other byte order" :
+					"bad byte order mark");
+		return 0;
+	}
+	if (hdr->version != DEPMOD_CACHE_VERSION) {
+		char why[48];
+
+		snprintf(why, sizeof(why), "version %u, not %u", hdr->version,
+			 DEPMOD_CACHE_VERSION);
+		cache_forget(c, why);
+		return 0;
+	}
+	strncpy(producer, CACHE_PRODUCER, sizeof(producer));
+	if (memcmp(hdr->producer, producer, sizeof(producer)) != 0) {
+		cache_forget(c, "written by another modkit version");
+		return 0;
+	}
+	if (hdr->payload_size != c->size - sizeof(*hdr) || c->size % 8 != 0) {
+		cache_forget(c, hdr->payload_size > c->size - sizeof(*hdr) ? "truncated" :
+									     "size mismatch");
+		return 0;
+	}
+	sum_header(&sum, hdr);
+	sum_words(&sum, c->map + sizeof(*hdr), c->size - sizeof(*hdr));
+	if (sum_final(&sum) != hdr->checksum) {
+		cache_forget(c, "checksum mismatch");
+		return 0;
+	}
+	if (hdr->n_records > (c->size - sizeof(*hdr)) / sizeof(struct cache_record)) {
+		cache_forget(c, "inconsistent records");
+		return 0;
+	}
+	c->n_records = hdr->n_records;
+	err = index_records(c);
+	if (err == -ENOMEM)
+		return err;
+	if (err < 0) {
+		cache_forget(c, "inconsistent records");
+		return 0;
+	}
+	snprintf(c->state, sizeof(c->state), "read %zu records", c->n_records);
+	return 0;
+}
+
+/*
+ * The file system's current time, as the timestamp of a file created now in the
+ * output directory: an unnamed one (O_TMPFILE) where the file system has them, else
+ * one with a temporary's name, removed at once (a killed run's is removed by the next,
+ * as every temporary; depmod-write.c).
+ */
+static void probe_fs_time(struct depmod_cache *c, int dfd)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		char name[NAME_MAX + 1];
+		struct timeval tv;
+
+		gettimeofday(&tv, NULL);
+		snprintf(name, sizeof(name), "%s.%i.%li.%li", DEPMOD_CACHE_NAME,
+			 (int)getpid(), (long)tv.tv_usec, (long)tv.tv_sec);
+		fd = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			(void)unlinkat(dfd, name, 0);
+	}
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0) {
+		c->have_probe = true;
+		c->probe_dev = (uint64_t)st.st_dev;
+		c->probe_time = st.st_ctim;
+	}
+	close(fd);
+}
+
+int depmod_cache_load(struct depmod *d)
+{
+	struct depmod_cache *c = calloc(1, sizeof(*c));
+	int dfd, err;
+
+	if (c == NULL)
+		return -ENOMEM;
+	d->cache = c;
+	c->hits = calloc(d->modules.count + 1, sizeof(*c->hits));
+	if (c->hits == NULL)
+		return -ENOMEM;
+	clock_gettime(CLOCK_REALTIME, &c->clock_time);
+	snprintf(c->state, sizeof(c->state), "none");
+	dfd = open(d->outdirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	/* before any module is looked at */
+	if (!d->dry_run)
+		probe_fs_time(c, dfd);
+	err = map_cache_file(c, dfd);
+	close(dfd);
+	if (err == 0 && c->map != NULL)
+		err = check_cache(c);
+	return err;
+}
+
+/* ---- reuse -------------------------------------------------------------------------- */
+
+/* Moves *p past n NUL-terminated strings of [*p, end); false when they are not there. */
+static bool skip_strings(const char **p, const char *end, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const char *nul = memchr(*p, '\0', end - *p);
+
+		if (nul == NULL)
+			return false;
+		*p = nul + 1;
+	}
+	return true;
+}
+
+/* A pointer array like elf_get_strings() gives; the strings stay in the mapping. */
+static char **point_modinfo(const char *s, uint32_t n)
+{
+	char **v = malloc((n + 1) * sizeof(char *));
+
+	if (v == NULL)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		v[i] = (char *)s;
+		s += strlen(s) + 1;
+	}
+	v[n] = NULL;
+	return v;
+}
+
+/* An array like elf_get_symbols() gives; the names stay in the mapping. */
+static struct kmod_modversion *point_symbols(const char *s, uint32_t n,
+					     const unsigned char *crcs,
+					     const uint8_t *binds)
+{
+	struct kmod_modversion *v = malloc(n * sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		v[i].crc = load64(crcs + i * sizeof(uint64_t));
+		v[i].bind = (enum kmod_symbol_bind)binds[i];
+		v[i].symbol = s;
+		s += strlen(s) + 1;
+	}
+	return v;
+}
+
+static bool bind_valid(uint8_t b)
+{
+	return b == KMOD_SYMBOL_NONE || b == KMOD_SYMBOL_LOCAL || b == KMOD_SYMBOL_GLOBAL ||
+	       b == KMOD_SYMBOL_WEAK || b == KMOD_SYMBOL_UNDEF;
+}
+
+/* Gives mod the record's results; false (mod untouched) when the record is unusable. */
+static bool take_record(struct depmod_module *mod, const struct cache_record *rec)
+{
+	const size_t n_syms = (size_t)rec->n_exports + rec->n_imports;
+	const unsigned char *crcs = (const unsigned char *)(rec + 1);
+	const uint8_t *binds = crcs + n_syms * sizeof(uint64_t);
+	const char *p = record_strings(rec), *end = p + rec->strings_size;
+	const char *modinfo, *exports, *imports;
+	char **mi = NULL;
+	struct kmod_modversion *ex = NULL, *im = NULL;
+
+	if (rec->n_modinfo > INT_MAX || rec->n_exports > INT_MAX || rec->n_imports > INT_MAX)
+		return false;
+	for (size_t i = 0; i < n_syms; i++) {
+		if (!bind_valid(binds[i]))
+			return false;
+	}
+	/* every string inside the record, and nothing after them */
+	p += rec->path_len + 1;
+	modinfo = p;
+	if (!skip_strings(&p, end, rec->n_modinfo))
+		return false;
+	exports = p;
+	if (!skip_strings(&p, end, rec->n_exports))
+		return false;
+	imports = p;
+	if (!skip_strings(&p, end, rec->n_imports) || p != end)
+		return false;
+
+	if (rec->n_modinfo > 0 && (mi = point_modinfo(modinfo, rec->n_modinfo)) == NULL)
+		goto fail;
+	if (rec->n_exports > 0 &&
+	    (ex = point_symbols(exports, rec->n_exports, crcs, binds)) == NULL)
+		goto fail;
+	if (rec->n_imports > 0 &&
+	    (im = point_symbols(imports, rec->n_imports,
+				crcs + (size_t)rec->n_exports * sizeof(uint64_t),
+				binds + rec->n_exports)) == NULL)
+		goto fail;
+	mod->modinfo = mi;
+	mod->n_modinfo = (int)rec->n_modinfo;
+	mod->exports = ex;
+	mod->n_exports = (int)rec->n_exports;
+	mod->imports = im;
+	mod->n_imports = (int)rec->n_imports;
+	mod->compression = rec->compression;
+	mod->from_cache = true;
+	return true;
+fail:
+	free(mi);
+	free(ex);
+	free(im);
+	return false;
+}
+
+static bool compression_usable(uint8_t type)
+{
+	if (type == KMOD_FILE_COMPRESSION_NONE)
+		return true;
+	if (file_compression_name((enum kmod_file_compression_type)type) == NULL)
+		return false;
+	/* without its decompressor the file must be read, and fail, as without cache */
+	return file_decompressor_missing((enum kmod_file_compression_type)type) == NULL;
+}
+
+struct apply_job {
+	struct depmod *d;
+	atomic_size_t next;
+};
+
+static void *apply_worker(void *data)
+{
+	struct apply_job *job = data;
+	struct depmod *d = job->d;
+	struct depmod_cache *c = d->cache;
+
+	for (;;) {
+		size_t i = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
+		struct depmod_module *mod;
+		const struct cache_record *rec;
+		struct stat st;
+
+		if (i >= d->modules.count)
+			break;
+		mod = d->modules.array[i];
+		/* a file that cannot be stat()ed is left to the parse stage to report */
+		if (stat(mod->path, &st) < 0)
+			continue;
+		depmod_file_id_from_stat(&st, &mod->file_id);
+		mod->have_file_id = true;
+		rec = cache_find(c, depmod_module_outpath(mod));
+		if (rec == NULL || !record_key_matches(rec, &mod->file_id) ||
+		    !compression_usable(rec->compression))
+			continue;
+		if (take_record(mod, rec))
+			c->hits[i] = rec;
+	}
+	return NULL;
+}
+
+int depmod_cache_apply(struct depmod *d, unsigned int n_threads)
+{
+	struct depmod_cache *c = d->cache;
+	struct apply_job job = { .d = d };
+	pthread_t *threads;
+	unsigned int started = 0;
+
+	if (c == NULL || c->n_records == 0 || d->modules.count == 0)
+		return 0;
+	atomic_init(&job.next, 0);
+	if (n_threads > d->modules.count)
+		n_threads = d->modules.count;
+	threads = calloc(n_threads + 1, sizeof(*threads));
+	if (threads == NULL)
+		return -ENOMEM;
+	/* stat() of thousands of paths: worth the threads */
+	for (unsigned int t = 1; t < n_threads; t++) {
+		if (pthread_create(&threads[t], NULL, apply_worker, &job) != 0)
+			break;
+		started = t;
+	}
+	apply_worker(&job);
+	for (unsigned int t = 1; t <= started; t++)
+		pthread_join(threads[t], NULL);
+	free(threads);
+	for (size_t i = 0; i < d->modules.count; i++)
+		c->n_hits += c->hits[i] != NULL;
+	return 0;
+}
+
+/* ---- the new cache ------------------------------------------------------------------ */
+
+static bool time_before(int64_t sec, uint32_t nsec, const struct timespec *ref)
+{
+	return sec < (int64_t)ref->tv_sec ||
+	       (sec == (int64_t)ref->tv_sec && (long)nsec < ref->tv_nsec);
+}
+
+/* Whether the file's last change is old enough for its key to tell any later one. */
+static bool settled(const struct depmod_cache *c, const struct depmod_file_id *id)
+{
+	struct timespec ref = c->clock_time;
+
+	if (c->have_probe && id->dev == c->probe_dev)
+		return time_before(id->ctime_sec, id->ctime_nsec, &c->probe_time);
+	ref.tv_sec -= DEPMOD_CACHE_SETTLE_SEC;
+	return time_before(id->ctime_sec, id->ctime_nsec, &ref);
+}
+
+/* Size of mod's record, 0 when it cannot have one. */
+static size_t record_size_of(const struct depmod_module *mod, size_t *strings_size)
+{
+	const char *path = depmod_module_outpath(mod);
+	size_t s = strlen(path) + 1, total;
+
+	for (int i = 0; i < mod->n_modinfo; i++)
+		s += strlen(mod->modinfo[i]) + 1;
+	for (int i = 0; i < mod->n_exports; i++)
+		s += strlen(mod->exports[i].symbol) + 1;
+	for (int i = 0; i < mod->n_imports; i++)
+		s += strlen(mod->imports[i].symbol) + 1;
+	total = align8(record_fixed_size((uint64_t)mod->n_exports + mod->n_imports) + s);
+	if (total > UINT32_MAX)
+		return 0;
+	*strings_size = s;
+	return total;
+}
+
+static char *put_string(char *p, const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	memcpy(p, s, len);
+	return p + len;
+}
+
+static void put_record(char *out, const struct depmod_module *mod, size_t size,
+		       size_t strings_size)
+{
+	struct cache_record *rec = (struct cache_record *)out;
+	const char *path = depmod_module_outpath(mod);
+	unsigned char *crcs = (unsigned char *)(rec + 1);
+	uint8_t *binds = crcs + ((size_t)mod->n_exports + mod->n_imports) * sizeof(uint64_t);
+	char *p;
+
+	memset(out, 0, size);
+	*rec = (struct cache_record){
+		.dev = mod->file_id.dev,
+		.ino = mod->file_id.ino,
+		.size = mod->file_id.size,
+		.mtime_sec = mod->file_id.mtime_sec,
+		.mtime_nsec = mod->file_id.mtime_nsec,
+		.ctime_sec = mod->file_id.ctime_sec,
+		.ctime_nsec = mod->file_id.ctime_nsec,
+		.record_size = (uint32_t)size,
+		.path_len = (uint32_t)strlen(path),
+		.n_modinfo = (uint32_t)mod->n_modinfo,
+		.n_exports = (uint32_t)mod->n_exports,
+		.n_imports = (uint32_t)mod->n_imports,
+		.strings_size = (uint32_t)strings_size,
+		.compression = mod->compression,
+	};
+	for (int i = 0; i < mod->n_exports; i++) {
+		memcpy(crcs, &mod->exports[i].crc, sizeof(uint64_t));
+		crcs += sizeof(uint64_t);
+		*binds++ = (uint8_t)mod->exports[i].bind;
+	}
+	for (int i = 0; i < mod->n_imports; i++) {
+		memcpy(crcs, &mod->imports[i].crc, sizeof(uint64_t));
+		crcs += sizeof(uint64_t);
+		*binds++ = (uint8_t)mod->imports[i].bind;
+	}
+	p = (char *)binds;
+	p = put_string(p, path);
+	for (int i = 0; i < mod->n_modinfo; i++)
+		p = put_string(p, mod->modinfo[i]);
+	for (int i = 0; i < mod->n_exports; i++)
+		p = put_string(p, mod->exports[i].symbol);
+	for (int i = 0; i < mod->n_imports; i++)
+		p = put_string(p, mod->imports[i].symbol);
+}
+
+static void print_stats(const struct depmod *d, size_t stored)
+{
+	const struct depmod_cache *c = d->cache;
+	const char *env = secure_getenv(DEPMOD_CACHE_ENV_STATS);
+
+	if (env == NULL || *env == '\0')
+		return;
+	fprintf(stderr, "depmod: cache: %s; %zu reused, %zu parsed, %zu stored\n", c->state,
+		c->n_hits, d->modules.count - c->n_hits, stored);
+}
+
+/* Appends a piece, merged with the previous one when it continues it. */
+static void add_piece(struct depmod_cache *c, size_t *n, const void *data, size_t len)
+{
+	if (*n > 0 && (const char *)c->pieces[*n - 1].data + c->pieces[*n - 1].len == data) {
+		c->pieces[*n - 1].len += len;
+		return;
+	}
+	c->pieces[(*n)++] = (struct depmod_cache_piece){ data, len };
+}
+
+/*
+ * The new cache: the records of the modules taken from the old one, as they are (from
+ * the mapping), and new records for the modules parsed whose file is settled. Nothing
+ * is assembled: the write stage writes the pieces in order.
+ */
+int depmod_cache_build(struct depmod *d)
+{
+	struct depmod_cache *c = d->cache;
+	size_t n = d->modules.count, payload = 0, fresh_size = 0, stored = 0, n_pieces = 0;
+	_cleanup_free_ size_t *sizes = NULL;
+	_cleanup_free_ size_t *strings = NULL;
+	struct cache_header *hdr;
+	struct cache_sum sum;
+	char *p;
+
+	if (c == NULL)
+		return 0;
+	if (d->dry_run) {
+		print_stats(d, 0);
+		return 0;
+	}
+	sizes = calloc(n + 1, sizeof(*sizes));
+	strings = calloc(n + 1, sizeof(*strings));
+	c->pieces = calloc(n + 2, sizeof(*c->pieces));
+	if (sizes == NULL || strings == NULL || c->pieces == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct depmod_module *mod = d->modules.array[i];
+
+		if (c->hits[i] != NULL) {
+			sizes[i] = c->hits[i]->record_size;
+		} else if (mod->parse_err == 0 && mod->have_file_id &&
+			   settled(c, &mod->file_id)) {
+			sizes[i] = record_size_of(mod, &strings[i]);
+		}
+		/* a cache that would be too big to read back is cut short */
+		if (sizes[i] > CACHE_MAX_SIZE - sizeof(*hdr) - payload)
+			sizes[i] = 0;
+		if (c->hits[i] == NULL)
+			fresh_size += sizes[i];
+		payload += sizes[i];
+		stored += sizes[i] != 0;
+	}
+	c->fresh = malloc(fresh_size + 1);
+	if (c->fresh == NULL)
+		return -ENOMEM;
+
+	hdr = &c->header;
+	memset(hdr, 0, sizeof(*hdr));
+	memcpy(hdr->magic, CACHE_MAGIC, sizeof(hdr->magic));
+	hdr->byte_order = CACHE_BYTE_ORDER;
+	hdr->version = DEPMOD_CACHE_VERSION;
+	strncpy(hdr->producer, CACHE_PRODUCER, sizeof(hdr->producer));
+	hdr->n_records = stored;
+	hdr->payload_size = payload;
+	add_piece(c, &n_pieces, hdr, sizeof(*hdr));
+	p = c->fresh;
+	for (size_t i = 0; i < n; i++) {
+		if (sizes[i] == 0)
+			continue;
+		if (c->hits[i] != NULL) {
+			add_piece(c, &n_pieces, c->hits[i], sizes[i]);
+		} else {
+			put_record(p, d->modules.array[i], sizes[i], strings[i]);
+			add_piece(c, &n_pieces, p, sizes[i]);
+			p += sizes[i];
+		}
+	}
+	sum_header(&sum, hdr);
+	for (size_t i = 1; i < n_pieces; i++)
+		sum_words(&sum, c->pieces[i].data, c->pieces[i].len);
+	hdr->checksum = sum_final(&sum);
+	d->cache_pieces = c->pieces;
+	d->n_cache_pieces = n_pieces;
+	print_stats(d, stored);
+	return 0;
+}
+
+void depmod_cache_free(struct depmod *d)
+{
+	struct depmod_cache *c = d->cache;
+
+	if (c != NULL) {
+		cache_unmap(c);
+		free(c->hits);
+		free(c->fresh);
+		free(c->pieces);
+		free(c);
+	}
+	d->cache = NULL;
+	d->cache_pieces = NULL;
+	d->n_cache_pieces = 0;
+}
