@@ -454,6 +454,14 @@ static bool module_directive(char **tok, size_t n)
 		if (n > 2 && modgen_parse_hex(tok[2], &data, &len) < 0)
 			fail("bad hex '%s'", tok[2]);
 		check(modgen_add_section(ms->m, tok[1], 1, 2, data, len), "section");
+	} else if (streq(kw, "buildid")) {
+		_cleanup_free_ uint8_t *id = NULL;
+		size_t len = 0;
+
+		want_args(n, 1, 1, kw);
+		if (modgen_parse_hex(tok[1], &id, &len) < 0)
+			fail("bad hex '%s'", tok[1]);
+		check(modgen_set_build_id(ms->m, id, len), "buildid");
 	} else {
 		return false;
 	}
@@ -640,7 +648,7 @@ static void top_directive(FILE *f, char **tok, size_t n)
 			"modinfo-raw", "export",   "export-gpl",    "undef",
 			"weak",	       "version",  "nomodversions", "crcabs",
 			"sign",	       "rawsig",   "noauto",	    "name",
-			"noname",      "compress", "section",
+			"noname",      "compress", "section",	    "buildid",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(module_only); i++) {

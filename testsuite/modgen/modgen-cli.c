@@ -37,6 +37,7 @@ static void usage(FILE *f)
 	      "      --crc-abs            __crc_ symbols as SHN_ABS (value = CRC)\n"
 	      "      --no-modversions     no __crc_ symbols, only __ksymtab_strings\n"
 	      "      --section NAME:HEX   extra PROGBITS/ALLOC section\n"
+	      "      --build-id HEX       .note.gnu.build-id section with this build ID\n"
 	      "  -s, --sign[=CN]          append a PKCS#7 signature (openssl cms)\n"
 	      "  -k, --keydir DIR         where signing keys live (default\n"
 	      "                           $MODKIT_MODGEN_KEYDIR or $TMPDIR/modkit-modgen-keys)\n"
@@ -59,6 +60,7 @@ enum {
 	OPT_RAW_SIG,
 	OPT_PRINT_CERT,
 	OPT_EXPORT_GPL,
+	OPT_BUILD_ID,
 };
 
 static const struct option options[] = {
@@ -77,6 +79,7 @@ static const struct option options[] = {
 	{ "crc-abs", no_argument, NULL, OPT_CRC_ABS },
 	{ "no-modversions", no_argument, NULL, OPT_NO_MODVERSIONS },
 	{ "section", required_argument, NULL, OPT_SECTION },
+	{ "build-id", required_argument, NULL, OPT_BUILD_ID },
 	{ "sign", optional_argument, NULL, 's' },
 	{ "keydir", required_argument, NULL, 'k' },
 	{ "raw-sig", required_argument, NULL, OPT_RAW_SIG },
@@ -287,6 +290,14 @@ int main(int argc, char *argv[])
 		case OPT_SECTION:
 			add_section(m, optarg);
 			break;
+		case OPT_BUILD_ID: {
+			_cleanup_free_ uint8_t *id = NULL;
+			size_t len = 0;
+
+			check(modgen_parse_hex(optarg, &id, &len), "bad hex in", optarg);
+			check(modgen_set_build_id(m, id, len), "cannot set", optarg);
+			break;
+		}
 		case 's':
 			sign = true;
 			free(cn);

@@ -43,6 +43,8 @@
 #define SHT_PROGBITS_ 1
 #define SHT_SYMTAB_ 2
 #define SHT_STRTAB_ 3
+#define SHT_NOTE_ 7
+#define NT_GNU_BUILD_ID_ 3
 #define SHF_WRITE_ 0x1
 #define SHF_ALLOC_ 0x2
 #define SHF_MERGE_ 0x10
@@ -106,6 +108,9 @@ struct modgen_module {
 	bool raw_sig;
 	struct modgen_raw_sig raw;
 	void *raw_buf; /* signer ‖ key_id ‖ sig, owned */
+	/* .note.gnu.build-id descriptor (NULL: no such section) */
+	uint8_t *build_id;
+	size_t build_id_len;
 };
 
 struct modgen_module *modgen_new(const char *name)
@@ -173,6 +178,7 @@ void modgen_free(struct modgen_module *m)
 	free(m->keydir);
 	free(m->cn);
 	free(m->raw_buf);
+	free(m->build_id);
 	free(m);
 }
 
@@ -340,6 +346,22 @@ int modgen_add_undef(struct modgen_module *m, const char *sym, bool weak)
 		free(u);
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int modgen_set_build_id(struct modgen_module *m, const void *id, size_t len)
+{
+	uint8_t *copy = NULL;
+
+	if (len > 0) {
+		copy = malloc(len);
+		if (copy == NULL)
+			return -ENOMEM;
+		memcpy(copy, id, len);
+	}
+	free(m->build_id);
+	m->build_id = copy;
+	m->build_id_len = len;
 	return 0;
 }
 
@@ -565,7 +587,7 @@ static int build_sections(const struct modgen_module *m, struct image *img)
 	size_t namelen = bits == 64 ? 56 : 60;
 	struct sec *modinfo = NULL, *versions = NULL, *ksymstr = NULL;
 	struct sec *kcrc[2] = { NULL, NULL }; /* __kcrctab, __kcrctab_gpl */
-	struct sec *thismod = NULL, *symtab, *strtab;
+	struct sec *thismod = NULL, *symtab, *strtab, *build_id = NULL;
 	size_t i_kcrc[2] = { 0, 0 }, i_thismod = 0;
 	bool has[2] = { false, false };
 	bool failed = false;
@@ -577,6 +599,9 @@ static int build_sections(const struct modgen_module *m, struct image *img)
 	}
 
 	image_add(img, "", 0, 0, 0);
+	/* the linker puts notes first */
+	if (m->build_id != NULL)
+		build_id = image_add(img, ".note.gnu.build-id", SHT_NOTE_, SHF_ALLOC_, 4);
 	if (strbuf_used(&m->modinfo) > 0)
 		modinfo = image_add(img, ".modinfo", SHT_PROGBITS_, SHF_ALLOC_, 1);
 	if (m->versions.count > 0)
@@ -614,6 +639,19 @@ static int build_sections(const struct modgen_module *m, struct image *img)
 	if (modinfo != NULL &&
 	    !strbuf_pushmem(&modinfo->data, m->modinfo.bytes, strbuf_used(&m->modinfo)))
 		failed = true;
+
+	if (build_id != NULL) {
+		/* Elf_Nhdr (namesz, descsz, type), "GNU\0", descriptor padded to 4 */
+		struct emit e = { &build_id->data, big, false };
+
+		emit_u32(&e, 4);
+		emit_u32(&e, (uint32_t)m->build_id_len);
+		emit_u32(&e, NT_GNU_BUILD_ID_);
+		emit_bytes(&e, "GNU", 4);
+		emit_bytes(&e, m->build_id, m->build_id_len);
+		emit_zeros(&e, (4 - m->build_id_len % 4) % 4);
+		failed |= e.failed;
+	}
 
 	if (versions != NULL) {
 		struct emit e = { &versions->data, big, false };

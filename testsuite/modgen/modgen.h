@@ -143,6 +143,14 @@ int modgen_set_compression(struct modgen_module *m, enum modgen_compression c);
 /* From a file name: .gz, .xz, .zst, else none. */
 enum modgen_compression modgen_compression_from_path(const char *path);
 
+/*
+ * A .note.gnu.build-id section (SHT_NOTE, SHF_ALLOC, first after the null section,
+ * as the linker places it): one note of owner "GNU", type NT_GNU_BUILD_ID (3),
+ * whose descriptor is the len bytes at id, header words in the file's byte order.
+ * A new call replaces it, len 0 removes it; the default is no such section.
+ */
+int modgen_set_build_id(struct modgen_module *m, const void *id, size_t len);
+
 /* The ELF image alone (no signature, no compression), malloc'd. */
 int modgen_build(const struct modgen_module *m, void **image, size_t *len);
 
