@@ -31,17 +31,30 @@
 /* /proc/cmdline is read up to this many bytes minus one, as the kernel caps it. */
 #define KCMDLINE_SIZE 4096
 
+/*
+ * Every entry starts with where it was read: the file (NULL for the kernel command
+ * line; the string is owned by config->origin_files) and the line number, for
+ * modprobe --explain (config_entry_get_origin()).
+ */
+struct config_origin {
+	const char *file;
+	unsigned int line;
+};
+
 struct config_alias {
+	struct config_origin origin;
 	const char *modname; /* points into name's storage */
 	char name[];
 };
 
 struct config_options {
+	struct config_origin origin;
 	const char *options;
 	char modname[];
 };
 
 struct config_command {
+	struct config_origin origin;
 	const char *command;
 	char modname[];
 };
@@ -54,12 +67,18 @@ struct config_command {
  * span ("pre: a post: b pre: c" prints "pre: a b cpost: b"); we reproduce that.
  */
 struct config_deps {
+	struct config_origin origin;
 	char *name;
 	char *names; /* buffer the arrays point into */
 	const char **pre;
 	const char **post;
 	unsigned int n_pre;
 	unsigned int n_post;
+};
+
+struct config_blacklist {
+	struct config_origin origin;
+	char modname[];
 };
 
 struct config_stamp {
@@ -69,9 +88,15 @@ struct config_stamp {
 
 /* ---- list entries ------------------------------------------------------------ */
 
-static int list_push(struct kmod_list **list, void *data)
+/* Stamps data (an entry, which starts with its origin) with the place being read. */
+static int list_push(struct kmod_config *config, struct kmod_list **list, void *data)
 {
-	struct kmod_list *l = kmod_list_append(*list, data);
+	struct config_origin *origin = data;
+	struct kmod_list *l;
+
+	origin->file = config->cur_file;
+	origin->line = config->cur_line;
+	l = kmod_list_append(*list, data);
 
 	if (l == NULL) {
 		free(data);
@@ -92,16 +117,18 @@ static int config_add_alias(struct kmod_config *config, const char *name,
 	memcpy(a->name, name, nlen);
 	memcpy(a->name + nlen, modname, mlen);
 	a->modname = a->name + nlen;
-	return list_push(&config->aliases, a);
+	return list_push(config, &config->aliases, a);
 }
 
 static int config_add_blacklist(struct kmod_config *config, const char *modname)
 {
-	char *b = strdup(modname);
+	size_t len = strlen(modname) + 1;
+	struct config_blacklist *b = malloc(sizeof(*b) + len);
 
 	if (b == NULL)
 		return -ENOMEM;
-	return list_push(&config->blacklists, b);
+	memcpy(b->modname, modname, len);
+	return list_push(config, &config->blacklists, b);
 }
 
 static int config_add_options(struct kmod_config *config, const char *modname,
@@ -122,11 +149,11 @@ static int config_add_options(struct kmod_config *config, const char *modname,
 			*p = ' ';
 	}
 	o->options = text;
-	return list_push(&config->options, o);
+	return list_push(config, &config->options, o);
 }
 
-static int config_add_command(struct kmod_list **list, const char *modname,
-			      const char *command)
+static int config_add_command(struct kmod_config *config, struct kmod_list **list,
+			      const char *modname, const char *command)
 {
 	size_t mlen = strlen(modname) + 1, clen = strlen(command) + 1;
 	struct config_command *c = malloc(sizeof(*c) + mlen + clen);
@@ -136,7 +163,7 @@ static int config_add_command(struct kmod_list **list, const char *modname,
 	memcpy(c->modname, modname, mlen);
 	memcpy(c->modname + mlen, command, clen);
 	c->command = c->modname + mlen;
-	return list_push(list, c);
+	return list_push(config, list, c);
 }
 
 static void deps_free(struct config_deps *d)
@@ -228,14 +255,16 @@ static struct config_deps *deps_new(const char *modname, const char *value, bool
 	return d;
 }
 
-static int config_add_deps(struct kmod_list **list, const char *modname,
-			   const char *value, bool markers)
+static int config_add_deps(struct kmod_config *config, struct kmod_list **list,
+			   const char *modname, const char *value, bool markers)
 {
 	struct config_deps *d = deps_new(modname, value, markers);
 	struct kmod_list *l;
 
 	if (d == NULL)
 		return -ENOMEM;
+	d->origin.file = config->cur_file;
+	d->origin.line = config->cur_line;
 	l = kmod_list_append(*list, d);
 	if (l == NULL) {
 		deps_free(d);
@@ -325,15 +354,17 @@ static int parse_directive(struct kmod_config *config, const char *filename, cha
 		case 'o':
 			return config_add_options(config, modname, rest);
 		case 'i':
-			return config_add_command(&config->install_commands, modname,
-						  rest);
+			return config_add_command(config, &config->install_commands,
+						  modname, rest);
 		case 'r':
-			return config_add_command(&config->remove_commands, modname,
-						  rest);
+			return config_add_command(config, &config->remove_commands,
+						  modname, rest);
 		case 's':
-			return config_add_deps(&config->softdeps, modname, rest, true);
+			return config_add_deps(config, &config->softdeps, modname, rest,
+					       true);
 		default:
-			return config_add_deps(&config->weakdeps, modname, rest, false);
+			return config_add_deps(config, &config->weakdeps, modname, rest,
+					       false);
 		}
 	}
 	if (streq(cmd, "include") || streq(cmd, "config")) {
@@ -355,14 +386,27 @@ static int parse_directive(struct kmod_config *config, const char *filename, cha
 static int config_parse_stream_only(struct kmod_config *config, FILE *fp,
 				    const char *filename, const char *only)
 {
-	unsigned int linenum = 0;
-	char *line;
+	unsigned int linenum = 0, first = 1;
+	char *line, *file = strdup(filename);
+	struct kmod_list *l;
 
+	if (file == NULL)
+		return -ENOMEM;
+	l = kmod_list_append(config->origin_files, file);
+	if (l == NULL) {
+		free(file);
+		return -ENOMEM;
+	}
+	config->origin_files = l;
+	config->cur_file = file;
 	while ((line = freadline_wrapped(fp, &linenum)) != NULL) {
 		_cleanup_free_ char *owned = line;
 		char *cursor = line, *cmd;
 		int r;
 
+		/* a line continued with a backslash counts from where it started */
+		config->cur_line = first;
+		first = linenum + 1;
 		/* only a '#' in the very first column starts a comment */
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
@@ -471,6 +515,8 @@ int config_parse_kcmdline(struct kmod_config *config, const char *cmdline)
 	size_t tok = 0, dot = 0, eq = 0;
 	bool quoted = false, lead_quote = false;
 
+	config->cur_file = NULL; /* entries from here on: the kernel command line */
+	config->cur_line = 0;
 	for (size_t i = 0; i <= len; i++) {
 		char c = i < len ? cmdline[i] : '\0';
 
@@ -549,12 +595,19 @@ static int config_add_stamp(struct kmod_config *config, const char *path,
 {
 	size_t len = strlen(path) + 1;
 	struct config_stamp *s = malloc(sizeof(*s) + len);
+	struct kmod_list *l;
 
 	if (s == NULL)
 		return -ENOMEM;
 	s->stamp = stamp;
 	memcpy(s->path, path, len);
-	return list_push(&config->paths, s);
+	l = kmod_list_append(config->paths, s);
+	if (l == NULL) {
+		free(s);
+		return -ENOMEM;
+	}
+	config->paths = l;
+	return 0;
 }
 
 /* highest precedence first (formats.md 7.1) */
@@ -716,6 +769,7 @@ void config_free(struct kmod_config *config)
 	list_free_data(config->softdeps, deps_free_void);
 	list_free_data(config->weakdeps, deps_free_void);
 	list_free_data(config->paths, free);
+	list_free_data(config->origin_files, free);
 	free(config);
 }
 
@@ -779,7 +833,22 @@ const char *config_command_get_command(const struct kmod_list *l)
 
 const char *config_blacklist_get_modname(const struct kmod_list *l)
 {
-	return l->data;
+	const struct config_blacklist *b = l->data;
+
+	return b->modname;
+}
+
+const char *config_entry_get_origin(const struct kmod_list *l, unsigned int *line)
+{
+	const struct config_origin *o = l->data;
+
+	*line = o->line;
+	return o->file;
+}
+
+const char *const *config_default_paths(void)
+{
+	return default_config_paths;
 }
 
 const char *config_softdep_get_name(const struct kmod_list *l)

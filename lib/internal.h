@@ -367,6 +367,11 @@ struct kmod_config {
 	/* paths and mtime stamps of the config paths and of the files read, for
 	 * config_is_stale() (kmod_validate_resources()) */
 	struct kmod_list *paths;
+	/* names of the files read, which the entries' origins point to, and the place
+	 * being parsed (file NULL: the kernel command line) */
+	struct kmod_list *origin_files;
+	const char *cur_file;
+	unsigned int cur_line;
 };
 
 /* config_paths NULL = the default modprobe.d directories (formats.md 7.1); also
@@ -397,6 +402,11 @@ const char *const *config_softdep_get_post(const struct kmod_list *l,
 const char *config_weakdep_get_name(const struct kmod_list *l);
 const char *const *config_weakdep_get_weak(const struct kmod_list *l,
 					   unsigned int *count);
+/* Where an entry of any of the lists above was read: the file as opened (NULL for
+ * the kernel command line) and *line, its first line (0 for the command line). */
+const char *config_entry_get_origin(const struct kmod_list *l, unsigned int *line);
+/* The default modprobe.d directories, highest precedence first, NULL-terminated. */
+const char *const *config_default_paths(void);
 /* true if any config file changed since it was read */
 bool config_is_stale(const struct kmod_config *config);
 
