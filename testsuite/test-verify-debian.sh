@@ -1,15 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# test-verify-debian.sh BUILD SHIM: signature verification on Debian's kernel package
-# (linux-image-6.1.0-50-amd64, testsuite/debian-tree.sh).
+# test-verify-debian.sh BUILD SHIM: signature verification and kmod check on Debian's
+# kernel package (linux-image-6.1.0-50-amd64, testsuite/debian-tree.sh).
 #
 # The certificate comes out of Debian's own kernel image by extract-kernel-certs.sh
 # (xz, grep and openssl: nothing of modkit), then every signed module of the package
 # must verify with it - plain and in the compressed copies of the tree - while
 # copies with one byte changed (in the module, in the signature) and without their
 # signature must not, and insmod --require-signature must keep them from the (fake)
-# kernel.
+# kernel. Last, kmod check against a real module's build-id note.
 set -u
 export LC_ALL=C
 build=$1
@@ -150,5 +150,43 @@ for kind in zst xz gz; do
 	check "every .ko.$kind module verifies ($(wc -l <"$work/c.list"))" \
 		verify_all "$cert" "$work/c.list" "$good"
 done
+
+# --- kmod check on the real tree -------------------------------------------------------
+# Loaded modules faked under the shim; /sys/module/M/notes/.note.gnu.build-id holds the
+# note section of a real module file, cut out by binutils, and the expected build IDs
+# come from readelf.
+kmod=$build/src/kmod
+cfx=$work/check
+# the package has no index: ours, written next to a link to its modules
+mkdir -p "$cfx/proc" "$cfx/lib/modules/$kver"
+ln -s "$moddir/kernel" "$cfx/lib/modules/$kver/kernel"
+cp "$moddir"/modules.order "$moddir"/modules.builtin* "$cfx/lib/modules/$kver/"
+"$build/src/depmod" -b "$cfx" "$kver" 2>"$work/depmod.err"
+check "depmod indexes the linked tree" test $? -eq 0
+printf 'x_tables 61440 0 - Live 0x0000000000000000\n' >"$cfx/proc/modules"
+mkdir -p "$cfx/sys/module/x_tables/notes"
+echo live >"$cfx/sys/module/x_tables/initstate"
+e1000e=$moddir/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko
+build_id() { readelf -n "$1" | sed -n 's/^ *Build ID: //p'; }
+set_note() {
+	objcopy --dump-section .note.gnu.build-id="$cfx/sys/module/x_tables/notes/.note.gnu.build-id" \
+		"$1" "$work/objcopy.out"
+}
+run_check() {
+	env LD_PRELOAD="$shim" MODKIT_ROOT="$cfx" MODKIT_UNAME_R="$kver" "$kmod" check -v \
+		>"$work/check.out" 2>"$work/check.err"
+}
+set_note "$x"
+run_check
+check "kmod check: x_tables as loaded from the tree (status 0)" test $? -eq 0
+check "kmod check: compared by build-id" grep -qxF \
+	"x_tables: ok: build-id as /lib/modules/$kver/kernel/net/netfilter/x_tables.ko" "$work/check.out"
+set_note "$e1000e"
+run_check
+check "kmod check: another build-id loaded (status 1)" test $? -eq 1
+check "kmod check: reported as changed, with both build-ids" grep -qxF \
+	"x_tables: changed: build-id $(build_id "$e1000e") loaded, $(build_id "$x") in /lib/modules/$kver/kernel/net/netfilter/x_tables.ko" \
+	"$work/check.out"
+sed 's/^/# /' "$work/check.out" "$work/check.err"
 
 tap_finish
