@@ -167,80 +167,367 @@ static int add_dependencies(struct depmod *d, struct depmod_module *mod)
 	return 0;
 }
 
-/* Prints the cycles among the modules that got no dsi; returns how many modules. */
-static size_t report_cycles(struct depmod *d)
+/*
+ * The cycle report, in kmod 34.2's order (tools.md 8.2).
+ *
+ * The modules left without a dsi are the "roots": the members of cycles and every
+ * module a cycle depends on. They sit in a circular list, in module index order, whose
+ * head moves: taking any member out (not only the head) makes that member's successor
+ * the new head, as kmod's list removal does. Until the list is empty, the head is
+ * taken out and a walk starts from it:
+ *
+ *  - the walk is depth-first over an explicit stack of (module, parent entry) pairs;
+ *    a module's dependencies are pushed in append order, so the last one is followed
+ *    first, and a module is expanded again every time a path reaches it;
+ *  - popping the root again ends a path: "Cycle detected: root -> ... -> root" is
+ *    printed from the parent entries, each module on it is counted once in N, then
+ *    taken out of the list in path order;
+ *  - every module expanded is marked visited for good: a later root that is already
+ *    marked prints a line with its own name only (and counts nothing);
+ *  - a module without dependencies is taken out of the list when it is expanded.
+ *
+ * Such a walk prints every path from the root back to itself. kmod never ends when
+ * the walk can reach a cycle that avoids the root (chained or overlapping cycles);
+ * modkit differs there on purpose, and only there:
+ *  - a module that cannot reach the root is expanded once, whatever the root (where
+ *    kmod ends this changes nothing: expanding it again would only set marks that are
+ *    set already and take out of the list modules that are gone already);
+ *  - when the root's strongly connected component, the root aside, contains a
+ *    cycle, the walk expands every module once only, so each edge back to the root
+ *    gives one line;
+ *  - a root on a cycle is walked even when an earlier walk marked it (kmod can only
+ *    have marked it in a walk that never ends).
+ */
+#define NO_ENTRY SIZE_MAX
+
+struct cycle_entry {
+	size_t mod; /* module index */
+	size_t parent; /* stack entry it was pushed by, or NO_ENTRY */
+};
+
+struct cycle_report {
+	struct depmod_module **mods;
+	size_t n, total;
+	size_t *next, *prev; /* the roots list, by module index */
+	size_t head, n_roots;
+	bool *in_roots, *visited, *expanded, *counted;
+	uint32_t *reach; /* == stamp: the module can reach the current root */
+	uint32_t *fwd; /* == stamp: the current root can reach the module */
+	uint32_t *walked; /* == stamp: expanded in the current walk (once-only walks) */
+	uint32_t stamp;
+	size_t *indeg;
+	size_t *user_start, *users; /* users among the roots, per module (CSR) */
+	size_t *queue, *path;
+	struct cycle_entry *entries; /* of the current walk; stack holds their indexes */
+	size_t *stack;
+	size_t n_entries, n_stack, cap;
+};
+
+static void cycle_report_free(struct cycle_report *c)
 {
-	struct depmod_module **mods = (struct depmod_module **)d->modules.array;
-	size_t n = d->modules.count, total = 0;
-	struct depmod_module **path = calloc(n + 1, sizeof(*path));
-	size_t *next = calloc(n + 1, sizeof(*next));
-	bool *removed = calloc(n, sizeof(*removed));
-	uint32_t *seen = calloc(n, sizeof(*seen));
+	free(c->next);
+	free(c->prev);
+	free(c->in_roots);
+	free(c->visited);
+	free(c->expanded);
+	free(c->counted);
+	free(c->reach);
+	free(c->fwd);
+	free(c->walked);
+	free(c->indeg);
+	free(c->user_start);
+	free(c->users);
+	free(c->queue);
+	free(c->path);
+	free(c->entries);
+	free(c->stack);
+}
 
-	if (path == NULL || next == NULL || removed == NULL || seen == NULL) {
-		total = n;
-		goto out;
-	}
-	for (size_t r = 0; r < n; r++) {
-		struct depmod_module *root = mods[r];
-		size_t depth = 0;
-		bool found = false;
+static int cycle_report_init(struct cycle_report *c, struct depmod *d)
+{
+	size_t n = d->modules.count, n_edges = 0, last = 0;
 
-		if (root->dsi >= 0 || removed[r])
+	*c = (struct cycle_report){ .mods = (struct depmod_module **)d->modules.array,
+				    .n = n };
+	c->next = calloc(n, sizeof(*c->next));
+	c->prev = calloc(n, sizeof(*c->prev));
+	c->in_roots = calloc(n, sizeof(*c->in_roots));
+	c->visited = calloc(n, sizeof(*c->visited));
+	c->expanded = calloc(n, sizeof(*c->expanded));
+	c->counted = calloc(n, sizeof(*c->counted));
+	c->reach = calloc(n, sizeof(*c->reach));
+	c->fwd = calloc(n, sizeof(*c->fwd));
+	c->walked = calloc(n, sizeof(*c->walked));
+	c->indeg = calloc(n, sizeof(*c->indeg));
+	c->user_start = calloc(n + 1, sizeof(*c->user_start));
+	c->queue = calloc(n + 1, sizeof(*c->queue));
+	c->path = calloc(n + 1, sizeof(*c->path));
+	if (c->next == NULL || c->prev == NULL || c->in_roots == NULL ||
+	    c->visited == NULL || c->expanded == NULL || c->counted == NULL ||
+	    c->reach == NULL || c->fwd == NULL || c->walked == NULL || c->indeg == NULL ||
+	    c->user_start == NULL || c->queue == NULL || c->path == NULL)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct depmod_module *mod = c->mods[i];
+
+		if (mod->dsi >= 0)
 			continue;
-		/* depth-first over unnumbered modules, each visited once per root */
-		path[0] = root;
-		next[0] = 0;
-		seen[root->idx] = r + 1;
-		while (!found) {
-			struct depmod_module *cur = path[depth];
+		if (c->n_roots == 0) {
+			c->head = i;
+		} else {
+			c->next[last] = i;
+			c->prev[i] = last;
+		}
+		c->in_roots[i] = true;
+		c->n_roots++;
+		last = i;
+		for (size_t j = 0; j < mod->deps.count; j++) {
+			const struct depmod_module *dep = mod->deps.array[j];
 
-			if (next[depth] >= cur->deps.count) {
-				if (depth == 0)
-					break;
-				depth--;
+			c->user_start[dep->idx + 1]++;
+			n_edges++;
+		}
+	}
+	if (c->n_roots > 0) {
+		c->next[last] = c->head;
+		c->prev[c->head] = last;
+	}
+	for (size_t i = 0; i < n; i++)
+		c->user_start[i + 1] += c->user_start[i];
+	c->users = calloc(n_edges + 1, sizeof(*c->users));
+	if (c->users == NULL)
+		return -ENOMEM;
+	/* queue as a fill cursor per module, for once */
+	memcpy(c->queue, c->user_start, n * sizeof(*c->queue));
+	for (size_t i = 0; i < n; i++) {
+		const struct depmod_module *mod = c->mods[i];
+
+		if (mod->dsi >= 0)
+			continue;
+		for (size_t j = 0; j < mod->deps.count; j++) {
+			const struct depmod_module *dep = mod->deps.array[j];
+
+			c->users[c->queue[dep->idx]++] = i;
+		}
+	}
+	return 0;
+}
+
+/* Takes a module out of the roots list; its successor becomes the head. */
+static void roots_take(struct cycle_report *c, size_t m)
+{
+	if (!c->in_roots[m])
+		return;
+	c->in_roots[m] = false;
+	if (--c->n_roots == 0)
+		return;
+	c->next[c->prev[m]] = c->next[m];
+	c->prev[c->next[m]] = c->prev[m];
+	c->head = c->next[m];
+}
+
+/*
+ * With a new stamp, marks in reach[] every module having a path to root and in fwd[]
+ * every module root has a path to.
+ */
+static void mark_paths(struct cycle_report *c, size_t root)
+{
+	size_t qh = 0, qt = 0;
+
+	c->stamp++;
+	c->queue[qt++] = root;
+	while (qh < qt) {
+		size_t x = c->queue[qh++];
+
+		for (size_t k = c->user_start[x]; k < c->user_start[x + 1]; k++) {
+			size_t u = c->users[k];
+
+			if (c->reach[u] == c->stamp)
+				continue;
+			c->reach[u] = c->stamp;
+			c->queue[qt++] = u;
+		}
+	}
+	qh = qt = 0;
+	c->queue[qt++] = root;
+	while (qh < qt) {
+		const struct depmod_module *mod = c->mods[c->queue[qh++]];
+
+		for (size_t j = 0; j < mod->deps.count; j++) {
+			size_t dep =
+				((const struct depmod_module *)mod->deps.array[j])->idx;
+
+			if (c->fwd[dep] == c->stamp)
+				continue;
+			c->fwd[dep] = c->stamp;
+			c->queue[qt++] = dep;
+		}
+	}
+}
+
+static int push_entry(struct cycle_report *c, size_t mod, size_t parent)
+{
+	if (c->n_entries == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		struct cycle_entry *e = realloc(c->entries, cap * sizeof(*e));
+		size_t *s;
+
+		if (e == NULL)
+			return -ENOMEM;
+		c->entries = e;
+		s = realloc(c->stack, cap * sizeof(*s));
+		if (s == NULL)
+			return -ENOMEM;
+		c->stack = s;
+		c->cap = cap;
+	}
+	c->entries[c->n_entries] = (struct cycle_entry){ .mod = mod, .parent = parent };
+	c->stack[c->n_stack++] = c->n_entries++;
+	return 0;
+}
+
+/* After mark_paths(): is m in root's strongly connected component, root aside? */
+static bool in_scc(const struct cycle_report *c, size_t root, size_t m)
+{
+	return m != root && c->reach[m] == c->stamp && c->fwd[m] == c->stamp;
+}
+
+/*
+ * True when root's strongly connected component, root aside, contains a cycle: its
+ * members cannot all be peeled off by repeatedly removing one that no other member
+ * depends on. Only such a cycle makes the walk need bounding: the modules of a cycle
+ * outside the component cannot lead back to root, and are expanded once anyway.
+ */
+static bool scc_has_cycle(struct cycle_report *c, size_t root)
+{
+	size_t qh = 0, qt = 0, members = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		if (in_scc(c, root, i))
+			c->indeg[i] = 0;
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct depmod_module *mod = c->mods[i];
+
+		if (!in_scc(c, root, i))
+			continue;
+		members++;
+		for (size_t j = 0; j < mod->deps.count; j++) {
+			const struct depmod_module *dep = mod->deps.array[j];
+
+			if (in_scc(c, root, dep->idx))
+				c->indeg[dep->idx]++;
+		}
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		if (in_scc(c, root, i) && c->indeg[i] == 0)
+			c->queue[qt++] = i;
+	}
+	while (qh < qt) {
+		const struct depmod_module *mod = c->mods[c->queue[qh++]];
+
+		for (size_t j = 0; j < mod->deps.count; j++) {
+			const struct depmod_module *dep = mod->deps.array[j];
+
+			if (in_scc(c, root, dep->idx) && --c->indeg[dep->idx] == 0)
+				c->queue[qt++] = dep->idx;
+		}
+	}
+	return qt < members;
+}
+
+/* The path ending at stack entry e (which holds the root): print, count, take out. */
+static void report_path(struct cycle_report *c, size_t e)
+{
+	_cleanup_strbuf_ struct strbuf buf;
+	size_t len = 0;
+	bool pushed = true;
+
+	for (size_t p = c->entries[e].parent; p != NO_ENTRY; p = c->entries[p].parent)
+		c->path[len++] = c->entries[p].mod;
+	strbuf_init(&buf);
+	for (size_t i = len; i > 0; i--) {
+		pushed = pushed &&
+			 strbuf_pushchars(&buf, c->mods[c->path[i - 1]]->modname) &&
+			 strbuf_pushchars(&buf, " -> ");
+	}
+	pushed = pushed && strbuf_pushchars(&buf, c->mods[c->entries[e].mod]->modname);
+	/* out of memory only shortens the line; the count stays right */
+	ERR("Cycle detected: %s\n", pushed && strbuf_str(&buf) ? buf.bytes : "...");
+	for (size_t i = 0; i < len; i++) {
+		if (!c->counted[c->path[i]]) {
+			c->counted[c->path[i]] = true;
+			c->total++;
+		}
+	}
+	for (size_t i = len; i > 0; i--)
+		roots_take(c, c->path[i - 1]);
+}
+
+static int walk_from(struct cycle_report *c, size_t root)
+{
+	bool on_cycle, once, root_expanded = false;
+
+	mark_paths(c, root);
+	on_cycle = c->reach[root] == c->stamp;
+	once = scc_has_cycle(c, root);
+	c->n_entries = c->n_stack = 0;
+	if (push_entry(c, root, NO_ENTRY) < 0)
+		return -ENOMEM;
+	while (c->n_stack > 0) {
+		size_t e = c->stack[--c->n_stack];
+		size_t m = c->entries[e].mod;
+		const struct depmod_module *mod = c->mods[m];
+
+		if (m == root) {
+			if (root_expanded || (c->visited[m] && !on_cycle)) {
+				report_path(c, e);
 				continue;
 			}
-			struct depmod_module *dep = cur->deps.array[next[depth]++];
-
-			if (dep == root) {
-				found = true;
-				break;
-			}
-			if (dep->dsi >= 0 || seen[dep->idx] == r + 1)
+			root_expanded = true;
+		} else if (once) {
+			if (c->walked[m] == c->stamp)
 				continue;
-			seen[dep->idx] = r + 1;
-			depth++;
-			path[depth] = dep;
-			next[depth] = 0;
+			c->walked[m] = c->stamp;
+		} else if (c->reach[m] != c->stamp) {
+			if (c->expanded[m])
+				continue;
+			c->expanded[m] = true;
 		}
-		if (!found)
+		c->visited[m] = true;
+		if (mod->deps.count == 0) {
+			roots_take(c, m);
 			continue;
-
-		struct strbuf buf;
-		bool pushed = true;
-
-		strbuf_init(&buf);
-		for (size_t i = 0; i <= depth; i++) {
-			pushed = pushed && strbuf_pushchars(&buf, path[i]->modname) &&
-				 strbuf_pushchars(&buf, " -> ");
-			if (!removed[path[i]->idx]) {
-				removed[path[i]->idx] = true;
-				total++;
-			}
 		}
-		pushed = pushed && strbuf_pushchars(&buf, root->modname);
-		/* out of memory only shortens the report; the count stays right */
-		ERR("Cycle detected: %s\n",
-		    pushed && strbuf_str(&buf) ? buf.bytes : "...");
-		strbuf_release(&buf);
+		for (size_t j = 0; j < mod->deps.count; j++) {
+			const struct depmod_module *dep = mod->deps.array[j];
+
+			if (push_entry(c, dep->idx, e) < 0)
+				return -ENOMEM;
+		}
 	}
-out:
-	free(path);
-	free(next);
-	free(removed);
-	free(seen);
-	return total;
+	return 0;
+}
+
+/* Prints the cycles among the modules that got no dsi; returns how many modules are
+ * on them, or -ENOMEM (reported; no count then, as kmod). */
+static int report_cycles(struct depmod *d, size_t *total)
+{
+	struct cycle_report c;
+	int err = cycle_report_init(&c, d);
+
+	while (err == 0 && c.n_roots > 0) {
+		size_t root = c.head;
+
+		roots_take(&c, root);
+		err = walk_from(&c, root);
+	}
+	*total = c.total;
+	cycle_report_free(&c);
+	if (err < 0)
+		ERR("No memory to report cycles\n");
+	return err;
 }
 
 static int number_modules(struct depmod *d)
@@ -267,9 +554,10 @@ static int number_modules(struct depmod *d)
 		}
 	}
 	if (numbered < n) {
-		size_t cycles = report_cycles(d);
+		size_t cycles;
 
-		ERR("Found %zu modules in dependency cycles!\n", cycles);
+		if (report_cycles(d, &cycles) == 0)
+			ERR("Found %zu modules in dependency cycles!\n", cycles);
 		return -ELOOP;
 	}
 	return 0;
