@@ -249,11 +249,21 @@ scn_cmdline_blacklist() {
 	$MP -r isofs
 }
 
+scn_check_loaded_modules() {
+	# kmod check against the real kernel's /sys/module/M/notes and srcversion
+	$MP loop
+	run /usr/bin/kmod check -v
+	expect "kmod check exit $rc: $out" [ "$rc" = 0 ]
+	expect "no 'loop: ok: build-id' line in: $out" \
+		sh -c "echo \"\$1\" | grep -q '^loop: ok: build-id.* as /lib/modules/$K/kernel/drivers/block/loop.ko'" - "$out"
+	$MP -r loop
+}
+
 GROUP1="insmod_params modprobe_alias_options modprobe_dependencies rmmod_in_use first_time
 modprobe_remove_dependencies remove_holders compressed_xz compressed_zst compressed_gz softdep
 blacklist install_remove_commands force_vermagic force_modversion lsmod_matches_proc
 modinfo_loaded_and_builtin static_nodes concurrent_modprobe api_probe_remove
-systemd_modules_load"
+systemd_modules_load check_loaded_modules"
 GROUP2="cmdline_options cmdline_blacklist"
 
 run_group() {
