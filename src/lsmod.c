@@ -1,16 +1,90 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * lsmod / kmod list: the loaded modules as a table (tools.md 4).
+ * lsmod / kmod list: the loaded modules as a table (tools.md 4), or as a JSON
+ * document (--json, lsmod(8)).
+ *
+ * Everything is read before anything is printed. /proc/modules is read again at the
+ * end of the reading pass; if the set of modules changed meanwhile, the pass is
+ * thrown away and done again (up to LSMOD_PASSES times), so that the rows describe
+ * one state of the kernel: no row of a module that went away after its neighbours
+ * were read, no holder list that mentions a module the table leaves out. A module
+ * whose /sys/module directory is gone by the end of its own reading is left out.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "json.h"
 #include "kmod.h"
 #include "libkmod.h"
+#include "lib/macro.h"
+#include "lib/util.h"
 #include "log.h"
+
+#define SYSFS_MODULE_DIR "/sys/module/"
+#define LSMOD_PASSES 5
+
+enum lsmod_column {
+	COL_STATE,
+	COL_TAINT,
+	COL_PARAMETERS,
+	N_COLUMNS,
+};
+
+static const struct {
+	const char *name;
+	const char *header;
+} columns[N_COLUMNS] = {
+	[COL_STATE] = { "state", "State" },
+	[COL_TAINT] = { "taint", "Taint" },
+	[COL_PARAMETERS] = { "parameters", "Parameters" },
+};
+
+enum lsmod_sort {
+	SORT_NONE,
+	SORT_NAME,
+	SORT_SIZE,
+	SORT_REFCOUNT,
+};
+
+static const char *const sort_names[] = {
+	[SORT_NAME] = "name",
+	[SORT_SIZE] = "size",
+	[SORT_REFCOUNT] = "refcount",
+};
+
+struct lsmod_param {
+	char *name;
+	char *value; /* NULL: not readable */
+	size_t len;
+};
+
+struct lsmod_row {
+	size_t index; /* position in /proc/modules */
+	char *name;
+	long size; /* negative: -errno */
+	int refcnt; /* negative: -errno */
+	char **holders; /* NULL: directory not readable */
+	size_t n_holders;
+	const char *state; /* NULL: not readable */
+	char *taint; /* without the newline; NULL: not readable */
+	size_t taint_len;
+	struct lsmod_param *params;
+	size_t n_params;
+};
+
+struct lsmod_options {
+	bool json;
+	enum lsmod_sort sort;
+	bool want[N_COLUMNS]; /* columns to read */
+	enum lsmod_column order[N_COLUMNS]; /* --columns, in the order given */
+	size_t n_order;
+};
 
 static void help(void)
 {
@@ -18,6 +92,10 @@ static void help(void)
 	       "\t%s [options]\n\n"
 	       "Shows the modules loaded in the running kernel.\n\n"
 	       "Options:\n"
+	       "\t    --sort=KEY      order the rows by name, size or refcount\n"
+	       "\t    --columns=LIST  also show these columns (comma-separated):\n"
+	       "\t                    state, taint, parameters\n"
+	       "\t    --json          print a JSON document (schema in lsmod(8))\n"
 	       "\t-s, --syslog    send messages to syslog instead of stderr\n"
 	       "\t-v, --verbose   show more messages\n"
 	       "\t-V, --version   print the version and exit\n"
@@ -25,44 +103,534 @@ static void help(void)
 	       program_invocation_short_name);
 }
 
-static void print_module(struct kmod_module *mod)
+/* ---- reading ------------------------------------------------------------------ */
+
+static void row_release(struct lsmod_row *row)
 {
-	struct kmod_list *holders, *h;
-	const char *sep = " ";
-	long size = kmod_module_get_size(mod);
-	int refcnt;
-
-	/* The module went away between /proc/modules and /sys: its row would be
-	 * half made of -errno values (kmod prints "-2  -2", its issue #41); skip it. */
-	if (size == -ENOENT)
-		return;
-	refcnt = kmod_module_get_refcnt(mod);
-	printf("%-19s %8ld  %d", kmod_module_get_name(mod), size, refcnt);
-	holders = kmod_module_get_holders(mod);
-	kmod_list_foreach (h, holders) {
-		struct kmod_module *hm = kmod_module_get_module(h);
-
-		printf("%s%s", sep, kmod_module_get_name(hm));
-		kmod_module_unref(hm);
-		sep = ",";
+	free(row->name);
+	for (size_t i = 0; i < row->n_holders; i++)
+		free(row->holders[i]);
+	free(row->holders);
+	free(row->taint);
+	for (size_t i = 0; i < row->n_params; i++) {
+		free(row->params[i].name);
+		free(row->params[i].value);
 	}
-	putchar('\n');
-	kmod_module_unref_list(holders);
+	free(row->params);
+	memset(row, 0, sizeof(*row));
+}
+
+static void rows_free(struct lsmod_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		row_release(&rows[i]);
+	free(rows);
+}
+
+static bool module_dir_exists(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int len = snprintf(path, sizeof(path), SYSFS_MODULE_DIR "%s", name);
+
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return false;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A sysfs attribute without its trailing newline; NULL (and *err) when unreadable. */
+static char *read_attribute(const char *path, size_t *len, int *err)
+{
+	char *s = NULL;
+	size_t n = 0;
+	int r = read_file(path, &s, &n);
+
+	if (r < 0) {
+		*err = r;
+		return NULL;
+	}
+	if (n > 0 && s[n - 1] == '\n')
+		s[--n] = '\0';
+	*len = n;
+	return s;
+}
+
+/*
+ * The entries of holders/, in directory order, as kmod_module_get_holders() names
+ * them. On failure returns -errno and the caller reports it (after checking that
+ * the module itself is still there).
+ */
+static int read_holders(const char *name, struct lsmod_row *row)
+{
+	char dname[PATH_MAX];
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *dent;
+	size_t cap = 0;
+	int len = snprintf(dname, sizeof(dname), SYSFS_MODULE_DIR "%s/holders", name);
+
+	if (len < 0 || (size_t)len >= sizeof(dname))
+		return -ENAMETOOLONG;
+	d = opendir(dname);
+	if (d == NULL)
+		return -errno;
+	row->holders = calloc(1, sizeof(char *));
+	if (row->holders == NULL)
+		return -ENOMEM;
+	while ((dent = readdir(d)) != NULL) {
+		char buf[PATH_MAX];
+		char *holder;
+
+		if (streq(dent->d_name, ".") || streq(dent->d_name, ".."))
+			continue;
+		if (modname_normalize(dent->d_name, buf, NULL) == NULL)
+			continue;
+		if (row->n_holders + 1 >= cap) {
+			size_t ncap = cap == 0 ? 4 : cap * 2;
+			char **tmp = realloc(row->holders, ncap * sizeof(char *));
+
+			if (tmp == NULL)
+				return -ENOMEM;
+			row->holders = tmp;
+			cap = ncap;
+		}
+		holder = strdup(buf);
+		if (holder == NULL)
+			return -ENOMEM;
+		row->holders[row->n_holders++] = holder;
+	}
+	return 0;
+}
+
+static int param_cmp(const void *a, const void *b)
+{
+	const struct lsmod_param *pa = a, *pb = b;
+
+	return strcmp(pa->name, pb->name);
+}
+
+/* parameters/: every file, sorted by name; none when there is no such directory. */
+static int read_params(const char *name, struct lsmod_row *row)
+{
+	char dname[PATH_MAX];
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *dent;
+	size_t cap = 0;
+	int len = snprintf(dname, sizeof(dname), SYSFS_MODULE_DIR "%s/parameters", name);
+
+	if (len < 0 || (size_t)len >= sizeof(dname))
+		return -ENAMETOOLONG;
+	d = opendir(dname);
+	if (d == NULL)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	while ((dent = readdir(d)) != NULL) {
+		struct lsmod_param *p;
+		char path[PATH_MAX];
+		int err = 0;
+
+		if (dent->d_name[0] == '.')
+			continue;
+		if (row->n_params >= cap) {
+			size_t ncap = cap == 0 ? 8 : cap * 2;
+			struct lsmod_param *tmp = realloc(row->params,
+							  ncap * sizeof(*tmp));
+
+			if (tmp == NULL)
+				return -ENOMEM;
+			row->params = tmp;
+			cap = ncap;
+		}
+		p = &row->params[row->n_params];
+		memset(p, 0, sizeof(*p));
+		p->name = strdup(dent->d_name);
+		if (p->name == NULL)
+			return -ENOMEM;
+		row->n_params++;
+		len = snprintf(path, sizeof(path), "%s/%s", dname, dent->d_name);
+		if (len < 0 || (size_t)len >= sizeof(path))
+			continue;
+		p->value = read_attribute(path, &p->len, &err);
+		if (p->value == NULL && err == -ENOMEM)
+			return err;
+	}
+	if (row->n_params > 1)
+		qsort(row->params, row->n_params, sizeof(*row->params), param_cmp);
+	return 0;
+}
+
+/*
+ * Reads one module's row. Returns 1 when the row is complete, 0 when the module is
+ * gone (no row), -ENOMEM. Messages are those kmod prints for the same files, in the
+ * same order: size, refcnt, holders.
+ */
+static int read_row(struct kmod_module *mod, const struct lsmod_options *opts,
+		    struct lsmod_row *row)
+{
+	const char *name = kmod_module_get_name(mod);
+	int holders_err, err = 0;
+
+	row->name = strdup(name);
+	if (row->name == NULL)
+		return -ENOMEM;
+	/* Gone between /proc/modules and /sys: kmod would print a row of -errno
+	 * values (its issue #41). */
+	row->size = kmod_module_get_size(mod);
+	if (row->size == -ENOENT)
+		return 0;
+	row->refcnt = kmod_module_get_refcnt(mod);
+	holders_err = read_holders(name, row);
+	if (holders_err == -ENOMEM)
+		return holders_err;
+	if (holders_err < 0) {
+		free(row->holders);
+		row->holders = NULL;
+		row->n_holders = 0;
+	}
+	if (opts->want[COL_STATE]) {
+		int state = kmod_module_get_initstate(mod);
+
+		row->state = state < 0 ? NULL : kmod_module_initstate_str(state);
+	}
+	if (opts->want[COL_TAINT]) {
+		char path[PATH_MAX];
+		int len = snprintf(path, sizeof(path), SYSFS_MODULE_DIR "%s/taint", name);
+
+		if (len > 0 && (size_t)len < sizeof(path))
+			row->taint = read_attribute(path, &row->taint_len, &err);
+		if (row->taint == NULL && err == -ENOMEM)
+			return err;
+	}
+	if (opts->want[COL_PARAMETERS]) {
+		err = read_params(name, row);
+		if (err == -ENOMEM)
+			return err;
+	}
+	if (!module_dir_exists(name))
+		return 0;
+	if (holders_err < 0)
+		ERR("could not open '" SYSFS_MODULE_DIR "%s/holders': %s\n", name,
+		    strerror(-holders_err));
+	return 1;
+}
+
+/* Reads the rows of every module of list; returns the number of rows or -ENOMEM. */
+static ssize_t read_rows(struct kmod_list *list, const struct lsmod_options *opts,
+			 struct lsmod_row **out)
+{
+	struct lsmod_row *rows = NULL;
+	struct kmod_list *it;
+	size_t n = 0, total = 0;
+
+	kmod_list_foreach (it, list)
+		total++;
+	rows = calloc(total + 1, sizeof(*rows));
+	if (rows == NULL)
+		return -ENOMEM;
+	kmod_list_foreach (it, list) {
+		struct kmod_module *mod = kmod_module_get_module(it);
+		int r = read_row(mod, opts, &rows[n]);
+
+		kmod_module_unref(mod);
+		if (r < 0) {
+			rows_free(rows, n + 1);
+			return r;
+		}
+		if (r == 0) {
+			row_release(&rows[n]);
+			continue;
+		}
+		rows[n].index = n;
+		n++;
+	}
+	*out = rows;
+	return (ssize_t)n;
+}
+
+/*
+ * True when /proc/modules still names exactly the modules of list, in order. When
+ * it cannot be read at all, the listing stands as it is (true).
+ */
+static bool loaded_unchanged(struct kmod_list *list)
+{
+	_cleanup_fclose_ FILE *fp = fopen("/proc/modules", "re");
+	_cleanup_free_ char *line = NULL;
+	struct kmod_list *it = list;
+	size_t linesize = 0;
+
+	if (fp == NULL)
+		return true;
+	while (getline(&line, &linesize, fp) >= 0) {
+		char *save, *word = strtok_r(line, " \t\n", &save);
+		char buf[PATH_MAX];
+		struct kmod_module *mod;
+		bool same;
+
+		if (word == NULL)
+			continue;
+		if (it == NULL || modname_normalize(word, buf, NULL) == NULL)
+			return false;
+		mod = kmod_module_get_module(it);
+		same = streq(kmod_module_get_name(mod), buf);
+		kmod_module_unref(mod);
+		if (!same)
+			return false;
+		it = kmod_list_next(list, it);
+	}
+	return it == NULL;
+}
+
+/* ---- sorting -------------------------------------------------------------------- */
+
+static enum lsmod_sort sort_key;
+
+static int cmp_long(long a, long b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct lsmod_row *ra = a, *rb = b;
+	int r = 0;
+
+	switch (sort_key) {
+	case SORT_NAME:
+		r = strcmp(ra->name, rb->name);
+		break;
+	case SORT_SIZE:
+		r = cmp_long(ra->size, rb->size);
+		break;
+	case SORT_REFCOUNT:
+		r = cmp_long(ra->refcnt, rb->refcnt);
+		break;
+	case SORT_NONE:
+		break;
+	}
+	/* ties keep the /proc/modules order */
+	return r != 0 ? r : cmp_long((long)ra->index, (long)rb->index);
+}
+
+/* ---- printing ------------------------------------------------------------------- */
+
+/* "name=value,..." of the readable parameters; "-" when there is none. */
+static char *params_text(const struct lsmod_row *row)
+{
+	size_t len = 0;
+	char *s, *p;
+
+	for (size_t i = 0; i < row->n_params; i++) {
+		if (row->params[i].value != NULL)
+			len += strlen(row->params[i].name) + 1 + row->params[i].len + 1;
+	}
+	if (len == 0)
+		return strdup("-");
+	s = malloc(len);
+	if (s == NULL)
+		return NULL;
+	p = s;
+	for (size_t i = 0; i < row->n_params; i++) {
+		const struct lsmod_param *prm = &row->params[i];
+		size_t nlen = strlen(prm->name);
+
+		if (prm->value == NULL)
+			continue;
+		if (p != s)
+			*p++ = ',';
+		memcpy(p, prm->name, nlen);
+		p += nlen;
+		*p++ = '=';
+		memcpy(p, prm->value, prm->len);
+		p += prm->len;
+	}
+	*p = '\0';
+	return s;
+}
+
+/* The text of an extra column of row (malloc'd), "-" for nothing. */
+static char *column_text(const struct lsmod_row *row, enum lsmod_column col)
+{
+	switch (col) {
+	case COL_STATE:
+		return strdup(row->state != NULL ? row->state : "-");
+	case COL_TAINT:
+		return strdup(row->taint != NULL && row->taint[0] != '\0' ? row->taint :
+									    "-");
+	case COL_PARAMETERS:
+	case N_COLUMNS:
+		break;
+	}
+	return params_text(row);
+}
+
+static int print_table(const struct lsmod_row *rows, size_t n,
+		       const struct lsmod_options *opts)
+{
+	int width[N_COLUMNS] = { 0 };
+	char **cells = NULL;
+	size_t ncol = opts->n_order;
+
+	if (ncol > 0) {
+		cells = calloc(n * ncol + 1, sizeof(char *));
+		if (cells == NULL)
+			return -ENOMEM;
+		for (size_t c = 0; c < ncol; c++)
+			width[c] = (int)strlen(columns[opts->order[c]].header);
+		for (size_t i = 0; i < n; i++) {
+			for (size_t c = 0; c < ncol; c++) {
+				char *cell = column_text(&rows[i], opts->order[c]);
+				int w;
+
+				if (cell == NULL) {
+					for (size_t k = 0; k < n * ncol; k++)
+						free(cells[k]);
+					free(cells);
+					return -ENOMEM;
+				}
+				cells[i * ncol + c] = cell;
+				w = (int)strlen(cell);
+				if (w > width[c])
+					width[c] = w;
+			}
+		}
+	}
+
+	fputs("Module                  Size  ", stdout);
+	for (size_t c = 0; c < ncol; c++)
+		printf("%-*s  ", width[c], columns[opts->order[c]].header);
+	puts("Used by");
+	for (size_t i = 0; i < n; i++) {
+		const struct lsmod_row *row = &rows[i];
+
+		printf("%-19s %8ld  ", row->name, row->size);
+		for (size_t c = 0; c < ncol; c++)
+			printf("%-*s  ", width[c], cells[i * ncol + c]);
+		printf("%d", row->refcnt);
+		for (size_t h = 0; h < row->n_holders; h++)
+			printf("%s%s", h == 0 ? " " : ",", row->holders[h]);
+		putchar('\n');
+	}
+	if (cells != NULL) {
+		for (size_t k = 0; k < n * ncol; k++)
+			free(cells[k]);
+		free(cells);
+	}
+	return 0;
+}
+
+static int print_json(const struct lsmod_row *rows, size_t n)
+{
+	struct json_writer w;
+
+	json_document_begin(&w, stdout, "lsmod");
+	json_key(&w, "modules");
+	json_array_begin(&w);
+	for (size_t i = 0; i < n; i++) {
+		const struct lsmod_row *row = &rows[i];
+
+		json_object_begin(&w);
+		json_member_string(&w, "name", row->name);
+		json_key(&w, "size");
+		if (row->size >= 0)
+			json_int(&w, row->size);
+		else
+			json_null(&w);
+		json_key(&w, "refcount");
+		if (row->refcnt >= 0)
+			json_int(&w, row->refcnt);
+		else
+			json_null(&w);
+		json_key(&w, "holders");
+		if (row->holders != NULL) {
+			json_array_begin(&w);
+			for (size_t h = 0; h < row->n_holders; h++)
+				json_string(&w, row->holders[h]);
+			json_array_end(&w);
+		} else {
+			json_null(&w);
+		}
+		json_member_string(&w, "state", row->state);
+		json_key(&w, "taint");
+		json_string_len(&w, row->taint, row->taint_len);
+		json_key(&w, "parameters");
+		json_object_begin(&w);
+		for (size_t p = 0; p < row->n_params; p++) {
+			json_key(&w, row->params[p].name);
+			json_string_len(&w, row->params[p].value, row->params[p].len);
+		}
+		json_object_end(&w);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	return json_finish(&w);
+}
+
+/* ---- options -------------------------------------------------------------------- */
+
+static bool parse_sort(const char *arg, enum lsmod_sort *sort)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sort_names); i++) {
+		if (sort_names[i] != NULL && streq(arg, sort_names[i])) {
+			*sort = (enum lsmod_sort)i;
+			return true;
+		}
+	}
+	ERR("unknown sort key '%s': use name, size or refcount.\n", arg);
+	return false;
+}
+
+static bool parse_columns(const char *arg, struct lsmod_options *opts)
+{
+	const char *p = arg;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		size_t c;
+
+		for (c = 0; c < N_COLUMNS; c++) {
+			if (strlen(columns[c].name) == len &&
+			    memcmp(p, columns[c].name, len) == 0)
+				break;
+		}
+		if (c == N_COLUMNS) {
+			ERR("unknown column '%.*s': use state, taint or parameters.\n",
+			    (int)len, p);
+			return false;
+		}
+		if (!opts->want[c]) {
+			opts->want[c] = true;
+			opts->order[opts->n_order++] = (enum lsmod_column)c;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return true;
 }
 
 static int do_lsmod(int argc, char *argv[])
 {
+	enum {
+		OPT_SORT = 256,
+		OPT_COLUMNS,
+		OPT_JSON,
+	};
 	static const struct option options[] = {
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "columns", required_argument, NULL, OPT_COLUMNS },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "syslog", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kmod_list *list = NULL, *it;
+	struct lsmod_options opts = { 0 };
+	const char *sort_arg = NULL, *columns_arg = NULL;
+	struct lsmod_row *rows = NULL;
+	struct kmod_list *list = NULL;
 	struct kmod_ctx *ctx;
 	bool use_syslog = false;
-	int verbose = LOG_ERR, r;
+	int verbose = LOG_ERR, ret = EXIT_FAILURE, r;
+	ssize_t n = 0;
 
 	for (;;) {
 		int c = getopt_long(argc, argv, "svVh", options, NULL);
@@ -70,6 +638,15 @@ static int do_lsmod(int argc, char *argv[])
 		if (c == -1)
 			break;
 		switch (c) {
+		case OPT_SORT:
+			sort_arg = optarg;
+			break;
+		case OPT_COLUMNS:
+			columns_arg = optarg;
+			break;
+		case OPT_JSON:
+			opts.json = true;
+			break;
 		case 's':
 			use_syslog = true;
 			break;
@@ -93,6 +670,16 @@ static int do_lsmod(int argc, char *argv[])
 		log_close();
 		return EXIT_FAILURE;
 	}
+	if ((sort_arg != NULL && !parse_sort(sort_arg, &opts.sort)) ||
+	    (columns_arg != NULL && !parse_columns(columns_arg, &opts))) {
+		log_close();
+		return EXIT_FAILURE;
+	}
+	if (opts.json) {
+		/* the document always has every column */
+		for (size_t c = 0; c < N_COLUMNS; c++)
+			opts.want[c] = true;
+	}
 
 	ctx = log_kmod_new(NULL, NULL, verbose);
 	if (ctx == NULL) {
@@ -103,22 +690,43 @@ static int do_lsmod(int argc, char *argv[])
 	r = kmod_module_new_from_loaded(ctx, &list);
 	if (r < 0) {
 		ERR("could not get list of modules: %s\n", strerror(-r));
-		kmod_unref(ctx);
-		log_close();
-		return EXIT_FAILURE;
+		goto out;
+	}
+	for (int pass = 1;; pass++) {
+		struct kmod_list *again = NULL;
+
+		n = read_rows(list, &opts, &rows);
+		if (n < 0) {
+			ERR("could not list modules: %s\n", strerror((int)-n));
+			goto out;
+		}
+		if (pass == LSMOD_PASSES || loaded_unchanged(list))
+			break;
+		/* modules came or went while we were reading: read them all again */
+		if (kmod_module_new_from_loaded(ctx, &again) < 0)
+			break;
+		rows_free(rows, (size_t)n);
+		rows = NULL;
+		kmod_module_unref_list(list);
+		list = again;
 	}
 
-	puts("Module                  Size  Used by");
-	kmod_list_foreach (it, list) {
-		struct kmod_module *mod = kmod_module_get_module(it);
-
-		print_module(mod);
-		kmod_module_unref(mod);
+	if (opts.sort != SORT_NONE) {
+		sort_key = opts.sort;
+		qsort(rows, (size_t)n, sizeof(*rows), row_cmp);
 	}
+	r = opts.json ? print_json(rows, (size_t)n) : print_table(rows, (size_t)n, &opts);
+	if (r == -ENOMEM)
+		ERR("could not list modules: %s\n", strerror(-r));
+	else if (r >= 0)
+		ret = EXIT_SUCCESS;
+out:
+	if (rows != NULL)
+		rows_free(rows, n > 0 ? (size_t)n : 0);
 	kmod_module_unref_list(list);
 	kmod_unref(ctx);
 	log_close();
-	return EXIT_SUCCESS;
+	return ret;
 }
 
 const struct kmod_cmd kmod_cmd_compat_lsmod = {
