@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "json.h"
 #include "kmod.h"
 #include "libkmod.h"
 #include "lib/macro.h"
@@ -19,6 +20,7 @@
 
 static char separator = '\n';
 static const char *field;
+static struct json_writer *json; /* --json: the document being written */
 
 struct param {
 	struct param *next;
@@ -113,6 +115,228 @@ static void print_params(struct param *params)
 	}
 }
 
+/* ---- --json (modinfo(8), "JSON OUTPUT") ---------------------------------------- */
+
+struct info_entry {
+	const char *key;
+	const char *value;
+};
+
+static bool is_signature_key(const char *key)
+{
+	static const char *const keys[] = { "signer", "sig_key", "sig_hashalgo",
+					    "signature" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (streq(key, keys[i]))
+			return true;
+	}
+	return false;
+}
+
+/* A hex dump of the signature without the line breaks of the text layout. */
+static void json_hex(const char *value)
+{
+	_cleanup_free_ char *s = strdup(value);
+	char *out = s;
+
+	if (s == NULL) {
+		json_string(json, value);
+		return;
+	}
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p != '\n' && *p != '\t')
+			*out++ = *p;
+	}
+	*out = '\0';
+	json_string(json, s);
+}
+
+static void json_signature(const struct info_entry *e, size_t n)
+{
+	static const char *const keys[] = { "sig_id", "signer", "sig_key", "sig_hashalgo",
+					    "signature" };
+
+	if (n == 0) {
+		json_null(json);
+		return;
+	}
+	json_object_begin(json);
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		const char *value = NULL;
+
+		for (size_t i = 0; i < n; i++) {
+			if (streq(e[i].key, keys[k]))
+				value = e[i].value;
+		}
+		json_key(json, keys[k]);
+		if (value != NULL &&
+		    (streq(keys[k], "sig_key") || streq(keys[k], "signature")))
+			json_hex(value);
+		else
+			json_string(json, value);
+	}
+	json_object_end(json);
+}
+
+/* Every key once, in order of first appearance, with all its values in order. */
+static void json_fields(const struct info_entry *e, size_t n)
+{
+	json_object_begin(json);
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = streq(e[j].key, e[i].key);
+		if (seen)
+			continue;
+		json_key(json, e[i].key);
+		json_array_begin(json);
+		for (size_t j = i; j < n; j++) {
+			if (streq(e[j].key, e[i].key))
+				json_string(json, e[j].value);
+		}
+		json_array_end(json);
+	}
+	json_object_end(json);
+}
+
+/* Parameters in order of first appearance (the list holds them the other way round). */
+static void json_params(struct param *params)
+{
+	struct param *rev = NULL;
+
+	while (params != NULL) {
+		struct param *next = params->next;
+
+		params->next = rev;
+		rev = params;
+		params = next;
+	}
+	json_array_begin(json);
+	for (struct param *p = rev; p != NULL; p = p->next) {
+		json_object_begin(json);
+		json_key(json, "name");
+		json_string_len(json, p->name, p->namelen);
+		json_key(json, "type");
+		json_string_len(json, p->type, p->typelen);
+		json_key(json, "description");
+		json_string_len(json, p->param, p->paramlen);
+		json_object_end(json);
+	}
+	json_array_end(json);
+	/* back as it was, for params_free() */
+	params = NULL;
+	while (rev != NULL) {
+		struct param *next = rev->next;
+
+		rev->next = params;
+		params = rev;
+		rev = next;
+	}
+}
+
+static int modinfo_json_do(struct kmod_module *mod)
+{
+	struct kmod_list *info = NULL, *l;
+	struct param *params = NULL;
+	struct info_entry *entries = NULL;
+	const char *path = kmod_module_get_path(mod);
+	size_t n = 0, count = 0, sig_start;
+	int r;
+
+	json_object_begin(json);
+	json_member_string(json, "name", kmod_module_get_name(mod));
+	json_member_string(json, "filename", path);
+	json_member_bool(json, "builtin", path == NULL);
+
+	r = kmod_module_get_info(mod, &info);
+	if (r == -ENOENT && path == NULL)
+		r = 0; /* no modules.builtin.modinfo: nothing more to say */
+	if (r < 0) {
+		ERR("could not get modinfo from '%s': %s\n", kmod_module_get_name(mod),
+		    strerror(-r));
+		json_member_string(json, "error", strerror(-r));
+		goto empty;
+	}
+	kmod_list_foreach (l, info)
+		count++;
+	entries = calloc(count + 1, sizeof(*entries));
+	if (entries == NULL) {
+		r = -ENOMEM;
+		ERR("could not gather parameters: %s\n", strerror(-r));
+		json_member_string(json, "error", strerror(-r));
+		goto empty;
+	}
+	kmod_list_foreach (l, info) {
+		const char *key = kmod_module_info_get_key(l);
+		const char *value = kmod_module_info_get_value(l);
+		bool is_parm = streq(key, "parm"), is_type = streq(key, "parmtype");
+
+		if (is_parm || is_type) {
+			const char *colon = strchr(value, ':');
+
+			if (colon == NULL) {
+				ERR("Found invalid \"%s=%s\": missing ':'\n", key, value);
+				continue;
+			}
+			r = params_add(&params, value, colon - value,
+				       is_parm ? colon + 1 : NULL, strlen(colon + 1),
+				       is_type ? colon + 1 : NULL, strlen(colon + 1));
+			if (r < 0) {
+				ERR("could not gather parameters: %s\n", strerror(-r));
+				json_member_string(json, "error", strerror(-r));
+				goto empty;
+			}
+			continue;
+		}
+		entries[n].key = key;
+		entries[n].value = value;
+		n++;
+	}
+	/* The library appends the signature fields last, starting with sig_id. */
+	sig_start = n;
+	for (size_t i = n; i > 0; i--) {
+		if (streq(entries[i - 1].key, "sig_id")) {
+			sig_start = i - 1;
+			break;
+		}
+		if (!is_signature_key(entries[i - 1].key))
+			break;
+	}
+	json_key(json, "error");
+	json_null(json);
+	json_key(json, "fields");
+	json_fields(entries, sig_start);
+	json_key(json, "parameters");
+	json_params(params);
+	json_key(json, "signature");
+	json_signature(entries + sig_start, n - sig_start);
+	json_object_end(json);
+	r = 0;
+	goto out;
+
+empty:
+	if (r == 0) {
+		json_key(json, "error");
+		json_null(json);
+	}
+	json_key(json, "fields");
+	json_object_begin(json);
+	json_object_end(json);
+	json_key(json, "parameters");
+	json_array_begin(json);
+	json_array_end(json);
+	json_key(json, "signature");
+	json_null(json);
+	json_object_end(json);
+out:
+	free(entries);
+	params_free(params);
+	kmod_module_info_free_list(info);
+	return r;
+}
+
 static int modinfo_do(struct kmod_module *mod)
 {
 	struct kmod_list *info = NULL, *l;
@@ -121,6 +345,9 @@ static int modinfo_do(struct kmod_module *mod)
 	bool builtin = path == NULL;
 	bool want_params = field == NULL || streq(field, "parm");
 	int r;
+
+	if (json != NULL)
+		return modinfo_json_do(mod);
 
 	if (field != NULL && streq(field, "filename")) {
 		printf("%s%c", builtin ? "(builtin)" : path, separator);
@@ -272,6 +499,7 @@ static void help(void)
 	       "\t-F, --field=FIELD        only the values of FIELD\n"
 	       "\t-k, --set-version=VERSION  kernel release instead of uname -r\n"
 	       "\t-b, --basedir=DIR        root directory of the module tree\n"
+	       "\t    --json               print a JSON document (schema in modinfo(8))\n"
 	       "\t-V, --version            print the version and exit\n"
 	       "\t-h, --help               print this help and exit\n",
 	       program_invocation_short_name);
@@ -279,6 +507,9 @@ static void help(void)
 
 static int do_modinfo(int argc, char *argv[])
 {
+	enum {
+		OPT_JSON = 256
+	};
 	static const struct option options[] = {
 		{ "author", no_argument, NULL, 'a' },
 		{ "description", no_argument, NULL, 'd' },
@@ -290,6 +521,7 @@ static int do_modinfo(int argc, char *argv[])
 		{ "field", required_argument, NULL, 'F' },
 		{ "set-version", required_argument, NULL, 'k' },
 		{ "basedir", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -299,11 +531,13 @@ static int do_modinfo(int argc, char *argv[])
 	char dirname_buf[PATH_MAX];
 	const char *dirname = NULL;
 	struct kmod_ctx *ctx;
-	bool modname = false;
+	struct json_writer w;
+	bool modname = false, use_json = false;
 	int ret = EXIT_SUCCESS;
 
 	field = NULL;
 	separator = '\n';
+	json = NULL;
 	for (;;) {
 		int c = getopt_long(argc, argv, "adlpn0mF:k:b:Vh", options, NULL);
 
@@ -340,6 +574,9 @@ static int do_modinfo(int argc, char *argv[])
 		case 'b':
 			root = optarg;
 			break;
+		case OPT_JSON:
+			use_json = true;
+			break;
 		case 'V':
 			kmod_print_version();
 			return EXIT_SUCCESS;
@@ -356,6 +593,10 @@ static int do_modinfo(int argc, char *argv[])
 		ERR("missing module or filename.\n");
 		return EXIT_FAILURE;
 	}
+	if (use_json && (field != NULL || separator != '\n')) {
+		ERR("--json cannot be combined with -0 or a field option.\n");
+		return EXIT_FAILURE;
+	}
 
 	if (root != NULL || kversion != NULL) {
 		if (tool_module_dir(root, kversion, dirname_buf) < 0)
@@ -369,10 +610,22 @@ static int do_modinfo(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 
+	if (use_json) {
+		json = &w;
+		json_document_begin(json, stdout, "modinfo");
+		json_key(json, "results");
+		json_array_begin(json);
+	}
 	for (int i = optind; i < argc; i++) {
 		const char *name = argv[i];
 		int r;
 
+		if (json != NULL) {
+			json_object_begin(json);
+			json_member_string(json, "argument", name);
+			json_key(json, "modules");
+			json_array_begin(json);
+		}
 		if (modname)
 			r = modinfo_name_do(ctx, name);
 		else if (is_module_filename(name))
@@ -381,7 +634,14 @@ static int do_modinfo(int argc, char *argv[])
 			r = modinfo_alias_do(ctx, name);
 		if (r < 0)
 			ret = EXIT_FAILURE;
+		if (json != NULL) {
+			json_array_end(json);
+			json_object_end(json);
+		}
 	}
+	if (json != NULL && json_finish(json) < 0)
+		ret = EXIT_FAILURE;
+	json = NULL;
 
 	kmod_unref(ctx);
 	return ret;
