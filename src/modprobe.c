@@ -19,6 +19,7 @@
 #include "lib/strbuf.h"
 #include "lib/util.h"
 #include "log.h"
+#include "modprobe-explain.h"
 #include "options.h"
 
 #define DEFAULT_VERBOSE LOG_WARNING
@@ -50,6 +51,7 @@ enum {
 	OPT_FORCE_VERMAGIC,
 	OPT_SHOW_MODVERSIONS,
 	OPT_SHOW_EXPORTS,
+	OPT_EXPLAIN,
 };
 static const struct option cmdopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -71,6 +73,7 @@ static const struct option cmdopts[] = {
 	{ "show-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
 	{ "dump-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
 	{ "show-exports", no_argument, NULL, OPT_SHOW_EXPORTS },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "show", no_argument, NULL, 'n' },
 	{ "config", required_argument, NULL, 'C' },
@@ -110,6 +113,8 @@ static void help(void)
 	       "Queries:\n"
 	       "\t-R, --resolve-alias        print the module names an alias resolves to\n"
 	       "\t-D, --show-depends         print what loading would do, do nothing\n"
+	       "\t    --explain              print every decision loading (or with -r,\n"
+	       "\t                           removing) would take and why, do nothing\n"
 	       "\t-c, --showconfig           print the configuration and the indexes\n"
 	       "\t    --show-config          same as --showconfig\n"
 	       "\t    --show-modversions     print the symbol versions a module file needs\n"
@@ -724,6 +729,7 @@ static int do_modprobe(int argc, char *argv[])
 	char dirname_buf[PATH_MAX], **env_words = NULL, **args;
 	bool use_all = false, do_remove = false, do_show_config = false;
 	bool do_show_modversions = false, do_show_exports = false, use_syslog = false;
+	bool do_explain = false;
 	struct strbuf env_buf;
 	int n_env = 0, nargs, err = 0;
 	const char *old_env = getenv("MODPROBE_OPTIONS");
@@ -796,6 +802,9 @@ static int do_modprobe(int argc, char *argv[])
 			break;
 		case OPT_SHOW_EXPORTS:
 			do_show_exports = true;
+			break;
+		case OPT_EXPLAIN:
+			do_explain = true;
 			break;
 		case 'n':
 			dry_run = true;
@@ -874,6 +883,22 @@ static int do_modprobe(int argc, char *argv[])
 		goto done;
 	}
 	(void)kmod_load_resources(ctx);
+
+	if (do_explain) {
+		struct explain_opts eo = {
+			.remove = do_remove,
+			.all = use_all,
+			.use_blacklist = use_blacklist,
+			.ignore_commands = ignore_commands,
+			.ignore_loaded = ignore_loaded,
+			.first_time = first_time,
+			.remove_holders = remove_holders,
+			.config_paths = config_paths,
+		};
+
+		err = modprobe_explain(ctx, &eo, args, nargs);
+		goto done;
+	}
 
 	if (do_show_config)
 		err = show_config(ctx);
