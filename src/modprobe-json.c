@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * modprobe --json: the configuration and index dump of -c, and option strings as
+ * word arrays (modprobe-json.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "lib/internal.h"
+#include "libkmod.h"
+#include "modprobe-json.h"
+
+void modprobe_json_options(struct json_writer *w, const char *options)
+{
+	const char *p = options;
+
+	json_array_begin(w);
+	while (p != NULL && *p != '\0') {
+		const char *start;
+		bool quoted = false;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		for (; *p != '\0'; p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (!quoted && (*p == ' ' || *p == '\t' || *p == '\n'))
+				break;
+		}
+		json_string_len(w, start, (size_t)(p - start));
+	}
+	json_array_end(w);
+}
+
+static void json_names(struct json_writer *w, const char *const *names,
+		       unsigned int count)
+{
+	json_array_begin(w);
+	for (unsigned int i = 0; i < count; i++)
+		json_string(w, names[i]);
+	json_array_end(w);
+}
+
+/* Sections whose entries are a name and one value. */
+static void config_pairs(struct json_writer *w, struct kmod_config_iter *iter,
+			 const char *key_name, const char *value_name, bool words)
+{
+	json_array_begin(w);
+	while (iter != NULL && kmod_config_iter_next(iter)) {
+		json_object_begin(w);
+		json_member_string(w, key_name, kmod_config_iter_get_key(iter));
+		json_key(w, value_name);
+		if (words)
+			modprobe_json_options(w, kmod_config_iter_get_value(iter));
+		else
+			json_string(w, kmod_config_iter_get_value(iter));
+		json_object_end(w);
+	}
+	json_array_end(w);
+	kmod_config_iter_free_iter(iter);
+}
+
+static void config_section(struct json_writer *w, const struct kmod_ctx *ctx)
+{
+	const struct kmod_config *config = ctx_get_config(ctx);
+	struct kmod_config_iter *iter;
+	const struct kmod_list *l;
+
+	json_object_begin(w);
+
+	json_key(w, "blacklist");
+	json_array_begin(w);
+	iter = kmod_config_get_blacklists(ctx);
+	while (iter != NULL && kmod_config_iter_next(iter))
+		json_string(w, kmod_config_iter_get_key(iter));
+	kmod_config_iter_free_iter(iter);
+	json_array_end(w);
+
+	json_key(w, "install");
+	config_pairs(w, kmod_config_get_install_commands(ctx), "module", "command",
+		     false);
+	json_key(w, "remove");
+	config_pairs(w, kmod_config_get_remove_commands(ctx), "module", "command", false);
+	json_key(w, "alias");
+	config_pairs(w, kmod_config_get_aliases(ctx), "alias", "module", false);
+	json_key(w, "options");
+	config_pairs(w, kmod_config_get_options(ctx), "module", "options", true);
+
+	/* the iterators join softdep lists into one string: read the lists themselves */
+	json_key(w, "softdep");
+	json_array_begin(w);
+	kmod_list_foreach (l, config != NULL ? config->softdeps : NULL) {
+		const char *const *names;
+		unsigned int count;
+
+		json_object_begin(w);
+		json_member_string(w, "module", config_softdep_get_name(l));
+		names = config_softdep_get_pre(l, &count);
+		json_key(w, "pre");
+		json_names(w, names, count);
+		names = config_softdep_get_post(l, &count);
+		json_key(w, "post");
+		json_names(w, names, count);
+		json_object_end(w);
+	}
+	json_array_end(w);
+
+	json_key(w, "weakdep");
+	json_array_begin(w);
+	kmod_list_foreach (l, config != NULL ? config->weakdeps : NULL) {
+		const char *const *names;
+		unsigned int count;
+
+		json_object_begin(w);
+		json_member_string(w, "module", config_weakdep_get_name(l));
+		names = config_weakdep_get_weak(l, &count);
+		json_key(w, "modules");
+		json_names(w, names, count);
+		json_object_end(w);
+	}
+	json_array_end(w);
+
+	json_object_end(w);
+}
+
+/*
+ * One index as an array of {key_name, "module"} objects, in the order of its text
+ * dump ("alias <key> <module>" lines, sorted by key). strip is a prefix removed
+ * from the keys ("symbol:").
+ */
+static int index_section(struct json_writer *w, struct kmod_ctx *ctx,
+			 enum kmod_index type, const char *key_name, const char *strip)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t linesize = 0, striplen = strip != NULL ? strlen(strip) : 0;
+	ssize_t len;
+	FILE *fp;
+	int fd, err = 0;
+
+	fd = memfd_create("modprobe-index", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* A missing index is passed over, as the text dump does. */
+	(void)kmod_dump_index(ctx, type, fd);
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	fp = fdopen(fd, "re");
+	if (fp == NULL) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	json_array_begin(w);
+	while ((len = getline(&line, &linesize, fp)) > 0) {
+		char *key = line, *value;
+
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (strstartswith(key, "alias "))
+			key += STRLEN("alias ");
+		/* module names have no blanks; keys might */
+		value = strrchr(key, ' ');
+		if (value == NULL)
+			continue;
+		*value++ = '\0';
+		if (striplen > 0 && strncmp(key, strip, striplen) == 0)
+			key += striplen;
+		json_object_begin(w);
+		json_member_string(w, key_name, key);
+		json_member_string(w, "module", value);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	if (ferror(fp))
+		err = -EIO;
+	fclose(fp);
+	return err;
+}
+
+int modprobe_json_config(struct json_writer *w, struct kmod_ctx *ctx)
+{
+	int err;
+
+	json_key(w, "config");
+	config_section(w, ctx);
+	json_key(w, "indexes");
+	json_object_begin(w);
+	json_key(w, "alias");
+	err = index_section(w, ctx, KMOD_INDEX_MODULES_ALIAS, "alias", NULL);
+	if (err >= 0) {
+		json_key(w, "symbols");
+		err = index_section(w, ctx, KMOD_INDEX_MODULES_SYMBOL, "symbol",
+				    "symbol:");
+	}
+	json_object_end(w);
+	return err;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The larger parts of modprobe's --json output (modprobe(8), "JSON OUTPUT"),
+ * kept out of modprobe.c.
+ */
+
+struct json_writer;
+struct kmod_ctx;
+
+/*
+ * -c: the "config" and "indexes" members of the document. Returns 0 or a negative
+ * errno (the index dump could not be read back).
+ */
+int modprobe_json_config(struct json_writer *w, struct kmod_ctx *ctx);
+
+/*
+ * A module option string as an array of words: split at blanks outside double
+ * quotes, the way the kernel splits module parameters; quotes are kept.
+ */
+void modprobe_json_options(struct json_writer *w, const char *options);
