@@ -13,6 +13,7 @@
 #include "lib/macro.h"
 #include "log.h"
 #include "options.h"
+#include "verify.h"
 
 static void help(void)
 {
@@ -24,6 +25,10 @@ static void help(void)
 	       "\t                (dangerous: may crash the kernel)\n"
 	       "\t-s, --syslog    send messages to syslog instead of stderr\n"
 	       "\t-v, --verbose   show more messages\n"
+	       "\t    --require-signature=CERT[,CERT...]\n"
+	       "\t                refuse the module unless its signature verifies with one of\n"
+	       "\t                these certificate files or directories (checked before\n"
+	       "\t                anything reaches the kernel)\n"
 	       "\t-V, --version   print the version and exit\n"
 	       "\t-h, --help      print this help and exit\n",
 	       program_invocation_short_name);
@@ -53,11 +58,14 @@ static int do_insmod(int argc, char *argv[])
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "require-signature", required_argument, NULL, 0x300 },
 		{ NULL, 0, NULL, 0 },
 	};
 	_cleanup_free_ char *opts = NULL;
 	struct kmod_module *mod = NULL;
 	struct kmod_ctx *ctx = NULL;
+	struct verify_opts verify_opts = { .n = 0 };
+	struct verify_certs *verify_certs = NULL;
 	unsigned int flags = 0;
 	bool use_syslog = false;
 	int verbose = LOG_ERR, r, ret = EXIT_FAILURE;
@@ -85,6 +93,10 @@ static int do_insmod(int argc, char *argv[])
 		case 'h':
 			help();
 			return EXIT_SUCCESS;
+		case 0x300: /* --require-signature (docs/signatures.md) */
+			if (verify_opts_add(&verify_opts, optarg) < 0)
+				return EXIT_FAILURE;
+			break;
 		default:
 			return EXIT_FAILURE;
 		}
@@ -115,6 +127,10 @@ static int do_insmod(int argc, char *argv[])
 		ERR("could not load module %s: %s\n", filename, strerror(-r));
 		goto out;
 	}
+	if (verify_opts.n > 0 &&
+	    (verify_opts_load(&verify_opts, NULL, NULL, &verify_certs) < 0 ||
+	     verify_insmod(verify_certs, filename) < 0))
+		goto out;
 	r = kmod_module_insert_module(mod, flags, opts);
 	if (r < 0) {
 		ERR("could not insert module %s: %s\n", filename, insert_error(-r));
@@ -122,6 +138,7 @@ static int do_insmod(int argc, char *argv[])
 	}
 	ret = EXIT_SUCCESS;
 out:
+	verify_certs_free(verify_certs);
 	kmod_module_unref(mod);
 	kmod_unref(ctx);
 	log_close();

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "check.h"
 #include "kmod.h"
 #include "lib/macro.h"
 #include "log.h"
@@ -20,6 +21,7 @@ static const struct kmod_cmd *const kmod_cmds[] = {
 	&kmod_cmd_help,
 	&kmod_cmd_list,
 	&kmod_cmd_static_nodes,
+	&kmod_cmd_check,
 };
 
 static const struct kmod_cmd *const kmod_compat_cmds[] = {

@@ -17,9 +17,14 @@
 #include "lib/macro.h"
 #include "lib/util.h"
 #include "log.h"
+#include "verify.h"
 
 static char separator = '\n';
 static const char *field;
+/* --verify (docs/signatures.md): the options seen, then the certificates */
+#define OPT_VERIFY 0x300
+static struct verify_opts verify_opts;
+static struct verify_certs *verify_certs;
 static struct json_writer *json; /* --json: the document being written */
 
 struct param {
@@ -413,9 +418,12 @@ static int modinfo_do(struct kmod_module *mod)
 		else
 			print_field(key, value);
 	}
+	/* --verify: after the signature fields, before the parameters */
+	r = 0;
+	if (verify_certs != NULL)
+		r = verify_modinfo(verify_certs, path, field, separator);
 	if (want_params)
 		print_params(params);
-	r = 0;
 out:
 	params_free(params);
 	kmod_module_info_free_list(info);
@@ -500,6 +508,9 @@ static void help(void)
 	       "\t-k, --set-version=VERSION  kernel release instead of uname -r\n"
 	       "\t-b, --basedir=DIR        root directory of the module tree\n"
 	       "\t    --json               print a JSON document (schema in modinfo(8))\n"
+	       "\t    --verify[=CERT,...]  add a verify: line checking the signature against\n"
+	       "\t                         certificate files or directories (default: those\n"
+	       "\t                         built into /boot/vmlinuz-VERSION); exit 1 unless good\n"
 	       "\t-V, --version            print the version and exit\n"
 	       "\t-h, --help               print this help and exit\n",
 	       program_invocation_short_name);
@@ -524,6 +535,7 @@ static int do_modinfo(int argc, char *argv[])
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "verify", optional_argument, NULL, OPT_VERIFY },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const null_config[] = { NULL };
@@ -574,6 +586,10 @@ static int do_modinfo(int argc, char *argv[])
 		case 'b':
 			root = optarg;
 			break;
+		case OPT_VERIFY:
+			if (verify_opts_add(&verify_opts, optarg) < 0)
+				return EXIT_FAILURE;
+			break;
 		case OPT_JSON:
 			use_json = true;
 			break;
@@ -607,6 +623,13 @@ static int do_modinfo(int argc, char *argv[])
 	ctx = kmod_new(dirname, null_config);
 	if (ctx == NULL) {
 		ERR("kmod_new() failed!\n");
+		return EXIT_FAILURE;
+	}
+	if (verify_opts.n > 0 &&
+	    verify_opts_load(&verify_opts, root, kversion, &verify_certs) < 0) {
+		verify_certs_free(verify_certs);
+		verify_certs = NULL;
+		kmod_unref(ctx);
 		return EXIT_FAILURE;
 	}
 
@@ -643,6 +666,8 @@ static int do_modinfo(int argc, char *argv[])
 		ret = EXIT_FAILURE;
 	json = NULL;
 
+	verify_certs_free(verify_certs);
+	verify_certs = NULL;
 	kmod_unref(ctx);
 	return ret;
 }

@@ -216,11 +216,19 @@ static int verify_field(const char *cert, const char *file, const char *expected
 TEST(modinfo_good_pem_adds_one_line)
 {
 	const char *dir = test_tmpdir(), *ko = path_in(dir, "a.ko");
-	const char *cert = cert_of(CN_A);
+	const char *cert = cert_of(CN_A), *parm;
 	char opt[PATH_MAX + 16], *expected = NULL;
+	struct modgen_module *m = modgen_new("a");
 	struct test_run plain, ver;
 
-	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
+	/* with a parameter: the line goes between the signature and "parm:" */
+	CHECK(m != NULL);
+	CHECK_INT_EQ(modgen_add_modinfo(m, "license=GPL"), 0);
+	CHECK_INT_EQ(modgen_add_modinfo(m, "parm=debug:Debug level"), 0);
+	CHECK_INT_EQ(modgen_add_modinfo(m, "parmtype=debug:int"), 0);
+	CHECK_INT_EQ(modgen_set_sign(m, NULL, CN_A), 0);
+	CHECK_INT_EQ(modgen_write(m, ko), 0);
+	modgen_free(m);
 	snprintf(opt, sizeof(opt), "--verify=%s", cert);
 	const char *argv_plain[] = { tool("modinfo"), ko, NULL };
 	const char *argv_ver[] = { tool("modinfo"), opt, ko, NULL };
@@ -229,9 +237,12 @@ TEST(modinfo_good_pem_adds_one_line)
 	CHECK_INT_EQ(plain.status, 0);
 	CHECK(strstr(plain.out, "\nverify:") == NULL);
 	CHECK(strstr(plain.out, "\nsignature:") != NULL);
-	/* the same bytes, then the one line after the signature fields */
-	CHECK(asprintf(&expected, "%sverify:         %s\n", plain.out,
-		       good_line(CN_A, cert)) > 0);
+	/* the same bytes, with one line after the signature fields */
+	parm = strstr(plain.out, "\nparm:");
+	CHECK(parm != NULL && strstr(plain.out, "\nsignature:") < parm);
+	CHECK(asprintf(&expected, "%.*sverify:         %s\n%s",
+		       (int)(parm + 1 - plain.out), plain.out, good_line(CN_A, cert),
+		       parm + 1) > 0);
 	CHECK_RUN(&ver, expected, "", 0);
 	free(expected);
 	test_run_release(&plain);
