@@ -19,6 +19,7 @@
 #include "lib/strbuf.h"
 #include "lib/util.h"
 #include "log.h"
+#include "modprobe-explain.h"
 #include "options.h"
 #include "verify.h"
 
@@ -37,6 +38,8 @@ static bool strip_vermagic;
 static bool remove_holders;
 static unsigned long long wait_msec;
 static bool show_depends;
+/* --json: the document of a query mode (modprobe(8), "JSON OUTPUT") */
+static struct json_writer *json;
 /* Level of the "not found"-style failures: FATAL, or WARNING with -a. */
 static int fatal_priority = LOG_CRIT;
 
@@ -56,6 +59,7 @@ enum {
 	OPT_FORCE_VERMAGIC,
 	OPT_SHOW_MODVERSIONS,
 	OPT_SHOW_EXPORTS,
+	OPT_EXPLAIN,
 };
 static const struct option cmdopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -77,6 +81,7 @@ static const struct option cmdopts[] = {
 	{ "show-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
 	{ "dump-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
 	{ "show-exports", no_argument, NULL, OPT_SHOW_EXPORTS },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "show", no_argument, NULL, 'n' },
 	{ "config", required_argument, NULL, 'C' },
@@ -121,11 +126,15 @@ static void help(void)
 	       "Queries:\n"
 	       "\t-R, --resolve-alias        print the module names an alias resolves to\n"
 	       "\t-D, --show-depends         print what loading would do, do nothing\n"
+	       "\t    --explain              print every decision loading (or with -r,\n"
+	       "\t                           removing) would take and why, do nothing\n"
 	       "\t-c, --showconfig           print the configuration and the indexes\n"
 	       "\t    --show-config          same as --showconfig\n"
 	       "\t    --show-modversions     print the symbol versions a module file needs\n"
 	       "\t    --dump-modversions     same as --show-modversions\n"
-	       "\t    --show-exports         print the symbols a module file exports\n\n"
+	       "\t    --show-exports         print the symbols a module file exports\n"
+	       "\t    --json                 print the result of one of these queries as a\n"
+	       "\t                           JSON document (schema in modprobe(8))\n\n"
 	       "General:\n"
 	       "\t-n, --dry-run              do everything but load or remove\n"
 	       "\t    --show                 same as --dry-run\n"
@@ -210,7 +219,16 @@ static int show_modversions_or_exports(struct kmod_ctx *ctx, const char *filenam
 		return r;
 	}
 	kmod_list_foreach (l, list) {
-		if (exports)
+		if (json != NULL) {
+			json_object_begin(json);
+			json_member_string(json, "symbol",
+					   exports ? kmod_module_symbol_get_symbol(l) :
+						     kmod_module_version_get_symbol(l));
+			json_key(json, "crc");
+			json_uint(json, exports ? kmod_module_symbol_get_crc(l) :
+						  kmod_module_version_get_crc(l));
+			json_object_end(json);
+		} else if (exports)
 			printf("0x%08" PRIx64 "\t%s\n", kmod_module_symbol_get_crc(l),
 			       kmod_module_symbol_get_symbol(l));
 		else
@@ -223,6 +241,23 @@ static int show_modversions_or_exports(struct kmod_ctx *ctx, const char *filenam
 		kmod_module_versions_free_list(list);
 	kmod_module_unref(mod);
 	return 0;
+}
+
+/* With --json: {"argument": FILE, "symbols": [...]} */
+static int show_symbols(struct kmod_ctx *ctx, const char *filename, bool exports)
+{
+	int r;
+
+	if (json == NULL)
+		return show_modversions_or_exports(ctx, filename, exports);
+	json_object_begin(json);
+	json_member_string(json, "argument", filename);
+	json_key(json, "symbols");
+	json_array_begin(json);
+	r = show_modversions_or_exports(ctx, filename, exports);
+	json_array_end(json);
+	json_object_end(json);
+	return r;
 }
 
 /* ---- commands --------------------------------------------------------------- */
@@ -487,9 +522,38 @@ static int rmmod_all(struct kmod_ctx *ctx, char **args, int nargs)
 
 /* ---- insertion -------------------------------------------------------------- */
 
+static void print_action_json(struct kmod_module *m, bool install, const char *options)
+{
+	const char *path = install ? NULL : kmod_module_get_path(m);
+	const char *action = "install";
+
+	if (!install) {
+		if (path != NULL)
+			action = "insmod";
+		else if (kmod_module_get_initstate(m) == KMOD_MODULE_BUILTIN)
+			action = "builtin";
+		else
+			return; /* the text prints nothing either */
+	}
+	json_object_begin(json);
+	json_member_string(json, "action", action);
+	json_member_string(json, "module", kmod_module_get_name(m));
+	json_member_string(json, "path", path);
+	json_member_string(json, "command",
+			   install ? kmod_module_get_install_commands(m) : NULL);
+	json_key(json, "options");
+	modprobe_json_options(json, path != NULL || install ? options : NULL);
+	json_object_end(json);
+}
+
 static void print_action(struct kmod_module *m, bool install, const char *options)
 {
 	const char *path;
+
+	if (json != NULL) {
+		print_action_json(m, install, options);
+		return;
+	}
 
 	if (install) {
 		printf("install %s %s\n", kmod_module_get_install_commands(m), options);
@@ -550,7 +614,16 @@ static int probe_one(struct kmod_module *mod, const char *extra_options)
 	return r;
 }
 
-static int insmod(struct kmod_ctx *ctx, const char *alias, const char *extra_options)
+static void print_resolved(struct kmod_module *mod)
+{
+	if (json != NULL)
+		json_string(json, kmod_module_get_name(mod));
+	else
+		printf("%s\n", kmod_module_get_name(mod));
+}
+
+static int insmod_lookup(struct kmod_ctx *ctx, const char *alias,
+			 const char *extra_options)
 {
 	struct kmod_list *list = NULL, *l;
 	int r;
@@ -565,7 +638,7 @@ static int insmod(struct kmod_ctx *ctx, const char *alias, const char *extra_opt
 			return -ENOENT;
 		}
 		if (lookup_only)
-			printf("%s\n", kmod_module_get_name(mod));
+			print_resolved(mod);
 		else
 			r = probe_one(mod, extra_options);
 		kmod_module_unref(mod);
@@ -582,7 +655,7 @@ static int insmod(struct kmod_ctx *ctx, const char *alias, const char *extra_opt
 		struct kmod_module *mod = kmod_module_get_module(l);
 
 		if (lookup_only) {
-			printf("%s\n", kmod_module_get_name(mod));
+			print_resolved(mod);
 			r = 0;
 		} else {
 			r = probe_one(mod, extra_options);
@@ -590,6 +663,23 @@ static int insmod(struct kmod_ctx *ctx, const char *alias, const char *extra_opt
 		kmod_module_unref(mod);
 	}
 	kmod_module_unref_list(list);
+	return r;
+}
+
+/* With --json, one object per operand: what it resolves to (-R) or loads (-D). */
+static int insmod(struct kmod_ctx *ctx, const char *alias, const char *extra_options)
+{
+	int r;
+
+	if (json == NULL)
+		return insmod_lookup(ctx, alias, extra_options);
+	json_object_begin(json);
+	json_member_string(json, "argument", alias);
+	json_key(json, lookup_only ? "modules" : "actions");
+	json_array_begin(json);
+	r = insmod_lookup(ctx, alias, extra_options);
+	json_array_end(json);
+	json_object_end(json);
 	return r;
 }
 
@@ -737,6 +827,7 @@ static int do_modprobe(int argc, char *argv[])
 	char dirname_buf[PATH_MAX], **env_words = NULL, **args;
 	bool use_all = false, do_remove = false, do_show_config = false;
 	bool do_show_modversions = false, do_show_exports = false, use_syslog = false;
+	bool do_explain = false;
 	struct strbuf env_buf;
 	int n_env = 0, nargs, err = 0;
 	const char *old_env = getenv("MODPROBE_OPTIONS");
@@ -810,6 +901,12 @@ static int do_modprobe(int argc, char *argv[])
 		case OPT_SHOW_EXPORTS:
 			do_show_exports = true;
 			break;
+		case OPT_EXPLAIN:
+			do_explain = true;
+			break;
+		case OPT_JSON:
+			use_json = true;
+			break;
 		case 'n':
 			dry_run = true;
 			break;
@@ -879,6 +976,12 @@ static int do_modprobe(int argc, char *argv[])
 		err = -1;
 		goto done;
 	}
+	if (use_json && !do_show_config && !do_show_modversions && !do_show_exports &&
+	    (do_remove || (!lookup_only && !show_depends))) {
+		ERR("--json goes with -R, -D, -c, --show-exports or --show-modversions.\n");
+		err = -1;
+		goto done;
+	}
 
 	if (root != NULL || kversion != NULL) {
 		if (tool_module_dir(root, kversion, dirname_buf) < 0) {
@@ -900,12 +1003,50 @@ static int do_modprobe(int argc, char *argv[])
 		goto done;
 	}
 
-	if (do_show_config)
+	if (do_explain) {
+		struct explain_opts eo = {
+			.remove = do_remove,
+			.all = use_all,
+			.use_blacklist = use_blacklist,
+			.ignore_commands = ignore_commands,
+			.ignore_loaded = ignore_loaded,
+			.first_time = first_time,
+			.remove_holders = remove_holders,
+			.config_paths = config_paths,
+		};
+
+		err = modprobe_explain(ctx, &eo, args, nargs);
+		goto done;
+	}
+
+	if (use_json) {
+		const char *mode = "show-depends";
+
+		if (do_show_config)
+			mode = "showconfig";
+		else if (do_show_modversions)
+			mode = "show-modversions";
+		else if (do_show_exports)
+			mode = "show-exports";
+		else if (lookup_only)
+			mode = "resolve-alias";
+		json = &json_doc;
+		json_document_begin(json, stdout, "modprobe");
+		json_member_string(json, "mode", mode);
+		if (!do_show_config) {
+			json_key(json, "results");
+			json_array_begin(json);
+		}
+	}
+
+	if (do_show_config && json != NULL)
+		err = modprobe_json_config(json, ctx);
+	else if (do_show_config)
 		err = show_config(ctx);
 	else if (do_show_modversions)
-		err = show_modversions_or_exports(ctx, args[0], false);
+		err = show_symbols(ctx, args[0], false);
 	else if (do_show_exports)
-		err = show_modversions_or_exports(ctx, args[0], true);
+		err = show_symbols(ctx, args[0], true);
 	else if (do_remove)
 		err = rmmod_all(ctx, args, nargs);
 	else if (use_all)
@@ -922,6 +1063,9 @@ static int do_modprobe(int argc, char *argv[])
 	}
 
 done:
+	if (json != NULL && json_finish(json) < 0)
+		err = -EIO;
+	json = NULL;
 	fflush(stdout);
 	verify_certs_free(verify_certs);
 	verify_certs = NULL;
