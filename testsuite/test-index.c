@@ -2057,6 +2057,8 @@ TEST(debian_libkmod_alias_order)
 	char **pats = NULL;
 	size_t npats = 0;
 
+	if (access("/lib/x86_64-linux-gnu/libkmod.so.2", F_OK) != 0)
+		test_skip("needs Debian's libkmod (package libkmod2) as the oracle");
 	CHECK_INT_EQ(syskmod_open(&k), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(ref_bins); i++) {
 		CHECK_INT_EQ(read_ref(ref_bins[i], &bin, &binlen), 0);
