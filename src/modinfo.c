@@ -613,6 +613,10 @@ static int do_modinfo(int argc, char *argv[])
 		ERR("--json cannot be combined with -0 or a field option.\n");
 		return EXIT_FAILURE;
 	}
+	if (use_json && verify_opts.n > 0) {
+		ERR("--json cannot be combined with --verify.\n");
+		return EXIT_FAILURE;
+	}
 
 	if (root != NULL || kversion != NULL) {
 		if (tool_module_dir(root, kversion, dirname_buf) < 0)
