@@ -4,8 +4,11 @@
  * install commands and the probe plan of kmod_module_probe_insert_module()
  * (tools.md 10, formats.md 5, 6.2, 7.6-7.8).
  *
- * The syscalls go through syscall(2) rather than libc wrappers so that the test
- * shim, which intercepts syscall(), sees every call.
+ * The module syscalls go through the C library's functions where it has them, as
+ * kmod's do: init_module() and delete_module() (glibc exports both without declaring
+ * them), finit_module() only with a C library that has it. So a program interposing
+ * those functions (kmod's test preload, our shim) sees every call; syscall(2) is the
+ * fallback, detected at build time (HAVE_*_MODULE in config.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,48 @@
 #define MODULE_INIT_COMPRESSED_FILE 4
 
 #define CMDLINE_OPTS_VAR "$CMDLINE_OPTS"
+
+/* ---- the module syscalls ---------------------------------------------------------- */
+
+#if HAVE_INIT_MODULE
+int init_module(void *image, unsigned long len, const char *args);
+#endif
+#if HAVE_DELETE_MODULE
+int delete_module(const char *name, unsigned int flags);
+#endif
+#if HAVE_FINIT_MODULE
+int finit_module(int fd, const char *args, int flags);
+#endif
+
+static int kernel_init_module(const void *image, unsigned long len, const char *args)
+{
+#if HAVE_INIT_MODULE
+	return init_module((void *)image, len, args);
+#else
+	return (int)syscall(SYS_init_module, image, len, args);
+#endif
+}
+
+static int kernel_finit_module(int fd, const char *args, unsigned int flags)
+{
+#if HAVE_FINIT_MODULE
+	return finit_module(fd, args, (int)flags);
+#elif defined(SYS_finit_module)
+	return (int)syscall(SYS_finit_module, fd, args, flags);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int kernel_delete_module(const char *name, unsigned int flags)
+{
+#if HAVE_DELETE_MODULE
+	return delete_module(name, flags);
+#else
+	return (int)syscall(SYS_delete_module, name, flags);
+#endif
+}
 
 /* ---- kernel compression ------------------------------------------------------- */
 
@@ -92,7 +137,7 @@ static int do_finit_module(struct kmod_module *mod, struct kmod_file *file,
 	if (flags & KMOD_INSERT_FORCE_MODVERSION)
 		kflags |= MODULE_INIT_IGNORE_MODVERSIONS;
 
-	if (syscall(SYS_finit_module, file_get_fd(file), args, kflags) < 0)
+	if (kernel_finit_module(file_get_fd(file), args, kflags) < 0)
 		return -errno;
 	return 0;
 }
@@ -129,7 +174,7 @@ static int do_init_module(struct kmod_module *mod, struct kmod_file *file,
 		image = stripped;
 	}
 
-	if (syscall(SYS_init_module, image, (unsigned long)size, args) < 0)
+	if (kernel_init_module(image, (unsigned long)size, args) < 0)
 		return -errno;
 	return 0;
 }
@@ -176,7 +221,7 @@ KMOD_EXPORT int kmod_module_remove_module(struct kmod_module *mod, unsigned int 
 	if (mod == NULL)
 		return -ENOENT;
 
-	if (syscall(SYS_delete_module, mod->name, kflags) == 0)
+	if (kernel_delete_module(mod->name, kflags) == 0)
 		return 0;
 
 	err = -errno;
