@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "kmod.h"
 #include "libkmod.h"
 #include "lib/macro.h"
@@ -20,6 +21,7 @@
 #include "lib/util.h"
 #include "log.h"
 #include "modprobe-explain.h"
+#include "modprobe-json.h"
 #include "options.h"
 #include "verify.h"
 
@@ -60,6 +62,7 @@ enum {
 	OPT_SHOW_MODVERSIONS,
 	OPT_SHOW_EXPORTS,
 	OPT_EXPLAIN,
+	OPT_JSON,
 };
 static const struct option cmdopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -82,6 +85,7 @@ static const struct option cmdopts[] = {
 	{ "dump-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
 	{ "show-exports", no_argument, NULL, OPT_SHOW_EXPORTS },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "show", no_argument, NULL, 'n' },
 	{ "config", required_argument, NULL, 'C' },
@@ -827,7 +831,8 @@ static int do_modprobe(int argc, char *argv[])
 	char dirname_buf[PATH_MAX], **env_words = NULL, **args;
 	bool use_all = false, do_remove = false, do_show_config = false;
 	bool do_show_modversions = false, do_show_exports = false, use_syslog = false;
-	bool do_explain = false;
+	bool do_explain = false, use_json = false;
+	struct json_writer json_doc;
 	struct strbuf env_buf;
 	int n_env = 0, nargs, err = 0;
 	const char *old_env = getenv("MODPROBE_OPTIONS");
