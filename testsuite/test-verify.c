@@ -439,6 +439,22 @@ TEST(modinfo_certificate_errors)
 	return 0;
 }
 
+TEST(modinfo_verify_not_with_json)
+{
+	const char *dir = test_tmpdir(), *ko = path_in(dir, "a.ko");
+	char opt[PATH_MAX + 16];
+	struct test_run r;
+
+	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
+	snprintf(opt, sizeof(opt), "--verify=%s", cert_of(CN_A));
+	const char *argv[] = { tool("modinfo"), "--json", opt, ko, NULL };
+	CHECK_INT_EQ(test_run(&r, argv, NULL), 0);
+	CHECK_RUN(&r, "", "modinfo: ERROR: --json cannot be combined with --verify.\n",
+		  1);
+	test_run_release(&r);
+	return 0;
+}
+
 /* --verify alone: the certificates built into ROOT/boot/vmlinuz-KVER */
 static int write_fake_kernel(const char *root, const char *der, bool bzimage)
 {
