@@ -211,6 +211,12 @@ static int verify_field(const char *cert, const char *file, const char *expected
 	return 0;
 }
 
+static int calls_of(struct fixture *fx, char **log)
+{
+	*log = NULL;
+	return fixture_read_calls(fx, log);
+}
+
 /* ---- modinfo --verify: verdicts -------------------------------------------------- */
 
 TEST(modinfo_good_pem_adds_one_line)
@@ -452,6 +458,50 @@ TEST(modinfo_verify_not_with_json)
 	CHECK_RUN(&r, "", "modinfo: ERROR: --json cannot be combined with --verify.\n",
 		  1);
 	test_run_release(&r);
+	return 0;
+}
+
+TEST(libcrypto_missing_fails_closed)
+{
+	struct fixture fx;
+	_cleanup_free_ char *ko = NULL, *opt = NULL, *want = NULL, *log = NULL;
+	char preload[PATH_MAX];
+	const char *env[] = { preload, "MODKIT_NODLOPEN=libcrypto.so.3", NULL };
+	struct test_run r;
+
+	/* modkit-nodlopen.so makes dlopen("libcrypto.so.3") fail */
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s/testsuite/modkit-nodlopen.so",
+		 test_build_root());
+	CHECK_INT_EQ(fixture_init(&fx, NULL, KVER), 0);
+	CHECK(asprintf(&ko, "%s/a.ko", fx.root) > 0);
+	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
+	CHECK(asprintf(&opt, "--verify=%s", cert_of(CN_A)) > 0);
+	const char *argv[] = { tool("modinfo"), opt, "-F", "verify", ko, NULL };
+	CHECK_INT_EQ(test_run(&r, argv, env), 0);
+	CHECK(asprintf(
+		      &want,
+		      "modinfo: ERROR: certificate %s: libcrypto (OpenSSL) is not available\n",
+		      cert_of(CN_A)) > 0);
+	CHECK_RUN(&r, "", want, 1);
+	test_run_release(&r);
+
+	/* insmod refuses rather than inserting unchecked (the shim goes first) */
+	free(opt);
+	CHECK(asprintf(&opt, "--require-signature=%s", cert_of(CN_A)) > 0);
+	snprintf(preload, sizeof(preload),
+		 "LD_PRELOAD=%s %s/testsuite/modkit-nodlopen.so", fixture_shim_path(),
+		 test_build_root());
+	const char *env2[] = { preload, "MODKIT_NODLOPEN=libcrypto.so.3", fx.env[1],
+			       fx.env[2], NULL };
+	const char *argv2[] = { tool("insmod"), opt, ko, NULL };
+	CHECK_INT_EQ(test_run(&r, argv2, env2), 0);
+	CHECK_INT_EQ(r.status, 1);
+	CHECK_MSG(strstr(r.err, "libcrypto (OpenSSL) is not available") != NULL,
+		  "stderr: %s", r.err);
+	test_run_release(&r);
+	CHECK_INT_EQ(calls_of(&fx, &log), 0);
+	CHECK_STR_EQ(log, "");
+	fixture_release(&fx);
 	return 0;
 }
 
@@ -780,12 +830,6 @@ static int setup_tree(struct fixture *fx, const char *a_cn, const char *b_cn)
 	CHECK_INT_EQ(r.status, 0); /* stderr: warnings about files a test tree lacks */
 	test_run_release(&r);
 	return 0;
-}
-
-static int calls_of(struct fixture *fx, char **log)
-{
-	*log = NULL;
-	return fixture_read_calls(fx, log);
 }
 
 TEST(insmod_refuses_and_accepts)
