@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "json.h"
 #include "kmod.h"
 #include "lib/macro.h"
 #include "lib/regfile.h"
@@ -28,6 +29,9 @@ struct static_nodes_format {
 	const char *name;
 	void (*write)(FILE *out, const struct devname_entry *e);
 	const char *description;
+	/* optional: before the first and after the last entry */
+	void (*begin)(FILE *out);
+	int (*end)(FILE *out);
 };
 
 static void write_human(FILE *out, const struct devname_entry *e)
@@ -59,10 +63,38 @@ static void write_devname(FILE *out, const struct devname_entry *e)
 		e->minor);
 }
 
+/* json: one document (kmod(8), "JSON OUTPUT") */
+static struct json_writer json;
+
+static void begin_json(FILE *out)
+{
+	json_document_begin(&json, out, "static-nodes");
+	json_key(&json, "devices");
+	json_array_begin(&json);
+}
+
+static void write_json(FILE *out, const struct devname_entry *e)
+{
+	json_object_begin(&json);
+	json_member_string(&json, "module", e->module);
+	json_member_string(&json, "devname", e->devname);
+	json_member_string(&json, "type", e->type == 'c' ? "character" : "block");
+	json_member_int(&json, "major", e->major);
+	json_member_int(&json, "minor", e->minor);
+	json_object_end(&json);
+}
+
+static int end_json(FILE *out)
+{
+	return json_finish(&json);
+}
+
 static const struct static_nodes_format formats[] = {
 	{ "human", write_human, "a description of each node, for people (default)" },
 	{ "tmpfiles", write_tmpfiles, "lines for systemd-tmpfiles (tmpfiles.d(5))" },
 	{ "devname", write_devname, "the modules.devname format itself" },
+	{ "json", write_json, "a JSON document (the same as --json)", begin_json,
+	  end_json },
 };
 
 static void help(void)
@@ -74,6 +106,7 @@ static void help(void)
 	       "Options:\n"
 	       "\t-f, --format=FORMAT  output format (see below)\n"
 	       "\t-o, --output=FILE    write to FILE instead of standard output\n"
+	       "\t    --json           the same as --format=json\n"
 	       "\t-h, --help           print this help and exit\n\n"
 	       "Formats:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
@@ -113,9 +146,13 @@ static bool parse_entry(char *line, struct devname_entry *e)
 
 static int do_static_nodes(int argc, char *argv[])
 {
+	enum {
+		OPT_JSON = 256
+	};
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -150,6 +187,9 @@ static int do_static_nodes(int argc, char *argv[])
 				return EXIT_FAILURE;
 			}
 			break;
+		case OPT_JSON:
+			format = &formats[ARRAY_SIZE(formats) - 1];
+			break;
 		case 'h':
 			help();
 			return EXIT_SUCCESS;
@@ -167,6 +207,11 @@ static int do_static_nodes(int argc, char *argv[])
 	fd = regfile_open(path, 0, &st);
 	if (fd == -ENOENT) {
 		fprintf(stderr, "Warning: %s not found - ignoring\n", path);
+		/* a document without devices, for scripts reading stdout */
+		if (format->begin != NULL && output == NULL) {
+			format->begin(stdout);
+			return format->end(stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+		}
 		return EXIT_SUCCESS;
 	}
 	if (fd >= 0 && st.st_size > (off_t)REGFILE_TEXT_MAX) {
@@ -204,6 +249,8 @@ static int do_static_nodes(int argc, char *argv[])
 		}
 	}
 
+	if (format->begin != NULL)
+		format->begin(out);
 	while (getline(&line, &linesz, in) > 0) {
 		_cleanup_free_ char *copy = NULL;
 		struct devname_entry e;
@@ -219,6 +266,8 @@ static int do_static_nodes(int argc, char *argv[])
 		format->write(out, &e);
 	}
 	free(line);
+	if (format->end != NULL && format->end(out) < 0)
+		ret = EXIT_FAILURE;
 	if (out != stdout && fclose(out) != 0) {
 		fprintf(stderr, "Error: could not write %s - %m\n", output);
 		ret = EXIT_FAILURE;
