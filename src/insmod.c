@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hint.h"
 #include "kmod.h"
 #include "libkmod.h"
 #include "lib/macro.h"
@@ -125,6 +126,7 @@ static int do_insmod(int argc, char *argv[])
 	r = kmod_module_new_from_path(ctx, filename, &mod);
 	if (r < 0) {
 		ERR("could not load module %s: %s\n", filename, strerror(-r));
+		hint_insert_failed(ctx, filename, r);
 		goto out;
 	}
 	if (verify_opts.n > 0 &&
@@ -134,6 +136,7 @@ static int do_insmod(int argc, char *argv[])
 	r = kmod_module_insert_module(mod, flags, opts);
 	if (r < 0) {
 		ERR("could not insert module %s: %s\n", filename, insert_error(-r));
+		hint_insert_failed(ctx, filename, r);
 		goto out;
 	}
 	ret = EXIT_SUCCESS;

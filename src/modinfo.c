@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "json.h"
+#include "hint.h"
 #include "kmod.h"
 #include "libkmod.h"
 #include "lib/macro.h"
@@ -437,6 +438,7 @@ static int modinfo_path_do(struct kmod_ctx *ctx, const char *path)
 
 	if (r < 0) {
 		ERR("Module file %s not found.\n", path);
+		hint_insert_failed(ctx, path, r);
 		return r;
 	}
 	r = modinfo_do(mod);
@@ -451,6 +453,7 @@ static int modinfo_name_do(struct kmod_ctx *ctx, const char *name)
 
 	if (r < 0 || mod == NULL) {
 		ERR("Module name %s not found.\n", name);
+		hint_not_found(ctx, name);
 		return r < 0 ? r : -ENOENT;
 	}
 	r = modinfo_do(mod);
@@ -469,6 +472,7 @@ static int modinfo_alias_do(struct kmod_ctx *ctx, const char *alias)
 	}
 	if (list == NULL) {
 		ERR("Module %s not found.\n", alias);
+		hint_not_found(ctx, alias);
 		return -ENOENT;
 	}
 	kmod_list_foreach (l, list) {
@@ -618,6 +622,7 @@ static int do_modinfo(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 
+	hint_set_options(root, "-b", NULL);
 	if (root != NULL || kversion != NULL) {
 		if (tool_module_dir(root, kversion, dirname_buf) < 0)
 			return EXIT_FAILURE;

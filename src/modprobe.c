@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "hint.h"
 #include "kmod.h"
 #include "libkmod.h"
 #include "lib/macro.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
 #include "log.h"
-#include "modprobe-closure.h"
 #include "modprobe-explain.h"
 #include "modprobe-json.h"
 #include "options.h"
@@ -52,9 +52,6 @@ static int fatal_priority = LOG_CRIT;
 #define OPT_REQUIRE_SIGNATURE 0x300
 static struct verify_opts verify_opts;
 static struct verify_certs *verify_certs;
-
-/* --closure (modprobe-closure.c) and --jobs (modprobe-jobs.c) */
-#define OPT_CLOSURE 0x310
 
 static const char cmdopts_s[] = "arw:ibfRDcnC:d:S:sqvVh";
 enum {
@@ -100,7 +97,6 @@ static const struct option cmdopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "closure", no_argument, NULL, OPT_CLOSURE },
 	{ "require-signature", required_argument, NULL, OPT_REQUIRE_SIGNATURE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -142,8 +138,6 @@ static void help(void)
 	       "\t    --show-modversions     print the symbol versions a module file needs\n"
 	       "\t    --dump-modversions     same as --show-modversions\n"
 	       "\t    --show-exports         print the symbols a module file exports\n"
-	       "\t    --closure              print every file needed to load the modules\n"
-	       "\t                           (dependencies, softdeps, weakdeps, firmware)\n"
 	       "\t    --json                 print the result of one of these queries as a\n"
 	       "\t                           JSON document (schema in modprobe(8))\n\n"
 	       "General:\n"
@@ -502,6 +496,7 @@ static int rmmod(struct kmod_ctx *ctx, const char *alias)
 	int r = kmod_module_new_from_lookup(ctx, alias, &list);
 
 	if (r < 0 || list == NULL) {
+		hint_not_found(ctx, alias);
 		LOG("Module %s not found.\n", alias);
 		return -ENOENT;
 	}
@@ -622,6 +617,8 @@ static int probe_one(struct kmod_module *mod, const char *extra_options)
 		ERR("could not insert '%s': %s\n", name, strerror(-r));
 		break;
 	}
+	if (r != -EEXIST)
+		hint_probe_failed(mod, r);
 	return r;
 }
 
@@ -658,6 +655,7 @@ static int insmod_lookup(struct kmod_ctx *ctx, const char *alias,
 
 	r = kmod_module_new_from_lookup(ctx, alias, &list);
 	if (r < 0 || list == NULL) {
+		hint_not_found(ctx, alias);
 		LOG("Module %s not found in directory %s\n", alias,
 		    kmod_get_dirname(ctx));
 		return -ENOENT;
@@ -839,7 +837,6 @@ static int do_modprobe(int argc, char *argv[])
 	bool use_all = false, do_remove = false, do_show_config = false;
 	bool do_show_modversions = false, do_show_exports = false, use_syslog = false;
 	bool do_explain = false, use_json = false;
-	bool do_closure = false;
 	struct json_writer json_doc;
 	struct strbuf env_buf;
 	int n_env = 0, nargs, err = 0;
@@ -963,9 +960,6 @@ static int do_modprobe(int argc, char *argv[])
 				goto done;
 			}
 			break;
-		case OPT_CLOSURE:
-			do_closure = true;
-			break;
 		case 'V':
 			kmod_print_version();
 			goto done;
@@ -992,13 +986,14 @@ static int do_modprobe(int argc, char *argv[])
 		err = -1;
 		goto done;
 	}
-	if (use_json && !do_show_config && !do_show_modversions && !do_show_exports &&
-	    (do_remove || (!lookup_only && !show_depends))) {
+	if (use_json && !do_explain && !do_show_config && !do_show_modversions &&
+	    !do_show_exports && (do_remove || (!lookup_only && !show_depends))) {
 		ERR("--json goes with -R, -D, -c, --show-exports or --show-modversions.\n");
 		err = -1;
 		goto done;
 	}
 
+	hint_set_options(root, "-d", config_paths);
 	if (root != NULL || kversion != NULL) {
 		if (tool_module_dir(root, kversion, dirname_buf) < 0) {
 			err = -1;
@@ -1028,16 +1023,11 @@ static int do_modprobe(int argc, char *argv[])
 			.ignore_loaded = ignore_loaded,
 			.first_time = first_time,
 			.remove_holders = remove_holders,
+			.json = use_json,
 			.config_paths = config_paths,
 		};
 
 		err = modprobe_explain(ctx, &eo, args, nargs);
-		goto done;
-	}
-	if (do_closure) {
-		struct closure_opts co = { .root = root, .kversion = kversion };
-
-		err = modprobe_closure(ctx, &co, args, nargs);
 		goto done;
 	}
 
