@@ -10,12 +10,15 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "depmod-json.h"
 #include "depmod.h"
 #include "hint.h"
 #include "kmod.h"
 #include "lib/hash.h"
 
 static const char cmdopts_s[] = "aAb:m:o:C:E:F:enP:vwVh";
+/* --json: a value of its own, clear of the other long-only options */
+#define OPT_JSON 0x180
 static const struct option cmdopts[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "quick", no_argument, NULL, 'A' },
@@ -28,6 +31,7 @@ static const struct option cmdopts[] = {
 	{ "errsyms", no_argument, NULL, 'e' },
 	{ "show", no_argument, NULL, 'n' },
 	{ "dry-run", no_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "symbol-prefix", required_argument, NULL, 'P' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "warn", no_argument, NULL, 'w' },
@@ -50,6 +54,7 @@ static void help(void)
 	       "\t-A, --quick          do nothing when modules.dep is newer than every module\n"
 	       "\t-e, --errsyms        report symbols no module or kernel provides\n"
 	       "\t-n, --show           print the text indexes to stdout instead of writing\n"
+	       "\t    --json           with -n: one JSON document instead (schema in depmod(8))\n"
 	       "\t    --dry-run        the same as --show\n"
 	       "\t-P, --symbol-prefix  architecture symbol prefix to strip\n"
 	       "\t-C, --config=PATH    read depmod.d configuration from PATH instead\n"
@@ -117,7 +122,7 @@ static int do_depmod(int argc, char *argv[])
 	bool all = false, quick = false;
 	int verbose = 0, ret = EXIT_FAILURE, err;
 	char prefix = '\0';
-	bool warn = false, errsyms = false, dry_run = false;
+	bool warn = false, errsyms = false, dry_run = false, json = false;
 
 	for (;;) {
 		int c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL);
@@ -173,6 +178,9 @@ static int do_depmod(int argc, char *argv[])
 		case 'n':
 			dry_run = true;
 			break;
+		case OPT_JSON:
+			json = true;
+			break;
 		case 'P':
 			if (optarg[0] == '\0' || optarg[1] != '\0') {
 				FATAL("-P only takes a single char\n");
@@ -199,6 +207,10 @@ static int do_depmod(int argc, char *argv[])
 	}
 
 	log_set_priority(LOG_WARNING + verbose);
+	if (json && !dry_run) {
+		ERR("--json goes with -n.\n");
+		return EXIT_FAILURE;
+	}
 
 	const char *kver;
 
@@ -223,6 +235,8 @@ static int do_depmod(int argc, char *argv[])
 	d.warn = warn;
 	d.errsyms = errsyms;
 	d.dry_run = dry_run;
+	if (json)
+		d.out_verbose = stderr; /* -v lines: stdout holds the document */
 	d.dirname = module_dir_path(root, moduledir, kver);
 	d.outdirname = module_dir_path(out_root ? out_root : root, moduledir, kver);
 	d.modules_by_name = hash_new(8192, NULL);
@@ -311,7 +325,7 @@ static int do_depmod(int argc, char *argv[])
 	if (err < 0)
 		goto out;
 	depmod_drop_symbols(&d);
-	err = depmod_write(&d);
+	err = json ? depmod_write_json(&d) : depmod_write(&d);
 	timing_mark("write");
 	if (err < 0)
 		goto out;
