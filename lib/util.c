@@ -132,18 +132,12 @@ char *path_to_modname(const char *path, char buf[static PATH_MAX], size_t *len)
 
 bool path_ends_with_kmod_ext(const char *path, size_t len)
 {
-	static const char *const exts[] = {
-		".ko",
-#if ENABLE_ZLIB
-		".ko.gz",
-#endif
-#if ENABLE_XZ
-		".ko.xz",
-#endif
-#if ENABLE_ZSTD
-		".ko.zst",
-#endif
-	};
+	/*
+	 * Every suffix, whichever decompressors are built in: a module in a format this
+	 * build cannot read is still a module, and reading it then fails naming the
+	 * missing support (depmod fails rather than write an index without it).
+	 */
+	static const char *const exts[] = { ".ko", ".ko.gz", ".ko.xz", ".ko.zst" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
 		size_t elen = strlen(exts[i]);

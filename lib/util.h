@@ -32,7 +32,7 @@ int underscores(char *s);
 char *modname_normalize(const char *modname, char buf[static PATH_MAX], size_t *len);
 /* Module name of a path: basename, then modname_normalize(). */
 char *path_to_modname(const char *path, char buf[static PATH_MAX], size_t *len);
-/* True if name ends in .ko or a compressed suffix compiled in (.ko.gz/.ko.xz/.ko.zst). */
+/* True if name ends in .ko or a compressed suffix (.ko.gz/.ko.xz/.ko.zst), built in or not. */
 bool path_ends_with_kmod_ext(const char *path, size_t len);
 
 /* Reads up to buflen-1 bytes, NUL-terminates; returns bytes read or -errno. */
