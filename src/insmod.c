@@ -31,7 +31,8 @@ static void help(void)
 	       "\t                these certificate files or directories (checked before\n"
 	       "\t                anything reaches the kernel)\n"
 	       "\t-V, --version   print the version and exit\n"
-	       "\t-h, --help      print this help and exit\n",
+	       "\t-h, --help      print this help and exit\n\n"
+	       "On a terminal, a failure may end with a 'hint:' line (insmod(8), HINTS).\n",
 	       program_invocation_short_name);
 }
 

@@ -516,7 +516,8 @@ static void help(void)
 	       "\t                         certificate files or directories (default: those\n"
 	       "\t                         built into /boot/vmlinuz-VERSION); exit 1 unless good\n"
 	       "\t-V, --version            print the version and exit\n"
-	       "\t-h, --help               print this help and exit\n",
+	       "\t-h, --help               print this help and exit\n\n"
+	       "On a terminal, a failure may end with a 'hint:' line (modinfo(8), HINTS).\n",
 	       program_invocation_short_name);
 }
 

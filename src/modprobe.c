@@ -151,7 +151,8 @@ static void help(void)
 	       "\t-q, --quiet                no messages\n"
 	       "\t-v, --verbose              more messages; print every action\n"
 	       "\t-V, --version              print the version and exit\n"
-	       "\t-h, --help                 print this help and exit\n",
+	       "\t-h, --help                 print this help and exit\n\n"
+	       "On a terminal, a failure may end with a 'hint:' line (modprobe(8), HINTS).\n",
 	       program_invocation_short_name);
 }
 
