@@ -21,6 +21,7 @@
 #include "lib/strbuf.h"
 #include "lib/util.h"
 #include "log.h"
+#include "modprobe-closure.h"
 #include "modprobe-explain.h"
 #include "modprobe-json.h"
 #include "options.h"
@@ -52,6 +53,9 @@ static int fatal_priority = LOG_CRIT;
 #define OPT_REQUIRE_SIGNATURE 0x300
 static struct verify_opts verify_opts;
 static struct verify_certs *verify_certs;
+
+/* --closure (modprobe-closure.c) and --jobs (modprobe-jobs.c) */
+#define OPT_CLOSURE 0x310
 
 static const char cmdopts_s[] = "arw:ibfRDcnC:d:S:sqvVh";
 enum {
@@ -97,6 +101,7 @@ static const struct option cmdopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "closure", no_argument, NULL, OPT_CLOSURE },
 	{ "require-signature", required_argument, NULL, OPT_REQUIRE_SIGNATURE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -138,6 +143,8 @@ static void help(void)
 	       "\t    --show-modversions     print the symbol versions a module file needs\n"
 	       "\t    --dump-modversions     same as --show-modversions\n"
 	       "\t    --show-exports         print the symbols a module file exports\n"
+	       "\t    --closure              print every file needed to load the modules\n"
+	       "\t                           (dependencies, softdeps, weakdeps, firmware)\n"
 	       "\t    --json                 print the result of one of these queries as a\n"
 	       "\t                           JSON document (schema in modprobe(8))\n\n"
 	       "General:\n"
@@ -838,6 +845,7 @@ static int do_modprobe(int argc, char *argv[])
 	bool use_all = false, do_remove = false, do_show_config = false;
 	bool do_show_modversions = false, do_show_exports = false, use_syslog = false;
 	bool do_explain = false, use_json = false;
+	bool do_closure = false;
 	struct json_writer json_doc;
 	struct strbuf env_buf;
 	int n_env = 0, nargs, err = 0;
@@ -961,6 +969,9 @@ static int do_modprobe(int argc, char *argv[])
 				goto done;
 			}
 			break;
+		case OPT_CLOSURE:
+			do_closure = true;
+			break;
 		case 'V':
 			kmod_print_version();
 			goto done;
@@ -1029,6 +1040,12 @@ static int do_modprobe(int argc, char *argv[])
 		};
 
 		err = modprobe_explain(ctx, &eo, args, nargs);
+		goto done;
+	}
+	if (do_closure) {
+		struct closure_opts co = { .root = root, .kversion = kversion };
+
+		err = modprobe_closure(ctx, &co, args, nargs);
 		goto done;
 	}
 
