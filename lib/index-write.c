@@ -22,16 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index-format.h"
 #include "internal.h"
-
-#define INDEX_MAGIC 0xB007F457u
-#define INDEX_VERSION 0x00020001u
-#define INDEX_HEADER_SIZE 12u
-
-#define NODE_PREFIX 0x80000000u
-#define NODE_VALUES 0x40000000u
-#define NODE_CHILDS 0x20000000u
-#define NODE_OFFSET_LIMIT 0x10000000u
 
 #define ARENA_BLOCK (64 * 1024)
 
@@ -165,9 +157,11 @@ static int wnode_add_child(struct index_writer *w, struct wnode *n, size_t pos,
 {
 	if (n->nchild == n->capchild) {
 		/* at most 128 children: byte values below 0x80 */
-		size_t cap = n->capchild ? MIN((size_t)n->capchild * 2, (size_t)128) : 2;
-		struct wchild *arr = arena_alloc(w, cap * sizeof(*arr));
+		size_t cap = n->capchild ? (size_t)n->capchild * 2 : 2;
+		struct wchild *arr;
 
+		cap = MIN(cap, (size_t)INDEX_CHILD_MAX);
+		arr = arena_alloc(w, cap * sizeof(*arr));
 		if (arr == NULL)
 			return -ENOMEM;
 		if (n->nchild > 0)
@@ -281,8 +275,9 @@ int index_writer_insert(struct index_writer *w, const char *key, const char *val
 
 static uint32_t wnode_flags(const struct wnode *n)
 {
-	return (n->prefix_len > 0 ? NODE_PREFIX : 0) | (n->nchild > 0 ? NODE_CHILDS : 0) |
-	       (n->values != NULL ? NODE_VALUES : 0);
+	return (n->prefix_len > 0 ? INDEX_NODE_PREFIX : 0) |
+	       (n->nchild > 0 ? INDEX_NODE_CHILDS : 0) |
+	       (n->values != NULL ? INDEX_NODE_VALUES : 0);
 }
 
 /* Sizes of every node and subtree; depth is bounded by the longest key. */
@@ -376,7 +371,7 @@ int index_writer_write(const struct index_writer *w, FILE *out)
 	wnode_measure(root);
 	filesize = INDEX_HEADER_SIZE + root->total;
 	/* every node offset must fit in 28 bits; the last one starts before the end */
-	if (filesize > NODE_OFFSET_LIMIT)
+	if (filesize > INDEX_OFFSET_LIMIT)
 		return -EFBIG;
 
 	buf = malloc(filesize);

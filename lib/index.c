@@ -42,19 +42,9 @@
 #include <emmintrin.h>
 #endif
 
+#include "index-format.h"
 #include "internal.h"
 #include "regfile.h"
-
-#define INDEX_MAGIC 0xB007F457u
-#define INDEX_MAJOR 2u
-#define INDEX_HEADER_SIZE 12u
-
-#define NODE_PREFIX 0x80000000u
-#define NODE_VALUES 0x40000000u
-#define NODE_CHILDS 0x20000000u
-#define NODE_OFFSET 0x0FFFFFFFu
-
-#define NODE_CHILD_MAX 128u
 
 /* A trie path never has more nodes than its key has bytes plus one; keys longer
  * than PATH_MAX are not produced by depmod, so this only stops hostile files. */
@@ -124,7 +114,7 @@ static _always_inline_ size_t span_nul(const uint8_t *p, const uint8_t *end)
 static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
 				      struct node *n)
 {
-	size_t off = ptr & NODE_OFFSET;
+	size_t off = ptr & INDEX_NODE_OFFSET;
 	size_t size = idx->size;
 	const uint8_t *mm = idx->mm;
 
@@ -139,7 +129,7 @@ static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
 	n->values = NULL;
 	n->nvalues = 0;
 
-	if (ptr & NODE_PREFIX) {
+	if (ptr & INDEX_NODE_PREFIX) {
 		size_t len = span_nul(mm + off, mm + size);
 
 		if (len == SIZE_MAX)
@@ -149,14 +139,14 @@ static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
 		off += len + 1;
 	}
 
-	if (ptr & NODE_CHILDS) {
+	if (ptr & INDEX_NODE_CHILDS) {
 		size_t need;
 
 		if (size - off < 2)
 			return false;
 		n->first = mm[off];
 		n->last = mm[off + 1];
-		if (n->first > n->last || n->last >= NODE_CHILD_MAX)
+		if (n->first > n->last || n->last >= INDEX_CHILD_MAX)
 			return false;
 		off += 2;
 		need = 4 * (size_t)(n->last - n->first + 1);
@@ -166,7 +156,7 @@ static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
 		off += need;
 	}
 
-	if (ptr & NODE_VALUES) {
+	if (ptr & INDEX_NODE_VALUES) {
 		if (size - off < 4)
 			return false;
 		n->nvalues = be32(mm + off);
@@ -180,7 +170,7 @@ static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
 static inline uint32_t child_checked(const struct index_mm *idx, const struct node *n,
 				     uint32_t ptr)
 {
-	size_t off = ptr & NODE_OFFSET;
+	size_t off = ptr & INDEX_NODE_OFFSET;
 
 	if (idx->forward ? off <= n->off : off >= n->off)
 		return 0;
@@ -266,9 +256,9 @@ static int index_check_header(const struct kmod_ctx *ctx, const uint8_t *mm, siz
 		ERR(ctx, "magic check fail: %x instead of %x\n", magic, INDEX_MAGIC);
 		return -EINVAL;
 	}
-	if (version >> 16 != INDEX_MAJOR) {
+	if (version >> 16 != INDEX_VERSION_MAJOR) {
 		ERR(ctx, "major version check fail: %u instead of %u\n", version >> 16,
-		    INDEX_MAJOR);
+		    INDEX_VERSION_MAJOR);
 		return -EINVAL;
 	}
 	*root = be32(mm + 8);
@@ -314,7 +304,7 @@ int index_mm_open(const struct kmod_ctx *ctx, const char *filename,
 	idx->size = st.st_size;
 	idx->root = root;
 	idx->mapped = true;
-	idx->forward = (root & NODE_OFFSET) == INDEX_HEADER_SIZE;
+	idx->forward = (root & INDEX_NODE_OFFSET) == INDEX_HEADER_SIZE;
 	if (stamp != NULL)
 		*stamp = stat_mstamp(&st);
 	*out = TAKE_PTR(idx);
@@ -338,7 +328,7 @@ int index_mm_open_mem(const struct kmod_ctx *ctx, const void *data, size_t size,
 	idx->size = size;
 	idx->root = root;
 	idx->mapped = false;
-	idx->forward = (root & NODE_OFFSET) == INDEX_HEADER_SIZE;
+	idx->forward = (root & INDEX_NODE_OFFSET) == INDEX_HEADER_SIZE;
 	*out = idx;
 	return 0;
 }
@@ -1164,7 +1154,7 @@ static _always_inline_ void dump_visit(struct dumper *d, uint32_t ptr)
 /* child_checked() for a frame: a child must lie in the file's direction. */
 static inline bool dump_child_ok(bool forward, size_t parent_off, uint32_t ptr)
 {
-	size_t off = ptr & NODE_OFFSET;
+	size_t off = ptr & INDEX_NODE_OFFSET;
 
 	return forward ? off > parent_off : off < parent_off;
 }
