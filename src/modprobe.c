@@ -23,6 +23,7 @@
 #include "log.h"
 #include "modprobe-closure.h"
 #include "modprobe-explain.h"
+#include "modprobe-jobs.h"
 #include "modprobe-json.h"
 #include "options.h"
 #include "verify.h"
@@ -56,6 +57,8 @@ static struct verify_certs *verify_certs;
 
 /* --closure (modprobe-closure.c) and --jobs (modprobe-jobs.c) */
 #define OPT_CLOSURE 0x310
+#define OPT_JOBS 0x311
+static unsigned int jobs; /* 0: sequential */
 
 static const char cmdopts_s[] = "arw:ibfRDcnC:d:S:sqvVh";
 enum {
@@ -102,6 +105,7 @@ static const struct option cmdopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "closure", no_argument, NULL, OPT_CLOSURE },
+	{ "jobs", optional_argument, NULL, OPT_JOBS },
 	{ "require-signature", required_argument, NULL, OPT_REQUIRE_SIGNATURE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -117,6 +121,8 @@ static void help(void)
 	       "\t%1$s [options] --dump-modversions filename\n\n"
 	       "Loading and removing:\n"
 	       "\t-a, --all                  every operand is a module to load\n"
+	       "\t    --jobs[=N]             with -a, load up to N operands at once (default:\n"
+	       "\t                           the number of CPUs); same messages and result\n"
 	       "\t-r, --remove               remove the modules instead of loading them\n"
 	       "\t    --remove-dependencies  same as --remove-holders\n"
 	       "\t    --remove-holders       with -r, remove the modules using it first\n"
@@ -605,12 +611,18 @@ static int probe_one(struct kmod_module *mod, const char *extra_options)
 {
 	bool show = show_depends || verbose > DEFAULT_VERBOSE;
 	const char *name = kmod_module_get_name(mod);
+	modprobe_action_fn act;
 	int r;
 
-	if (verify_certs != NULL && verify_probe(verify_certs, mod, probe_flags()) < 0)
+	modprobe_jobs_probe_begin();
+	if (verify_certs != NULL && verify_probe(verify_certs, mod, probe_flags()) < 0) {
+		modprobe_jobs_probe_end();
 		return -EKEYREJECTED;
+	}
+	act = modprobe_jobs_action(show ? print_action : NULL);
 	r = kmod_module_probe_insert_module(mod, probe_flags(), extra_options, NULL, NULL,
-					    show ? print_action : NULL);
+					    act);
+	modprobe_jobs_probe_end();
 	if (r >= 0)
 		return 0; /* positive: stopped by a blacklist, silently */
 	switch (r) {
@@ -698,6 +710,12 @@ static int insmod(struct kmod_ctx *ctx, const char *alias, const char *extra_opt
 	json_array_end(json);
 	json_object_end(json);
 	return r;
+}
+
+/* One operand of -a in a --jobs child (modprobe-jobs.c). */
+static int insmod_job(struct kmod_ctx *ctx, const char *arg)
+{
+	return insmod(ctx, arg, NULL);
 }
 
 static int insmod_all(struct kmod_ctx *ctx, char **args, int nargs)
@@ -972,6 +990,12 @@ static int do_modprobe(int argc, char *argv[])
 		case OPT_CLOSURE:
 			do_closure = true;
 			break;
+		case OPT_JOBS:
+			if (modprobe_jobs_parse(optarg, &jobs) < 0) {
+				err = -1;
+				goto done;
+			}
+			break;
 		case 'V':
 			kmod_print_version();
 			goto done;
@@ -1006,6 +1030,14 @@ static int do_modprobe(int argc, char *argv[])
 	}
 
 	hint_set_options(root, "-d", config_paths);
+	if (jobs > 0 && (!use_all || do_remove || do_show_config || do_show_modversions ||
+			 do_show_exports || lookup_only || show_depends || do_explain ||
+			 do_closure)) {
+		ERR("--jobs goes with -a, for loading only.\n");
+		err = -1;
+		goto done;
+	}
+
 	if (root != NULL || kversion != NULL) {
 		if (tool_module_dir(root, kversion, dirname_buf) < 0) {
 			err = -1;
@@ -1079,7 +1111,17 @@ static int do_modprobe(int argc, char *argv[])
 		err = show_symbols(ctx, args[0], true);
 	else if (do_remove)
 		err = rmmod_all(ctx, args, nargs);
-	else if (use_all)
+	else if (use_all && jobs > 0) {
+		struct jobs_opts jo = {
+			.jobs = jobs,
+			.probe_flags = probe_flags(),
+			.dirname = dirname,
+			.config_paths = config_paths,
+			.run = insmod_job,
+		};
+
+		err = modprobe_jobs_run(ctx, &jo, args, nargs);
+	} else if (use_all)
 		err = insmod_all(ctx, args, nargs);
 	else {
 		_cleanup_free_ char *opts = options_from_array(args + 1, nargs - 1);

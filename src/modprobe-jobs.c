@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * modprobe -a --jobs: parallel loading in child processes (see modprobe-jobs.h).
+ *
+ * Processes rather than threads: a child has its own copy of the library context
+ * (contexts are not shared across threads), install commands inherit the child's
+ * standard output and error so their output is kept with the operand's, and the
+ * process environment an install command changes (MODPROBE_MODULE) is the
+ * child's own.
+ *
+ * Ordering. The sequential run handles operand 1, then 2, ...; within an operand,
+ * the steps of its probe plans in order, each step checking one module's state and
+ * maybe loading it. Two steps on different modules commute (the kernel only needs
+ * a module's dependencies loaded first, and those come earlier in the module's own
+ * plan), so a schedule that keeps, for every module, the sequential order of the
+ * steps touching it ends in the same state with the same results. The parent
+ * enforces it before starting an operand: each earlier operand must have finished,
+ * or gone past its last step on every module of the new operand's plan. Progress
+ * is "every step before index k is done", published by the child in shared memory
+ * when the library announces the next action (which follows the checks and actions
+ * of all earlier steps) and when a probe returns. An install command can touch any
+ * module: operands after one wait until it is done, and an operand having one waits
+ * for all earlier operands to end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "libkmod.h"
+#include "lib/array.h"
+#include "lib/hash.h"
+#include "lib/macro.h"
+#include "log.h"
+#include "modprobe-jobs.h"
+
+#define JOBS_MAX 1024
+/* not-started operands looked at, after the first one, when choosing the next */
+#define JOBS_LOOKAHEAD 64
+
+struct step {
+	bool install; /* runs an install command: conflicts with everything */
+	bool check_only; /* the probe's first look at its target, no action */
+	char name[];
+};
+
+enum job_state {
+	JOB_WAITING,
+	JOB_RUNNING,
+	JOB_DONE
+};
+
+struct job {
+	const char *arg;
+	struct array steps; /* struct step * */
+	struct array subs; /* (void *)(uintptr_t) end index of each probe's steps */
+	struct hash *last; /* module name -> last step index + 1 (as a pointer) */
+	long last_install; /* index of the last install step, -1 if none */
+	enum job_state state;
+	pid_t pid;
+	int notify; /* read end: progress bytes, EOF at exit */
+	int out, err; /* the child's stdout and stderr (memfd) */
+	char *out_buf, *err_buf;
+	size_t out_len, err_len;
+	bool failed;
+};
+
+/* ---- in a child -------------------------------------------------------------- */
+
+static struct {
+	bool active;
+	struct job *job;
+	unsigned int *progress; /* this job's slot in the shared array */
+	int notify;
+	size_t sub; /* index of the probe being run */
+	size_t cursor; /* next step that may be announced */
+	modprobe_action_fn inner;
+} child;
+
+static void publish(size_t k)
+{
+	char c = 'p';
+
+	if (k <= __atomic_load_n(child.progress, __ATOMIC_RELAXED))
+		return;
+	__atomic_store_n(child.progress, (unsigned int)k, __ATOMIC_RELEASE);
+	/* the parent only needs a wake-up: a full pipe already holds one */
+	(void)!write(child.notify, &c, 1);
+}
+
+static size_t sub_start(const struct job *job, size_t sub)
+{
+	return sub == 0 ? 0 : (size_t)(uintptr_t)job->subs.array[sub - 1];
+}
+
+static size_t sub_end(const struct job *job, size_t sub)
+{
+	if (sub >= job->subs.count)
+		return job->steps.count;
+	return (size_t)(uintptr_t)job->subs.array[sub];
+}
+
+void modprobe_jobs_probe_begin(void)
+{
+	if (!child.active)
+		return;
+	child.cursor = sub_start(child.job, child.sub);
+}
+
+void modprobe_jobs_probe_end(void)
+{
+	if (!child.active)
+		return;
+	publish(sub_end(child.job, child.sub));
+	child.sub++;
+}
+
+/* The library is about to act on m: every step before m's is done. */
+static void step_action(struct kmod_module *m, bool install, const char *options)
+{
+	const char *name = kmod_module_get_name(m);
+	size_t end = sub_end(child.job, child.sub);
+
+	for (size_t k = child.cursor; k < end; k++) {
+		const struct step *s = child.job->steps.array[k];
+
+		if (!s->check_only && streq(s->name, name)) {
+			child.cursor = k + 1;
+			publish(k);
+			break;
+		}
+	}
+	if (child.inner != NULL)
+		child.inner(m, install, options);
+}
+
+modprobe_action_fn modprobe_jobs_action(modprobe_action_fn inner)
+{
+	if (!child.active)
+		return inner;
+	child.inner = inner;
+	return step_action;
+}
+
+/* ---- plans ----------------------------------------------------------------------- */
+
+static struct job *planning; /* the job whose plan the dry run is filling */
+static int planning_err;
+
+static int job_add_step(struct job *job, const char *name, bool install, bool check_only)
+{
+	size_t len = strlen(name);
+	struct step *s = malloc(sizeof(*s) + len + 1);
+	ssize_t idx;
+
+	if (s == NULL)
+		return -ENOMEM;
+	s->install = install;
+	s->check_only = check_only;
+	memcpy(s->name, name, len + 1);
+	idx = array_append(&job->steps, s);
+	if (idx < 0) {
+		free(s);
+		return -ENOMEM;
+	}
+	if (hash_add(job->last, s->name, (void *)(uintptr_t)(idx + 1)) < 0)
+		return -ENOMEM;
+	if (install)
+		job->last_install = idx;
+	return 0;
+}
+
+static void plan_action(struct kmod_module *m, bool install, const char *options)
+{
+	if (job_add_step(planning, kmod_module_get_name(m), install, false) < 0)
+		planning_err = -ENOMEM;
+}
+
+static int plan_module(struct job *job, struct kmod_module *mod, unsigned int flags)
+{
+	int r = job_add_step(job, kmod_module_get_name(mod), false, true);
+
+	if (r < 0)
+		return r;
+	planning = job;
+	planning_err = 0;
+	(void)kmod_module_probe_insert_module(mod, flags, NULL, NULL, NULL, plan_action);
+	planning = NULL;
+	if (planning_err < 0)
+		return planning_err;
+	if (array_append(&job->subs, (void *)(uintptr_t)job->steps.count) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* The plan of one operand: the steps of each probe modprobe will run for it. */
+static int plan_job(struct kmod_ctx *pctx, struct job *job, unsigned int flags)
+{
+	struct kmod_list *list = NULL, *l;
+	int r = 0;
+
+	if (strncmp(job->arg, "/", 1) == 0 || strncmp(job->arg, "./", 2) == 0) {
+		struct kmod_module *mod;
+
+		if (kmod_module_new_from_path(pctx, job->arg, &mod) < 0)
+			return 0; /* the run reports it; no module is touched */
+		r = plan_module(job, mod, flags);
+		kmod_module_unref(mod);
+		return r;
+	}
+	if (kmod_module_new_from_lookup(pctx, job->arg, &list) < 0)
+		return 0;
+	kmod_list_foreach (l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		r = plan_module(job, mod, flags);
+		kmod_module_unref(mod);
+		if (r < 0)
+			break;
+	}
+	kmod_module_unref_list(list);
+	return r;
+}
+
+static void silent_log(void *data, int priority, const char *file, int line,
+		       const char *fn, const char *format, va_list args)
+{
+}
+
+static int plan_all(const struct jobs_opts *opts, struct job *jobs, int nargs)
+{
+	unsigned int flags = (opts->probe_flags | KMOD_PROBE_DRY_RUN |
+			      KMOD_PROBE_IGNORE_LOADED) &
+			     ~(unsigned int)KMOD_PROBE_FAIL_ON_LOADED;
+	struct kmod_ctx *pctx = kmod_new(opts->dirname, opts->config_paths);
+	int r = 0;
+
+	if (pctx == NULL)
+		return -ENOMEM;
+	/* the run itself reports what the dry run would find wrong */
+	kmod_set_log_fn(pctx, silent_log, NULL);
+	(void)kmod_load_resources(pctx);
+	for (int i = 0; i < nargs && r == 0; i++)
+		r = plan_job(pctx, &jobs[i], flags);
+	kmod_unref(pctx);
+	return r;
+}
+
+/* ---- scheduling ----------------------------------------------------------------- */
+
+/* May b start, given what the earlier operands have done? */
+static bool job_ready(const struct job *jobs, const unsigned int *progress, int b)
+{
+	const struct job *jb = &jobs[b];
+
+	for (int a = 0; a < b; a++) {
+		const struct job *ja = &jobs[a];
+		unsigned int done = __atomic_load_n(&progress[a], __ATOMIC_ACQUIRE);
+
+		if (ja->state == JOB_DONE)
+			continue;
+		if (jb->last_install >= 0)
+			return false;
+		if (ja->last_install >= 0 && done <= (unsigned long)ja->last_install)
+			return false;
+		for (size_t k = 0; k < jb->steps.count; k++) {
+			const struct step *s = jb->steps.array[k];
+			uintptr_t last = (uintptr_t)hash_find(ja->last, s->name);
+
+			if (last > done)
+				return false;
+		}
+	}
+	return true;
+}
+
+static int read_all(int fd, char **buf, size_t *len)
+{
+	size_t cap = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (*len == cap) {
+			char *p = realloc(*buf, cap + 4096);
+
+			if (p == NULL)
+				return -ENOMEM;
+			*buf = p;
+			cap += 4096;
+		}
+		n = read(fd, *buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		*len += n;
+	}
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+_Noreturn static void child_main(struct kmod_ctx *ctx, const struct jobs_opts *opts,
+				 struct job *job, unsigned int *progress, int notify)
+{
+	int r;
+
+	if (dup2(job->out, STDOUT_FILENO) < 0 || dup2(job->err, STDERR_FILENO) < 0)
+		_exit(EXIT_FAILURE);
+	child.active = true;
+	child.job = job;
+	child.progress = progress;
+	child.notify = notify;
+	r = opts->run(ctx, job->arg);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(r < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+}
+
+static int job_start(struct kmod_ctx *ctx, const struct jobs_opts *opts, struct job *job,
+		     unsigned int *progress)
+{
+	int fds[2];
+
+	job->out = memfd_create("modprobe-job-stdout", MFD_CLOEXEC);
+	job->err = memfd_create("modprobe-job-stderr", MFD_CLOEXEC);
+	if (job->out < 0 || job->err < 0 || pipe2(fds, O_CLOEXEC) < 0) {
+		int err = -errno;
+
+		ERR("could not start a job for %s: %s\n", job->arg, strerror(-err));
+		if (job->out >= 0)
+			close(job->out);
+		if (job->err >= 0)
+			close(job->err);
+		job->out = job->err = -1;
+		return err;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	job->pid = fork();
+	if (job->pid < 0) {
+		int err = -errno;
+
+		ERR("could not start a job for %s: %s\n", job->arg, strerror(-err));
+		close(fds[0]);
+		close(fds[1]);
+		close(job->out);
+		close(job->err);
+		job->out = job->err = -1;
+		return err;
+	}
+	if (job->pid == 0) {
+		close(fds[0]);
+		child_main(ctx, opts, job, progress, fds[1]);
+	}
+	close(fds[1]);
+	job->notify = fds[0];
+	job->state = JOB_RUNNING;
+	return 0;
+}
+
+static void job_finish(struct job *job)
+{
+	int status;
+
+	while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	job->failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	if (read_all(job->out, &job->out_buf, &job->out_len) < 0 ||
+	    read_all(job->err, &job->err_buf, &job->err_len) < 0)
+		job->failed = true;
+	if (WIFSIGNALED(status)) {
+		char *msg = NULL;
+		int n = asprintf(&msg,
+				 "%s: ERROR: the job loading %s ended with signal %d\n",
+				 program_invocation_short_name, job->arg,
+				 WTERMSIG(status));
+
+		if (n > 0) {
+			char *p = realloc(job->err_buf, job->err_len + n);
+
+			if (p != NULL) {
+				memcpy(p + job->err_len, msg, n);
+				job->err_buf = p;
+				job->err_len += n;
+			}
+		}
+		free(msg);
+	}
+	close(job->out);
+	close(job->err);
+	close(job->notify);
+	job->out = job->err = job->notify = -1;
+	job->state = JOB_DONE;
+}
+
+/* Waits for progress or an exit among the running jobs; returns how many ended. */
+static int wait_event(struct job *jobs, int nargs, struct pollfd *pfd, int *map)
+{
+	int n = 0, ended = 0;
+
+	for (int i = 0; i < nargs; i++) {
+		if (jobs[i].state != JOB_RUNNING)
+			continue;
+		pfd[n].fd = jobs[i].notify;
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		map[n++] = i;
+	}
+	if (poll(pfd, n, -1) < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (int k = 0; k < n; k++) {
+		char buf[64];
+		ssize_t r;
+
+		if (pfd[k].revents == 0)
+			continue;
+		r = read(pfd[k].fd, buf, sizeof(buf));
+		if (r > 0 || (r < 0 && errno == EINTR))
+			continue;
+		job_finish(&jobs[map[k]]);
+		ended++;
+	}
+	return ended;
+}
+
+int modprobe_jobs_parse(const char *arg, unsigned int *jobs)
+{
+	unsigned long n;
+	char *end;
+
+	if (arg == NULL) {
+		cpu_set_t set;
+		long cpus;
+
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			cpus = CPU_COUNT(&set);
+		else
+			cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		*jobs = cpus < 1 ? 1 : cpus > JOBS_MAX ? JOBS_MAX : (unsigned int)cpus;
+		return 0;
+	}
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > JOBS_MAX) {
+		ERR("unexpected jobs value '%s' (1 to %d).\n", arg, JOBS_MAX);
+		return -EINVAL;
+	}
+	*jobs = (unsigned int)n;
+	return 0;
+}
+
+static void jobs_free(struct job *jobs, int nargs)
+{
+	for (int i = 0; i < nargs; i++) {
+		for (size_t k = 0; k < jobs[i].steps.count; k++)
+			free(jobs[i].steps.array[k]);
+		array_free_array(&jobs[i].steps);
+		array_free_array(&jobs[i].subs);
+		hash_free(jobs[i].last);
+		free(jobs[i].out_buf);
+		free(jobs[i].err_buf);
+	}
+	free(jobs);
+}
+
+int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char **args,
+		      int nargs)
+{
+	struct job *jobs = calloc(nargs, sizeof(*jobs));
+	struct pollfd *pfd = calloc(opts->jobs, sizeof(*pfd));
+	int *map = calloc(opts->jobs, sizeof(*map));
+	unsigned int *progress = MAP_FAILED;
+	unsigned int running = 0;
+	int printed = 0, ret = 0, first = 0;
+
+	if (jobs == NULL || pfd == NULL || map == NULL)
+		goto oom;
+	for (int i = 0; i < nargs; i++) {
+		jobs[i].arg = args[i];
+		jobs[i].last_install = -1;
+		jobs[i].out = jobs[i].err = jobs[i].notify = -1;
+		array_init(&jobs[i].steps, 8);
+		array_init(&jobs[i].subs, 2);
+		jobs[i].last = hash_new(16, NULL);
+		if (jobs[i].last == NULL) {
+			nargs = i + 1;
+			goto oom;
+		}
+	}
+	progress = mmap(NULL, nargs * sizeof(*progress) + 1, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (progress == MAP_FAILED || plan_all(opts, jobs, nargs) < 0)
+		goto oom;
+
+	while (printed < nargs) {
+		/* start what may start, earliest operands first */
+		while (running < opts->jobs) {
+			int b, seen = 0, pick = -1;
+
+			while (first < nargs && jobs[first].state != JOB_WAITING)
+				first++;
+			for (b = first; b < nargs && seen <= JOBS_LOOKAHEAD; b++) {
+				if (jobs[b].state != JOB_WAITING)
+					continue;
+				seen++;
+				if (job_ready(jobs, progress, b)) {
+					pick = b;
+					break;
+				}
+			}
+			if (pick < 0)
+				break;
+			if (job_start(ctx, opts, &jobs[pick], &progress[pick]) < 0) {
+				/* reported; the operand counts as failed */
+				jobs[pick].state = JOB_DONE;
+				jobs[pick].failed = true;
+				continue;
+			}
+			running++;
+		}
+		/* print, in operand order, what has ended */
+		while (printed < nargs && jobs[printed].state == JOB_DONE) {
+			struct job *j = &jobs[printed++];
+
+			write_all(STDOUT_FILENO, j->out_buf, j->out_len);
+			write_all(STDERR_FILENO, j->err_buf, j->err_len);
+			if (j->failed)
+				ret = -1;
+			free(j->out_buf);
+			free(j->err_buf);
+			j->out_buf = j->err_buf = NULL;
+		}
+		if (printed == nargs)
+			break;
+		if (running > 0) {
+			int ended = wait_event(jobs, nargs, pfd, map);
+
+			if (ended > 0)
+				running -= ended;
+		}
+	}
+	goto out;
+oom:
+	ERR("out of memory\n");
+	ret = -1;
+out:
+	if (progress != MAP_FAILED)
+		munmap(progress, nargs * sizeof(*progress) + 1);
+	if (jobs != NULL)
+		jobs_free(jobs, nargs);
+	free(pfd);
+	free(map);
+	return ret;
+}

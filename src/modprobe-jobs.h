@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * modprobe -a --jobs[=N] (modprobe(8), "PARALLEL LOADING"): the operands are
+ * loaded by up to N child processes at once, with the messages, exit status and
+ * end state of the sequential -a run.
+ *
+ * Each operand's probe plan (the modules the library would act on, in order) is
+ * worked out first, with a dry run on a separate library context. An operand then
+ * runs exactly as in the sequential run, in a child process of its own whose
+ * standard output and error are kept and printed in operand order. A child starts
+ * only when every earlier operand has gone past each module the two plans share
+ * (so each module is checked and loaded in the order the sequential run would, a
+ * module's dependencies and pre softdeps before it), and past every install
+ * command (which may do anything); an operand with an install command waits for
+ * all earlier operands to finish. The children report their progress through the
+ * library's action callback (modprobe_jobs_action()).
+ */
+
+#include <stdbool.h>
+
+struct kmod_ctx;
+struct kmod_module;
+
+typedef void (*modprobe_action_fn)(struct kmod_module *m, bool install,
+				   const char *options);
+
+struct jobs_opts {
+	unsigned int jobs; /* processes at once, >= 1 */
+	unsigned int probe_flags; /* the flags each probe of the run uses */
+	const char *dirname; /* as given to the library context, or NULL */
+	const char *const *config_paths;
+	/* the sequential -a step for one operand; returns < 0 on failure */
+	int (*run)(struct kmod_ctx *ctx, const char *arg);
+};
+
+/*
+ * Parses the value of --jobs: NULL means the number of CPUs this process may run
+ * on. Returns 0, or -EINVAL (reported) for anything but a number from 1 to 1024.
+ */
+int modprobe_jobs_parse(const char *arg, unsigned int *jobs);
+
+/* Runs ops->run for every operand as described above. Returns 0 or -1 (a failure). */
+int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char **args,
+		      int nargs);
+
+/*
+ * Hooks for modprobe's probe of one module, no-ops outside a job's child: call
+ * _begin before and _end after each probe of a resolved module, and give the probe
+ * modprobe_jobs_action(callback) as its action callback (callback may be NULL).
+ */
+void modprobe_jobs_probe_begin(void);
+void modprobe_jobs_probe_end(void);
+modprobe_action_fn modprobe_jobs_action(modprobe_action_fn inner);
