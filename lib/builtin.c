@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "log-lib.h"
+#include "macro.h"
+#include "module.h"
 #include "regfile.h"
 
 /* A read-only view of the whole file: mapped, or NULL/0 when it is empty. */

@@ -15,7 +15,10 @@
 #include <sys/stat.h>
 
 #include "array.h"
-#include "internal.h"
+#include "config.h"
+#include "log-lib.h"
+#include "macro.h"
+#include "util.h"
 
 /* A candidate before sorting: rank keeps the precedence for equal names. */
 struct conf_candidate {

@@ -18,9 +18,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "config.h"
+#include "ctx.h"
+#include "list.h"
+#include "log-lib.h"
+#include "macro.h"
 #include "regfile.h"
 #include "strbuf.h"
+#include "util.h"
 
 #define config_err(ctx, fn, ...)                                                    \
 	do {                                                                        \

@@ -15,8 +15,16 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "config.h"
+#include "ctx.h"
 #include "hash.h"
-#include "internal.h"
+#include "index.h"
+#include "log-lib.h"
+#include "macro.h"
+#include "util.h"
+
+/* log.c reaches the logger through a cast of the context pointer */
+_Static_assert(offsetof(struct kmod_ctx, log) == 0, "the logger must come first");
 
 /* Number of buckets of the module cache: a modprobe touches a few hundred at most. */
 #define MODULES_HASH_SIZE 256

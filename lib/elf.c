@@ -24,10 +24,12 @@
 #include <elf.h>
 #include <endian.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "kmod-elf.h"
+#include "macro.h"
 
 #define CRC_PREFIX "__crc_"
 #define VERSION_RECORD_SIZE 64

@@ -2,10 +2,14 @@
 #pragma once
 
 /*
+ * Layer: file. May use: helpers, file.h. Included by the .c files that wrap an
+ * optional library (file-zstd.c, file-xz.c, file-zlib.c, signature.c) and by
+ * file.c, which emits their notes.
+ *
  * The optional libraries of module files (libzstd, liblzma and zlib to decompress,
  * libcrypto to decode signatures) are called through one struct of function
  * pointers per library. meson's dlopen option picks, per library, how that struct
- * is filled (config.h: ENABLE_<LIB>_DLOPEN):
+ * is filled (ENABLE_<LIB>_DLOPEN in the config.h meson generates):
  *
  *  - 1, loaded on first use: the struct starts empty; the first caller runs
  *    file_dl_load() (under pthread_once), which dlopen()s the soname and stores
@@ -27,7 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "file.h"
+#include "macro.h"
 
 #define FILE_DL_FIELD(arg, field, fn) __typeof__(&fn) field;
 #define FILE_DL_SYMBOL(type, field, fn) { #fn, offsetof(type, field) },
@@ -86,11 +91,3 @@
 #define FILE_DL_NOTE(var, feature, description, priority, soname) \
 	FILE_DL_NOTE_RAW(var,                                     \
 			 FILE_DL_NOTE_PAYLOAD(feature, description, priority, soname))
-
-/* Why the decompressor of each format cannot be used (NULL: it can). Loads the
- * library if that has not been tried yet. The text names the library, e.g.
- * "libzstd.so.1 is not available". */
-const char *file_zstd_missing(void);
-const char *file_xz_missing(void);
-const char *file_zlib_missing(void);
-const char *file_decompressor_missing(enum kmod_file_compression_type type);

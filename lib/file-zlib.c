@@ -13,6 +13,9 @@
 #include <stdlib.h>
 
 #include "file-dl.h"
+#include "file.h"
+#include "log-lib.h"
+#include "macro.h"
 #include "regfile.h"
 
 #if ENABLE_ZLIB

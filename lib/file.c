@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include "file-dl.h"
+#include "file.h"
+#include "log-lib.h"
+#include "macro.h"
 #include "regfile.h"
 
 #define FILE_MAGIC_LEN 6

@@ -29,7 +29,8 @@
 #endif
 
 #include "index-reader.h"
-#include "internal.h"
+#include "index.h"
+#include "util.h"
 
 /* A node on the path from the root whose children are being listed: the walk is
  * iterative, a heap array of these instead of the C stack. */

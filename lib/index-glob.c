@@ -25,7 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "index.h"
+#include "macro.h"
 
 #define CLASS_NAME_MAX 2048
 

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "index-reader.h"
-#include "internal.h"
+#include "index.h"
 
 /* ---- reading one node (formats.md 1.3, 1.4) ---------------------------------- */
 

@@ -56,7 +56,7 @@
 #include <string.h>
 
 #include "index-reader.h"
-#include "internal.h"
+#include "index.h"
 
 /*
  * Glob state while walking below the first wildcard of a stored key: bit i of the

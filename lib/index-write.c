@@ -23,7 +23,8 @@
 #include <string.h>
 
 #include "index-format.h"
-#include "internal.h"
+#include "index.h"
+#include "macro.h"
 
 #define ARENA_BLOCK (64 * 1024)
 

@@ -26,8 +26,11 @@
 #include <unistd.h>
 
 #include "index-reader.h"
-#include "internal.h"
+#include "index.h"
+#include "log-lib.h"
+#include "macro.h"
 #include "regfile.h"
+#include "util.h"
 
 struct index_value *index_value_new(const char *str, size_t len, uint32_t prio)
 {

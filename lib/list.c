@@ -5,7 +5,8 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "list.h"
+#include "macro.h"
 
 static inline struct kmod_list *node_to_list(struct list_node *n)
 {

@@ -2,7 +2,7 @@
 /*
  * Library logging. The library never prints on its own: every message goes
  * through the context's log function, by default log_stderr(). Built with
- * -Dlogging=false, ctx_log() is a macro that compiles to nothing (internal.h) and
+ * -Dlogging=false, ctx_log() is a macro that compiles to nothing (log-lib.h) and
  * no message is left in the library; the log function and priority API still
  * work, they just never get called.
  */
@@ -11,7 +11,8 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "internal.h"
+#include "log-lib.h"
+#include "macro.h"
 
 static const char *log_level_name(int priority, char *buf, size_t size)
 {
@@ -58,21 +59,29 @@ int log_priority_from_env(void)
 	return LOG_ERR;
 }
 
+/* A context begins with its logger (ctx.h), so the logging layer needs nothing else
+ * of the context. */
+static const struct kmod_logger *ctx_logger(const struct kmod_ctx *ctx)
+{
+	return (const struct kmod_logger *)(const void *)ctx;
+}
+
 int ctx_log_priority(const struct kmod_ctx *ctx)
 {
-	return ctx->log.priority;
+	return ctx_logger(ctx)->priority;
 }
 
 #if ENABLE_LOGGING
 void ctx_log(const struct kmod_ctx *ctx, int priority, const char *file, int line,
 	     const char *fn, const char *format, ...)
 {
+	const struct kmod_logger *log = ctx_logger(ctx);
 	va_list args;
 
-	if (ctx == NULL || ctx->log.fn == NULL)
+	if (ctx == NULL || log->fn == NULL)
 		return;
 	va_start(args, format);
-	ctx->log.fn(ctx->log.data, priority, file, line, fn, format, args);
+	log->fn(log->data, priority, file, line, fn, format, args);
 	va_end(args);
 }
 #endif

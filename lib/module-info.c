@@ -9,7 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "kmod-elf.h"
+#include "file.h"
+#include "list.h"
+#include "log-lib.h"
+#include "macro.h"
+#include "module.h"
+#include "signature.h"
 
 /*
  * The values of the PKCS#7 signature fields need libcrypto, whose loading costs

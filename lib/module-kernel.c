@@ -20,7 +20,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "list.h"
+#include "log-lib.h"
+#include "macro.h"
+#include "module.h"
+#include "util.h"
 
 #define SYSFS_MODULE "/sys/module/"
 #define PROC_MODULES "/proc/modules"

@@ -19,8 +19,15 @@
 #include <unistd.h>
 
 #include "array.h"
-#include "internal.h"
+#include "ctx.h"
+#include "kmod-elf.h"
+#include "file.h"
+#include "list.h"
+#include "log-lib.h"
+#include "macro.h"
+#include "module.h"
 #include "strbuf.h"
+#include "util.h"
 
 /* finit_module flags (uapi linux/module.h) */
 #define MODULE_INIT_IGNORE_MODVERSIONS 1
@@ -112,7 +119,7 @@ static enum kmod_file_compression_type get_kernel_compression(struct kmod_ctx *c
 	return type;
 }
 
-enum kmod_file_compression_type probe_kernel_compression(struct kmod_ctx *ctx)
+static enum kmod_file_compression_type probe_kernel_compression(struct kmod_ctx *ctx)
 {
 	if (ctx->kernel_compression == 0)
 		ctx->kernel_compression = (int)get_kernel_compression(ctx) + 1;

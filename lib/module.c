@@ -20,9 +20,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "config.h"
+#include "ctx.h"
+#include "file.h"
+#include "index.h"
+#include "list.h"
+#include "log-lib.h"
+#include "macro.h"
+#include "module.h"
+#include "util.h"
 
 /* ---- creation and the per-context cache ------------------------------------------ */
+
+static void module_set_builtin(struct kmod_module *mod, bool builtin);
 
 static int module_new(struct kmod_ctx *ctx, const char *key, const char *name,
 		      size_t namelen, size_t aliaspos, struct kmod_module **out)
@@ -75,8 +85,8 @@ KMOD_EXPORT int kmod_module_new_from_name(struct kmod_ctx *ctx, const char *name
 	return module_new(ctx, name_norm, name_norm, namelen, 0, mod);
 }
 
-int module_new_from_alias(struct kmod_ctx *ctx, const char *alias, const char *name,
-			  struct kmod_module **mod)
+static int module_new_from_alias(struct kmod_ctx *ctx, const char *alias,
+				 const char *name, struct kmod_module **mod)
 {
 	char key[PATH_MAX];
 	size_t namelen = strlen(name);
@@ -310,7 +320,7 @@ fail:
 	return err;
 }
 
-char *lookup_moddep(struct kmod_ctx *ctx, const char *name)
+static char *lookup_moddep(struct kmod_ctx *ctx, const char *name)
 {
 	struct index_mm *idx = ctx_index_get(ctx, INDEX_MODULES_DEP);
 	char *line;
@@ -396,7 +406,7 @@ int module_get_file(const struct kmod_module *mod, struct kmod_file **file)
 
 /* ---- builtin and blacklist state ----------------------------------------------- */
 
-bool lookup_builtin(struct kmod_ctx *ctx, const char *name)
+static bool lookup_builtin(struct kmod_ctx *ctx, const char *name)
 {
 	struct index_mm *idx = ctx_index_get(ctx, INDEX_MODULES_BUILTIN);
 	_cleanup_free_ char *line = NULL;
@@ -408,7 +418,7 @@ bool lookup_builtin(struct kmod_ctx *ctx, const char *name)
 	return line != NULL;
 }
 
-void module_set_builtin(struct kmod_module *mod, bool builtin)
+static void module_set_builtin(struct kmod_module *mod, bool builtin)
 {
 	mod->builtin = builtin;
 	mod->init.builtin = true;

@@ -2,6 +2,9 @@
 #pragma once
 
 /*
+ * Layer: signature. May use: helpers, file (file-dl.h, for libcrypto). Used by
+ * the tools (modinfo --verify, insmod --require-signature).
+ *
  * Checking an appended module signature (formats.md 4) against certificates the
  * caller trusts, the way the kernel checks it at load time (docs/signatures.md):
  *

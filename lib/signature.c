@@ -21,7 +21,9 @@
 #include <string.h>
 
 #include "file-dl.h"
+#include "macro.h"
 #include "signature-verify.h"
+#include "signature.h"
 
 #define SIG_MAGIC "~Module signature appended~\n"
 #define SIG_INFO_SIZE 12
