@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "json.h"
 #include "libkmod.h"
 #include "lib/array.h"
 #include "lib/hash.h"
@@ -490,9 +491,103 @@ oom:
 	return -ENOMEM;
 }
 
+static void json_files(struct json_writer *w, const struct array *files)
+{
+	json_key(w, "files");
+	json_array_begin(w);
+	for (size_t i = 0; i < files->count; i++)
+		json_string(w, files->array[i]);
+	json_array_end(w);
+}
+
+/*
+ * One operand's closure: {"argument", "found", "modules": [{"name", "path",
+ * "builtin"}], "firmware": [{"name", "module", "path"}], "files": [...]}.
+ */
+static int json_operand(struct closure *cl, struct json_writer *w, const char *arg,
+			bool found, struct hash *own)
+{
+	struct array mods, files;
+	int r = sorted_modules(own, &mods);
+
+	if (r < 0)
+		return r;
+	r = closure_files(cl, &mods, &files);
+	if (r < 0) {
+		array_free_array(&mods);
+		return r;
+	}
+	json_object_begin(w);
+	json_member_string(w, "argument", arg);
+	json_member_bool(w, "found", found);
+	json_key(w, "modules");
+	json_array_begin(w);
+	for (size_t i = 0; i < mods.count; i++) {
+		const struct cmod *cm = mods.array[i];
+
+		json_object_begin(w);
+		json_member_string(w, "name", cm->name);
+		json_member_string(w, "path", cm->file_missing ? NULL : cm->path);
+		json_member_bool(w, "builtin", cm->builtin);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "firmware");
+	json_array_begin(w);
+	for (size_t i = 0; i < mods.count; i++) {
+		const struct cmod *cm = mods.array[i];
+
+		for (size_t k = 0; k < cm->firmware.count; k++) {
+			const struct cfw *f = firmware_get(cl, cm->firmware.array[k]);
+
+			if (f == NULL) {
+				r = -ENOMEM;
+				break;
+			}
+			json_object_begin(w);
+			json_member_string(w, "name", f->name);
+			json_member_string(w, "module", cm->name);
+			json_member_string(w, "path", f->path);
+			json_object_end(w);
+		}
+	}
+	json_array_end(w);
+	json_files(w, &files);
+	json_object_end(w);
+	array_free_array(&files);
+	array_free_array(&mods);
+	return r;
+}
+
+/* --json: each operand walked on its own, then merged into the whole. */
+static int closure_operand_json(struct closure *cl, struct json_writer *w,
+				struct hash *visited, const char *arg)
+{
+	struct hash *own = hash_new(64, NULL);
+	struct hash_iter it;
+	const char *key;
+	const void *value;
+	int r, ret;
+
+	if (own == NULL)
+		return -ENOMEM;
+	ret = closure_operand(cl, own, arg);
+	r = json_operand(cl, w, arg, ret != -ENOENT, own);
+	if (r < 0)
+		ret = r;
+	hash_iter_init(own, &it);
+	while (hash_iter_next(&it, &key, &value)) {
+		if (hash_add(visited, key, value) < 0)
+			ret = -ENOMEM;
+	}
+	hash_free(own);
+	return ret;
+}
+
 int modprobe_closure(struct kmod_ctx *ctx, const struct closure_opts *opts, char **args,
 		     int nargs)
 {
+	struct json_writer doc, *w = NULL;
 	struct closure cl = { .ctx = ctx };
 	struct hash *visited = NULL;
 	struct array mods = { 0 }, files = { 0 };
@@ -520,8 +615,16 @@ int modprobe_closure(struct kmod_ctx *ctx, const struct closure_opts *opts, char
 	if (ret < 0)
 		goto out;
 
+	if (opts->json) {
+		w = &doc;
+		json_document_begin(w, stdout, "modprobe");
+		json_member_string(w, "mode", "closure");
+		json_key(w, "results");
+		json_array_begin(w);
+	}
 	for (int i = 0; i < nargs; i++) {
-		r = closure_operand(&cl, visited, args[i]);
+		r = w != NULL ? closure_operand_json(&cl, w, visited, args[i]) :
+				closure_operand(&cl, visited, args[i]);
 		if (r < 0)
 			ret = r;
 		if (ret == -ENOMEM)
@@ -540,14 +643,21 @@ int modprobe_closure(struct kmod_ctx *ctx, const struct closure_opts *opts, char
 		ret = r;
 		goto out;
 	}
-	for (size_t i = 0; i < files.count; i++)
-		printf("%s\n", (const char *)files.array[i]);
+	if (w != NULL) {
+		json_array_end(w);
+		json_files(w, &files);
+	} else {
+		for (size_t i = 0; i < files.count; i++)
+			printf("%s\n", (const char *)files.array[i]);
+	}
 	if (ret == 0 && library_errors > 0)
 		ret = -EIO;
 
 out:
 	if (ret == -ENOMEM)
 		ERR("out of memory\n");
+	if (w != NULL && json_finish(w) < 0 && ret == 0)
+		ret = -EIO;
 	array_free_array(&files);
 	array_free_array(&mods);
 	hash_free(visited);

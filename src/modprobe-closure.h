@@ -9,19 +9,18 @@
 
 #include <stdbool.h>
 
-struct json_writer;
 struct kmod_ctx;
 
 struct closure_opts {
 	const char *root; /* -d: prefix of the module and firmware directories, or NULL */
 	const char *kversion; /* -S: release, or NULL for the running kernel's */
-	struct json_writer *json; /* --json: write the "results" and "files" members */
+	bool json; /* --json: one JSON document instead of the list (modprobe(8)) */
 };
 
 /*
  * Prints the closure of args (names, aliases or module paths) to stdout, one path
- * per line, sorted and without duplicates; or, with opts->json, the members of the
- * document. Missing firmware is reported on stderr as a WARNING, builtin modules as
+ * per line, sorted and without duplicates; or, with opts->json, a JSON document
+ * with each operand's closure and the list. Missing firmware is reported on stderr as a WARNING, builtin modules as
  * a NOTICE. Returns 0, or a negative errno when an operand resolved to nothing or a
  * module file is missing (everything found is printed anyway).
  */

@@ -1022,8 +1022,9 @@ static int do_modprobe(int argc, char *argv[])
 		err = -1;
 		goto done;
 	}
-	if (use_json && !do_explain && !do_show_config && !do_show_modversions &&
-	    !do_show_exports && (do_remove || (!lookup_only && !show_depends))) {
+	if (use_json && !do_explain && !do_closure && !do_show_config &&
+	    !do_show_modversions && !do_show_exports &&
+	    (do_remove || (!lookup_only && !show_depends))) {
 		ERR("--json goes with -R, -D, -c, --show-exports or --show-modversions.\n");
 		err = -1;
 		goto done;
@@ -1075,7 +1076,11 @@ static int do_modprobe(int argc, char *argv[])
 		goto done;
 	}
 	if (do_closure) {
-		struct closure_opts co = { .root = root, .kversion = kversion };
+		struct closure_opts co = {
+			.root = root,
+			.kversion = kversion,
+			.json = use_json,
+		};
 
 		err = modprobe_closure(ctx, &co, args, nargs);
 		goto done;

@@ -281,4 +281,63 @@ $F/custom.bin
 $M/custom.ko
 " "" -C "$tmp/empty" --closure custom
 
+# --json: the document read back with Python's json module and compared with the
+# structure written out here
+env LD_PRELOAD="$shim" MODKIT_ROOT="$tmp/fx" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+	"$build/src/modprobe" -d "$root" -S "$kv" -C "$tmp/empty" --json --closure mid nosuch bi \
+	>"$tmp/json.out" 2>"$tmp/json.err"
+rc=$?
+if python3 - "$tmp/json.out" "$M" "$F" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+M, F = sys.argv[2], sys.argv[3]
+mid_files = [f"{F}/base.fw", f"{F}/vendor/mid.bin", f"{M}/base.ko", f"{M}/mid.ko"]
+expected = {
+    "schema": 1, "tool": "modprobe", "mode": "closure",
+    "results": [
+        {"argument": "mid", "found": True,
+         "modules": [{"name": "base", "path": f"{M}/base.ko", "builtin": False},
+                     {"name": "mid", "path": f"{M}/mid.ko", "builtin": False}],
+         "firmware": [{"name": "base.fw", "module": "base", "path": f"{F}/base.fw"},
+                      {"name": "vendor/mid.bin", "module": "mid", "path": f"{F}/vendor/mid.bin"}],
+         "files": mid_files},
+        {"argument": "nosuch", "found": False, "modules": [], "firmware": [], "files": []},
+        {"argument": "bi", "found": True,
+         "modules": [{"name": "bi", "path": None, "builtin": True}],
+         "firmware": [{"name": "bi.fw", "module": "bi", "path": f"{F}/bi.fw.xz"}],
+         "files": [f"{F}/bi.fw.xz"]},
+    ],
+    "files": [f"{F}/base.fw", f"{F}/bi.fw.xz", f"{F}/vendor/mid.bin", f"{M}/base.ko",
+              f"{M}/mid.ko"],
+}
+if doc != expected:
+    print("# got " + json.dumps(doc))
+    sys.exit(1)
+PY
+then
+	if [ $rc -eq 1 ] && [ "$(cat "$tmp/json.err")" = "modprobe: ERROR: Module nosuch not found in directory $root/lib/modules/$kv" ]; then
+		ok "--json: each operand's closure and the whole list"
+	else
+		not_ok "--json: exit $rc, stderr $(cat "$tmp/json.err")"
+	fi
+else
+	not_ok "--json: each operand's closure and the whole list"
+fi
+
+env LD_PRELOAD="$shim" MODKIT_ROOT="$tmp/fx" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+	"$build/src/modprobe" -d "$root" -S "$kv" -C "$tmp/empty" --json --closure weak1 \
+	>"$tmp/json.out" 2>"$tmp/json.err"
+rc=$?
+if [ $rc -eq 0 ] && python3 -c '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+fw = doc["results"][0]["firmware"]
+sys.exit(0 if fw == [{"name": "missing-weak.fw", "module": "weak1", "path": None}] else 1)
+' "$tmp/json.out" && [ "$(cat "$tmp/json.err")" = "modprobe: WARNING: Module weak1: firmware missing-weak.fw not found" ]; then
+	ok "--json: missing firmware has a null path, and the warning"
+else
+	not_ok "--json: missing firmware (exit $rc)"
+	sed 's/^/# /' "$tmp/json.out" "$tmp/json.err"
+fi
+
 tap_finish
