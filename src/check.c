@@ -34,7 +34,7 @@
 
 #include "check.h"
 #include "json.h"
-#include "lib/internal.h"
+#include "lib/file.h"
 #include "lib/regfile.h"
 /* the tools' message macros, not the library's */
 #undef DBG

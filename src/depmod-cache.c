@@ -63,7 +63,7 @@
 #include <unistd.h>
 
 #include "depmod-cache.h"
-#include "lib/file-dl.h"
+#include "lib/file.h"
 
 #define CACHE_MAGIC "modkitDC"
 #define CACHE_BYTE_ORDER 0x01020304u

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "depmod.h"
+#include "lib/config.h"
 #include "lib/regfile.h"
 
 void depmod_config_init(struct depmod_config *cfg)

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "depmod.h"
-#include "lib/file-dl.h"
+#include "lib/file.h"
 
 static bool modinfo_is_indexed(const char *s)
 {

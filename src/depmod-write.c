@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "depmod.h"
+#include "lib/index.h"
 #include "lib/regfile.h"
 #include "lib/strbuf.h"
 

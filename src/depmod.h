@@ -25,14 +25,10 @@
 #include <stdio.h>
 
 #include "lib/array.h"
-#include "lib/internal.h"
-
-/* depmod reports through the tool's messages (log.h), not the library's macros */
-#undef DBG
-#undef INFO
-#undef NOTICE
-#undef WRN
-#undef ERR
+#include "lib/kmod-elf.h"
+#include "lib/util.h"
+/* depmod reports through the tool's messages: the library headers it includes do
+ * not define the library's logging macros (docs/layers.md) */
 #include "log.h"
 
 struct hash;

@@ -13,7 +13,10 @@
 #include <unistd.h>
 
 #include "hint.h"
-#include "lib/internal.h"
+#include "lib/ctx.h"
+#include "lib/index.h"
+#include "lib/module.h"
+#include "lib/util.h"
 #include "lib/strbuf.h"
 #include "libkmod.h"
 

@@ -20,7 +20,12 @@
 #include <unistd.h>
 
 #include "json.h"
-#include "lib/internal.h"
+#include "lib/config.h"
+#include "lib/ctx.h"
+#include "lib/index.h"
+#include "lib/list.h"
+#include "lib/module.h"
+#include "lib/util.h"
 #include "lib/strbuf.h"
 #include "libkmod.h"
 #include "modprobe-explain.h"

@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "json.h"
-#include "lib/internal.h"
+#include "lib/config.h"
+#include "lib/ctx.h"
 #include "libkmod.h"
 #include "modprobe-json.h"
 

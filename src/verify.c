@@ -14,7 +14,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "lib/internal.h"
+#include "lib/file.h"
+#include "lib/list.h"
 #include "lib/regfile.h"
 /* the tools' message macros, not the library's */
 #undef DBG
