@@ -123,7 +123,9 @@ static long collating_symbol(const unsigned char *pat, size_t p, size_t *end)
 	}
 }
 
-/* After an item matched: skip to the closing ']'. */
+/* After an item matched: skip to the closing ']'. Running into the end of the
+ * pattern there makes the '[' an ordinary byte after all, as when no item matched;
+ * a malformed escape, equivalence class or collating symbol on the way fails. */
 static enum bracket_result bracket_skip(struct glob *g, size_t p, bool neg, size_t *next)
 {
 	const unsigned char *pat = g->pat;
@@ -136,7 +138,7 @@ static enum bracket_result bracket_skip(struct glob *g, size_t p, bool neg, size
 		if (c == ']')
 			break;
 		if (c == '\0')
-			return BRACKET_FAIL;
+			return BRACKET_LITERAL; /* glibc >= 2.36 (its bug 28792) */
 		if (c == '\\') {
 			if (pat[p] == '\0')
 				return BRACKET_FAIL;
