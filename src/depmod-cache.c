@@ -23,35 +23,58 @@
  * be made, at least DEPMOD_CACHE_SETTLE_SEC older than the clock at that time. A file
  * changed just before the run is parsed again by the next run too.
  *
+ * The indexes themselves: the cache also holds two digests of what this run's
+ * indexes are made from, and a checksum and size of each index it wrote. When the
+ * next run's digest is the same and the file on disk still has that checksum, the
+ * file is already what the run would write, and is kept (depmod-write.c):
+ *
+ *   aliases  of every module in index order, its name, index and .modinfo entries:
+ *            modules.alias and modules.alias.bin (not with -w, whose duplicate
+ *            warnings come from writing the index);
+ *   resolve  of every module in index order, its name, index, path, exports and
+ *            imports (names, CRCs, binding), the -P prefix and the contents of the
+ *            -E/-F file: modules.dep, modules.dep.bin, modules.symbols and
+ *            modules.symbols.bin. When all four are kept the resolve stage is not run
+ *            at all (not with -v or -e, which report from it).
+ *
+ * The digests use per-module sums stored in the records, so an unchanged module costs
+ * nothing to hash again. The other indexes are cheap and always written.
+ *
  * The cache is never trusted blindly: a file with another magic, byte order, version
- * or producer, a size other than its header says, a checksum mismatch or records that
- * do not fit together is ignored whole (and replaced by this run's). Each record is
- * bounds-checked again when used. It is written like the indexes: a temporary file,
- * fsync, renamed with them (last), nothing at all with -n or when the run fails.
+ * or producer (the modkit version and the build ID of the program), a size other
+ * than its header says, a checksum mismatch or records that do not fit together is
+ * ignored whole (and replaced by this run's). Each record is bounds-checked again when
+ * used. It is written like the indexes: a temporary file, fsync, renamed with them
+ * (last), nothing at all with -n or when the run fails. Unless -n is given, the output
+ * directory is locked from the moment the cache is read, so that what the cache says
+ * about the indexes there stays true until they are replaced.
  *
  * Layout, in the byte order of the machine that wrote it, every field naturally
  * aligned:
  *
- *   header, 64 bytes:
- *      0  char[8]   magic "modkitDC"
- *      8  uint32    byte order mark 0x01020304
- *     12  uint32    DEPMOD_CACHE_VERSION
- *     16  char[24]  producer "modkit <version>", NUL-padded
- *     40  uint64    number of records
- *     48  uint64    payload size: bytes after the header
- *     56  uint64    checksum (sum_words() below) of the header with this field
- *                   zero, then of the payload
+ *   header (struct cache_header, 240 bytes)
+ *      0  char[8]    magic "modkitDC"
+ *      8  uint32     byte order mark 0x01020304
+ *     12  uint32     DEPMOD_CACHE_VERSION
+ *     16  char[64]   producer "modkit <version> <build ID in hex>", NUL-padded
+ *     80  uint64     number of records
+ *     88  uint64     payload size: bytes after the header
+ *     96  uint64     checksum of the payload (sum_words() below)
+ *    104  uint64[2]  digests: aliases, resolve (0: none)
+ *    120  {uint64 checksum, uint64 size}[7]  the indexes written (kept_outputs[])
+ *    232  uint64     checksum of the header, this field taken as 0
  *   records, each a multiple of 8 bytes:
  *     struct cache_record
- *     uint64[n]     CRCs, n = n_exports + n_imports (exports first)
- *     uint8[n]      bindings (enum kmod_symbol_bind)
- *     char[]        strings_size bytes: the path, the n_modinfo .modinfo entries,
- *                   the export names, the import names, each NUL-terminated
+ *     uint64[n]      CRCs, n = n_exports + n_imports (exports first)
+ *     uint8[n]       bindings (enum kmod_symbol_bind)
+ *     char[]         strings_size bytes: the path, the n_modinfo .modinfo entries,
+ *                    the export names, the import names, each NUL-terminated
  *     zero padding to a multiple of 8
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -67,19 +90,44 @@
 
 #define CACHE_MAGIC "modkitDC"
 #define CACHE_BYTE_ORDER 0x01020304u
-#define CACHE_PRODUCER "modkit " MODKIT_VERSION
 #define CACHE_MAX_SIZE (1u << 30)
 /* How much older than the clock a file's ctime must be when no probe tells the file
  * system's own time: more than the coarsest timestamp granularity (FAT: 2 s). */
 #define DEPMOD_CACHE_SETTLE_SEC 3
 
+/* The indexes the cache may keep, and their group. */
+enum {
+	GROUP_ALIAS,
+	GROUP_RESOLVE,
+	N_GROUPS
+};
+static const struct {
+	const char *name;
+	int group;
+} kept_outputs[] = {
+	{ "modules.alias", GROUP_ALIAS },
+	{ "modules.alias.bin", GROUP_ALIAS },
+	{ "modules.dep", GROUP_RESOLVE },
+	{ "modules.dep.bin", GROUP_RESOLVE },
+	{ "modules.symbols", GROUP_RESOLVE },
+	{ "modules.symbols.bin", GROUP_RESOLVE },
+	{ NULL, 0 }, /* room for one more without a layout change */
+};
+#define N_KEPT_OUTPUTS (ARRAY_SIZE(kept_outputs) - 1)
+
 struct cache_header {
 	char magic[8];
 	uint32_t byte_order;
 	uint32_t version;
-	char producer[24];
+	char producer[64];
 	uint64_t n_records;
 	uint64_t payload_size;
+	uint64_t payload_sum;
+	uint64_t digest[N_GROUPS];
+	struct {
+		uint64_t sum;
+		uint64_t size;
+	} output[ARRAY_SIZE(kept_outputs)];
 	uint64_t checksum;
 };
 
@@ -91,6 +139,8 @@ struct cache_record {
 	int64_t ctime_sec;
 	uint32_t mtime_nsec;
 	uint32_t ctime_nsec;
+	uint64_t sum_symbols; /* module_sum_symbols() of the results */
+	uint64_t sum_modinfo; /* module_sum_modinfo() of the results */
 	uint32_t record_size;
 	uint32_t path_len;
 	uint32_t n_modinfo;
@@ -101,10 +151,8 @@ struct cache_record {
 	uint8_t pad[7];
 };
 
-_Static_assert(sizeof(struct cache_header) == 64, "cache header layout");
-_Static_assert(sizeof(struct cache_record) == 80, "cache record layout");
-_Static_assert(sizeof(CACHE_PRODUCER) <= sizeof(((struct cache_header *)0)->producer),
-	       "producer string too long");
+_Static_assert(sizeof(struct cache_header) == 240, "cache header layout");
+_Static_assert(sizeof(struct cache_record) == 96, "cache record layout");
 
 struct depmod_cache {
 	const char *map; /* the old cache file, mapped; NULL when there is none to use */
@@ -112,6 +160,7 @@ struct depmod_cache {
 	size_t n_records;
 	uint32_t *slots; /* record offset + 1 by path hash; 0 = empty */
 	size_t mask;
+	struct cache_header old; /* the old header (when map) */
 	char state[96]; /* what became of the old cache, for the stats line */
 
 	/* per module (index order): the record it was given, or NULL */
@@ -121,7 +170,12 @@ struct depmod_cache {
 	/* the new cache: header, records of parsed modules, the pieces to write */
 	struct cache_header header;
 	char *fresh;
-	struct depmod_cache_piece *pieces;
+	struct {
+		const void *data;
+		size_t len;
+	} * pieces;
+	size_t n_pieces;
+	bool keep[ARRAY_SIZE(kept_outputs)];
 
 	/* the reference for "settled" files (see the top of this file) */
 	bool have_probe;
@@ -130,7 +184,7 @@ struct depmod_cache {
 	struct timespec clock_time;
 };
 
-/* ---- checksum ----------------------------------------------------------------------- */
+/* ---- checksums ---------------------------------------------------------------------- */
 
 /*
  * A 64-bit hash of a sequence of 64-bit words (the file is a multiple of 8 bytes),
@@ -166,12 +220,22 @@ static inline uint64_t load64(const unsigned char *p)
 	return v;
 }
 
+static uint64_t avalanche(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= MIX_B;
+	h ^= h >> 29;
+	h *= MIX_C;
+	h ^= h >> 32;
+	return h;
+}
+
 static void sum_init(struct cache_sum *s)
 {
 	*s = (struct cache_sum){ { MIX_A, MIX_B, MIX_C, MIX_A + MIX_C }, 0 };
 }
 
-/* len: a multiple of 8 */
+/* Adds the whole words of data (len: a multiple of 8, or the rest is left out). */
 static void sum_words(struct cache_sum *s, const void *data, size_t len)
 {
 	const unsigned char *p = data, *end = p + len - len % 8;
@@ -200,25 +264,112 @@ static void sum_words(struct cache_sum *s, const void *data, size_t len)
 
 static uint64_t sum_final(const struct cache_sum *s)
 {
-	uint64_t h = rotl64(s->lane[0], 1) + rotl64(s->lane[1], 7) +
-		     rotl64(s->lane[2], 12) + rotl64(s->lane[3], 18) + s->words * MIX_C;
+	return avalanche(rotl64(s->lane[0], 1) + rotl64(s->lane[1], 7) +
+			 rotl64(s->lane[2], 12) + rotl64(s->lane[3], 18) +
+			 s->words * MIX_C);
+}
 
-	h ^= h >> 33;
-	h *= MIX_B;
-	h ^= h >> 29;
-	h *= MIX_C;
-	h ^= h >> 32;
+/* Any number of bytes: the whole words, then the rest padded, then the length. */
+static uint64_t sum_blob(const void *data, size_t len)
+{
+	struct cache_sum s;
+	uint64_t tail[2] = { 0, len };
+
+	sum_init(&s);
+	sum_words(&s, data, len);
+	memcpy(tail, (const char *)data + len - len % 8, len % 8);
+	sum_words(&s, tail, sizeof(tail));
+	return sum_final(&s);
+}
+
+static uint64_t header_checksum(const struct cache_header *hdr)
+{
+	struct cache_header h = *hdr;
+	struct cache_sum s;
+
+	h.checksum = 0;
+	sum_init(&s);
+	sum_words(&s, &h, sizeof(h));
+	return sum_final(&s);
+}
+
+/* ---- per-module sums and the digests -------------------------------------------------- */
+
+static uint64_t mix_u64(uint64_t h, uint64_t v)
+{
+	return lane_step(h + MIX_C, v);
+}
+
+/* A string with its length, so that a sequence of them is unambiguous. */
+static uint64_t mix_str(uint64_t h, const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	uint64_t tail = 0;
+
+	h = mix_u64(h, len);
+	for (; i + 8 <= len; i += 8)
+		h = lane_step(h, load64((const unsigned char *)s + i));
+	memcpy(&tail, s + i, len - i);
+	return lane_step(h, tail);
+}
+
+static uint64_t mix_symbols(uint64_t h, const struct kmod_modversion *v, int n)
+{
+	h = mix_u64(h, (uint64_t)n);
+	for (int i = 0; i < n; i++) {
+		h = mix_str(h, v[i].symbol);
+		h = mix_u64(h, v[i].crc);
+		h = mix_u64(h, (uint64_t)v[i].bind);
+	}
 	return h;
 }
 
-/* The header's part of the checksum: the header with its checksum field zero. */
-static void sum_header(struct cache_sum *s, const struct cache_header *hdr)
+/* What the resolve stage reads of one module besides its name and path. */
+static uint64_t module_sum_symbols(const struct depmod_module *mod)
 {
-	struct cache_header h = *hdr;
+	uint64_t h = mix_symbols(MIX_A, mod->exports, mod->n_exports);
 
-	h.checksum = 0;
-	sum_init(s);
-	sum_words(s, &h, sizeof(h));
+	return avalanche(mix_symbols(h, mod->imports, mod->n_imports));
+}
+
+/* What the alias indexes read of one module besides its name. */
+static uint64_t module_sum_modinfo(const struct depmod_module *mod)
+{
+	uint64_t h = mix_u64(MIX_B, (uint64_t)mod->n_modinfo);
+
+	for (int i = 0; i < mod->n_modinfo; i++)
+		h = mix_str(h, mod->modinfo[i]);
+	return avalanche(h);
+}
+
+/* The contents of the -E/-F file (0: none, or unreadable: then nothing is kept). */
+static uint64_t kernel_symbols_sum(const struct depmod *d, bool *ok)
+{
+	struct stat st;
+	void *map;
+	uint64_t h;
+	int fd;
+
+	*ok = true;
+	if (d->kernel_symbols_kind == 0)
+		return 0;
+	*ok = false;
+	fd = open(d->kernel_symbols_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    st.st_size > CACHE_MAX_SIZE) {
+		close(fd);
+		return 0;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return 0;
+	h = sum_blob(map, st.st_size);
+	munmap(map, st.st_size);
+	*ok = true;
+	return mix_u64(h, (uint64_t)(unsigned char)d->kernel_symbols_kind);
 }
 
 /* ---- records ------------------------------------------------------------------------ */
@@ -247,10 +398,12 @@ static size_t record_fixed_size(uint64_t n_syms)
 
 static const char *record_strings(const struct cache_record *rec)
 {
-	return (const char *)rec + record_fixed_size((uint64_t)rec->n_exports + rec->n_imports);
+	return (const char *)rec +
+	       record_fixed_size((uint64_t)rec->n_exports + rec->n_imports);
 }
 
-static bool record_key_matches(const struct cache_record *rec, const struct depmod_file_id *id)
+static bool record_key_matches(const struct cache_record *rec,
+			       const struct depmod_file_id *id)
 {
 	return rec->dev == id->dev && rec->ino == id->ino && rec->size == id->size &&
 	       rec->mtime_sec == id->mtime_sec && rec->mtime_nsec == id->mtime_nsec &&
@@ -270,7 +423,8 @@ static bool record_fits(const struct depmod_cache *c, size_t off, size_t *next)
 		return false;
 	n_syms = (uint64_t)rec->n_exports + rec->n_imports;
 	need = record_fixed_size(n_syms) + (uint64_t)rec->strings_size;
-	if (align8(need) != rec->record_size || (uint64_t)rec->path_len >= rec->strings_size)
+	if (align8(need) != rec->record_size ||
+	    (uint64_t)rec->path_len >= rec->strings_size)
 		return false;
 	if (record_strings(rec)[rec->path_len] != '\0')
 		return false;
@@ -278,7 +432,8 @@ static bool record_fits(const struct depmod_cache *c, size_t off, size_t *next)
 	return true;
 }
 
-static const struct cache_record *cache_find(const struct depmod_cache *c, const char *path)
+static const struct cache_record *cache_find(const struct depmod_cache *c,
+					     const char *path)
 {
 	size_t len = strlen(path);
 
@@ -306,7 +461,8 @@ static int index_records(struct depmod_cache *c)
 		return -ENOMEM;
 	c->mask = cap - 1;
 	for (size_t r = 0; r < c->n_records; r++) {
-		const struct cache_record *rec = (const struct cache_record *)(c->map + off);
+		const struct cache_record *rec = (const struct cache_record *)(c->map +
+									       off);
 		size_t next, i;
 
 		if (!record_fits(c, off, &next))
@@ -321,6 +477,59 @@ static int index_records(struct depmod_cache *c)
 }
 
 /* ---- loading ------------------------------------------------------------------------ */
+
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
+{
+	char *hex = data;
+
+	/* the first object is the program itself */
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const char *p, *end;
+		size_t align;
+
+		if (ph->p_type != PT_NOTE)
+			continue;
+		p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		end = p + ph->p_memsz;
+		align = ph->p_align == 8 ? 8 : 4;
+		while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
+			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)p;
+			const unsigned char *desc;
+			size_t namesz = (nh->n_namesz + align - 1) & ~(align - 1);
+			size_t descsz = (nh->n_descsz + align - 1) & ~(align - 1);
+
+			if ((size_t)(end - p) < sizeof(*nh) + namesz + descsz)
+				break;
+			desc = (const unsigned char *)p + sizeof(*nh) + namesz;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    memcmp(p + sizeof(*nh), "GNU", 4) == 0 &&
+			    nh->n_descsz <= 20) {
+				for (size_t k = 0; k < nh->n_descsz; k++)
+					snprintf(hex + 2 * k, 3, "%02x", desc[k]);
+				return 1;
+			}
+			p += sizeof(*nh) + namesz + descsz;
+		}
+	}
+	return 1;
+}
+
+/* "modkit <version> <build ID>": another build may parse or write differently.
+ * (Called from the main thread only.) */
+static void producer_id(char out[static 64])
+{
+	static char id[64];
+
+	if (id[0] == '\0') {
+		char hex[41] = "";
+
+		dl_iterate_phdr(find_build_id, hex);
+		snprintf(id, sizeof(id), "modkit %s %s", MODKIT_VERSION, hex);
+	}
+	memset(out, 0, 64);
+	memcpy(out, id, strlen(id));
+}
 
 static void cache_unmap(struct depmod_cache *c)
 {
@@ -361,7 +570,8 @@ static int map_cache_file(struct depmod_cache *c, int dfd)
 		snprintf(c->state, sizeof(c->state), "ignored (not a file)");
 		return 0;
 	}
-	if (st.st_size < (off_t)sizeof(struct cache_header) || st.st_size > CACHE_MAX_SIZE) {
+	if (st.st_size < (off_t)sizeof(struct cache_header) ||
+	    st.st_size > CACHE_MAX_SIZE) {
 		close(fd);
 		snprintf(c->state, sizeof(c->state), "ignored (%s)",
 			 st.st_size > CACHE_MAX_SIZE ? "too big" : "truncated");
@@ -378,11 +588,11 @@ static int map_cache_file(struct depmod_cache *c, int dfd)
 	return 0;
 }
 
-/* Checks the header and the checksum; the state says why the file is ignored. */
+/* Checks the header and the checksums; the state says why the file is ignored. */
 static int check_cache(struct depmod_cache *c)
 {
 	const struct cache_header *hdr = (const struct cache_header *)c->map;
-	char producer[sizeof(hdr->producer)] = { 0 };
+	char producer[sizeof(hdr->producer)];
 	struct cache_sum sum;
 	int err;
 
@@ -404,19 +614,24 @@ static int check_cache(struct depmod_cache *c)
 		cache_forget(c, why);
 		return 0;
 	}
-	strncpy(producer, CACHE_PRODUCER, sizeof(producer));
+	if (header_checksum(hdr) != hdr->checksum) {
+		cache_forget(c, "header checksum mismatch");
+		return 0;
+	}
+	producer_id(producer);
 	if (memcmp(hdr->producer, producer, sizeof(producer)) != 0) {
-		cache_forget(c, "written by another modkit version");
+		cache_forget(c, "written by another modkit build");
 		return 0;
 	}
 	if (hdr->payload_size != c->size - sizeof(*hdr) || c->size % 8 != 0) {
-		cache_forget(c, hdr->payload_size > c->size - sizeof(*hdr) ? "truncated" :
-									     "size mismatch");
+		cache_forget(c, hdr->payload_size > c->size - sizeof(*hdr) ?
+					"truncated" :
+					"size mismatch");
 		return 0;
 	}
-	sum_header(&sum, hdr);
+	sum_init(&sum);
 	sum_words(&sum, c->map + sizeof(*hdr), c->size - sizeof(*hdr));
-	if (sum_final(&sum) != hdr->checksum) {
+	if (sum_final(&sum) != hdr->payload_sum) {
 		cache_forget(c, "checksum mismatch");
 		return 0;
 	}
@@ -432,6 +647,7 @@ static int check_cache(struct depmod_cache *c)
 		cache_forget(c, "inconsistent records");
 		return 0;
 	}
+	c->old = *hdr;
 	snprintf(c->state, sizeof(c->state), "read %zu records", c->n_records);
 	return 0;
 }
@@ -484,12 +700,23 @@ int depmod_cache_load(struct depmod *d)
 	snprintf(c->state, sizeof(c->state), "none");
 	dfd = open(d->outdirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return 0;
-	/* before any module is looked at */
-	if (!d->dry_run)
+		return 0; /* nothing there yet: the write stage makes the directory */
+	if (!d->dry_run) {
+		/* what the cache says of the indexes must stay true until they are
+		 * replaced: the write stage goes on with this descriptor and its lock */
+		err = depmod_lock_outdir(d, dfd);
+		if (err < 0) {
+			close(dfd);
+			return err;
+		}
+		d->outdir_fd = dfd;
+		d->have_outdir_fd = true;
+		/* before any module is looked at */
 		probe_fs_time(c, dfd);
+	}
 	err = map_cache_file(c, dfd);
-	close(dfd);
+	if (!d->have_outdir_fd)
+		close(dfd);
 	if (err == 0 && c->map != NULL)
 		err = check_cache(c);
 	return err;
@@ -545,8 +772,8 @@ static struct kmod_modversion *point_symbols(const char *s, uint32_t n,
 
 static bool bind_valid(uint8_t b)
 {
-	return b == KMOD_SYMBOL_NONE || b == KMOD_SYMBOL_LOCAL || b == KMOD_SYMBOL_GLOBAL ||
-	       b == KMOD_SYMBOL_WEAK || b == KMOD_SYMBOL_UNDEF;
+	return b == KMOD_SYMBOL_NONE || b == KMOD_SYMBOL_LOCAL ||
+	       b == KMOD_SYMBOL_GLOBAL || b == KMOD_SYMBOL_WEAK || b == KMOD_SYMBOL_UNDEF;
 }
 
 /* Gives mod the record's results; false (mod untouched) when the record is unusable. */
@@ -560,7 +787,8 @@ static bool take_record(struct depmod_module *mod, const struct cache_record *re
 	char **mi = NULL;
 	struct kmod_modversion *ex = NULL, *im = NULL;
 
-	if (rec->n_modinfo > INT_MAX || rec->n_exports > INT_MAX || rec->n_imports > INT_MAX)
+	if (rec->n_modinfo > INT_MAX || rec->n_exports > INT_MAX ||
+	    rec->n_imports > INT_MAX)
 		return false;
 	for (size_t i = 0; i < n_syms; i++) {
 		if (!bind_valid(binds[i]))
@@ -726,12 +954,13 @@ static char *put_string(char *p, const char *s)
 }
 
 static void put_record(char *out, const struct depmod_module *mod, size_t size,
-		       size_t strings_size)
+		       size_t strings_size, uint64_t sum_symbols, uint64_t sum_modinfo)
 {
 	struct cache_record *rec = (struct cache_record *)out;
 	const char *path = depmod_module_outpath(mod);
 	unsigned char *crcs = (unsigned char *)(rec + 1);
-	uint8_t *binds = crcs + ((size_t)mod->n_exports + mod->n_imports) * sizeof(uint64_t);
+	uint8_t *binds = crcs +
+			 ((size_t)mod->n_exports + mod->n_imports) * sizeof(uint64_t);
 	char *p;
 
 	memset(out, 0, size);
@@ -743,6 +972,8 @@ static void put_record(char *out, const struct depmod_module *mod, size_t size,
 		.mtime_nsec = mod->file_id.mtime_nsec,
 		.ctime_sec = mod->file_id.ctime_sec,
 		.ctime_nsec = mod->file_id.ctime_nsec,
+		.sum_symbols = sum_symbols,
+		.sum_modinfo = sum_modinfo,
 		.record_size = (uint32_t)size,
 		.path_len = (uint32_t)strlen(path),
 		.n_modinfo = (uint32_t)mod->n_modinfo,
@@ -771,40 +1002,169 @@ static void put_record(char *out, const struct depmod_module *mod, size_t size,
 		p = put_string(p, mod->imports[i].symbol);
 }
 
+/* Whether name's file in the locked directory is a regular file with the checksum
+ * and size the old cache recorded for it. */
+static bool output_unchanged(const struct depmod *d, size_t k)
+{
+	const struct depmod_cache *c = d->cache;
+	uint64_t size = c->old.output[k].size;
+	struct stat st;
+	void *map;
+	bool same;
+	int fd;
+
+	if (fstatat(d->outdir_fd, kept_outputs[k].name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size)
+		return false;
+	if (size == 0)
+		return c->old.output[k].sum == sum_blob("", 0);
+	fd = openat(d->outdir_fd, kept_outputs[k].name,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return false;
+	same = sum_blob(map, size) == c->old.output[k].sum;
+	munmap(map, size);
+	return same;
+}
+
+/*
+ * Which indexes can be kept: the group's digest is the old one and each file still
+ * has the checksum the old cache recorded. Only with the directory locked (it is
+ * from depmod_cache_load() on), and never when the run must print what writing them
+ * or resolving would print.
+ */
+static void decide_kept(struct depmod *d)
+{
+	struct depmod_cache *c = d->cache;
+	bool group_ok[N_GROUPS];
+
+	if (c->map == NULL || !d->have_outdir_fd || d->dry_run)
+		return;
+	group_ok[GROUP_ALIAS] = !d->warn;
+	group_ok[GROUP_RESOLVE] = d->verbose == 0 && !d->errsyms;
+	for (int g = 0; g < N_GROUPS; g++) {
+		if (c->header.digest[g] == 0 || c->header.digest[g] != c->old.digest[g])
+			group_ok[g] = false;
+	}
+	for (size_t k = 0; k < N_KEPT_OUTPUTS; k++) {
+		if (group_ok[kept_outputs[k].group] && !output_unchanged(d, k))
+			group_ok[kept_outputs[k].group] = false;
+	}
+	for (size_t k = 0; k < N_KEPT_OUTPUTS; k++) {
+		c->keep[k] = group_ok[kept_outputs[k].group];
+		if (c->keep[k])
+			c->header.output[k] = c->old.output[k];
+	}
+	d->resolve_skipped = group_ok[GROUP_RESOLVE];
+}
+
 static void print_stats(const struct depmod *d, size_t stored)
 {
 	const struct depmod_cache *c = d->cache;
 	const char *env = secure_getenv(DEPMOD_CACHE_ENV_STATS);
+	size_t kept = 0;
 
 	if (env == NULL || *env == '\0')
 		return;
-	fprintf(stderr, "depmod: cache: %s; %zu reused, %zu parsed, %zu stored\n", c->state,
-		c->n_hits, d->modules.count - c->n_hits, stored);
+	for (size_t k = 0; k < N_KEPT_OUTPUTS; k++)
+		kept += c->keep[k];
+	fprintf(stderr,
+		"depmod: cache: %s; %zu reused, %zu parsed, %zu stored; %zu indexes kept%s\n",
+		c->state, c->n_hits, d->modules.count - c->n_hits, stored, kept,
+		d->resolve_skipped ? ", resolve skipped" : "");
 }
 
 /* Appends a piece, merged with the previous one when it continues it. */
-static void add_piece(struct depmod_cache *c, size_t *n, const void *data, size_t len)
+static void add_piece(struct depmod_cache *c, const void *data, size_t len)
 {
-	if (*n > 0 && (const char *)c->pieces[*n - 1].data + c->pieces[*n - 1].len == data) {
-		c->pieces[*n - 1].len += len;
+	if (c->n_pieces > 0 && (const char *)c->pieces[c->n_pieces - 1].data +
+					       c->pieces[c->n_pieces - 1].len ==
+				       data) {
+		c->pieces[c->n_pieces - 1].len += len;
 		return;
 	}
-	c->pieces[(*n)++] = (struct depmod_cache_piece){ data, len };
+	c->pieces[c->n_pieces].data = data;
+	c->pieces[c->n_pieces].len = len;
+	c->n_pieces++;
 }
+
+static bool cache_keep(const struct depmod *d, const char *name)
+{
+	const struct depmod_cache *c = d->cache;
+
+	for (size_t k = 0; k < N_KEPT_OUTPUTS; k++) {
+		if (streq(kept_outputs[k].name, name))
+			return c->keep[k];
+	}
+	return false;
+}
+
+static void cache_written(struct depmod *d, const char *name, int fd)
+{
+	struct depmod_cache *c = d->cache;
+	struct stat st;
+	void *map;
+
+	for (size_t k = 0; k < N_KEPT_OUTPUTS; k++) {
+		if (!streq(kept_outputs[k].name, name))
+			continue;
+		/* unknown (never kept next time) unless it can be read back */
+		c->header.output[k].sum = 0;
+		c->header.output[k].size = UINT64_MAX;
+		if (fstat(fd, &st) < 0 || st.st_size > CACHE_MAX_SIZE)
+			return;
+		if (st.st_size == 0) {
+			map = NULL;
+		} else {
+			map = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+			if (map == MAP_FAILED)
+				return;
+		}
+		c->header.output[k].sum = sum_blob(map != NULL ? map : "", st.st_size);
+		c->header.output[k].size = (uint64_t)st.st_size;
+		if (map != NULL)
+			munmap(map, st.st_size);
+		return;
+	}
+}
+
+static int cache_write(struct depmod *d, FILE *out)
+{
+	struct depmod_cache *c = d->cache;
+
+	c->header.checksum = header_checksum(&c->header);
+	for (size_t i = 0; i < c->n_pieces; i++)
+		fwrite(c->pieces[i].data, 1, c->pieces[i].len, out);
+	return 0;
+}
+
+static const struct depmod_cache_ops cache_ops = {
+	.keep = cache_keep,
+	.written = cache_written,
+	.write = cache_write,
+};
 
 /*
  * The new cache: the records of the modules taken from the old one, as they are (from
  * the mapping), and new records for the modules parsed whose file is settled. Nothing
- * is assembled: the write stage writes the pieces in order.
+ * is assembled: the write stage writes the pieces in order. Also the digests, and
+ * which indexes are kept.
  */
 int depmod_cache_build(struct depmod *d)
 {
 	struct depmod_cache *c = d->cache;
-	size_t n = d->modules.count, payload = 0, fresh_size = 0, stored = 0, n_pieces = 0;
+	size_t n = d->modules.count, payload = 0, fresh_size = 0, stored = 0;
 	_cleanup_free_ size_t *sizes = NULL;
 	_cleanup_free_ size_t *strings = NULL;
-	struct cache_header *hdr;
+	_cleanup_free_ uint64_t *sums = NULL;
+	struct cache_header *hdr = &c->header;
 	struct cache_sum sum;
+	uint64_t dig_alias = MIX_A, dig_resolve = MIX_B, ksyms;
+	bool ksyms_ok;
 	char *p;
 
 	if (c == NULL)
@@ -815,17 +1175,24 @@ int depmod_cache_build(struct depmod *d)
 	}
 	sizes = calloc(n + 1, sizeof(*sizes));
 	strings = calloc(n + 1, sizeof(*strings));
+	sums = calloc(2 * n + 1, sizeof(*sums));
 	c->pieces = calloc(n + 2, sizeof(*c->pieces));
-	if (sizes == NULL || strings == NULL || c->pieces == NULL)
+	if (sizes == NULL || strings == NULL || sums == NULL || c->pieces == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct depmod_module *mod = d->modules.array[i];
+		const char *path = depmod_module_outpath(mod);
 
 		if (c->hits[i] != NULL) {
+			sums[2 * i] = c->hits[i]->sum_symbols;
+			sums[2 * i + 1] = c->hits[i]->sum_modinfo;
 			sizes[i] = c->hits[i]->record_size;
-		} else if (mod->parse_err == 0 && mod->have_file_id &&
-			   settled(c, &mod->file_id)) {
-			sizes[i] = record_size_of(mod, &strings[i]);
+		} else {
+			sums[2 * i] = module_sum_symbols(mod);
+			sums[2 * i + 1] = module_sum_modinfo(mod);
+			if (mod->parse_err == 0 && mod->have_file_id &&
+			    settled(c, &mod->file_id))
+				sizes[i] = record_size_of(mod, &strings[i]);
 		}
 		/* a cache that would be too big to read back is cut short */
 		if (sizes[i] > CACHE_MAX_SIZE - sizeof(*hdr) - payload)
@@ -834,38 +1201,52 @@ int depmod_cache_build(struct depmod *d)
 			fresh_size += sizes[i];
 		payload += sizes[i];
 		stored += sizes[i] != 0;
+
+		dig_alias = mix_u64(mix_str(mix_u64(dig_alias, i), mod->modname),
+				    sums[2 * i + 1]);
+		dig_resolve = mix_str(mix_str(mix_u64(dig_resolve, i), mod->modname),
+				      path);
+		dig_resolve = mix_u64(dig_resolve, sums[2 * i]);
 	}
+	ksyms = kernel_symbols_sum(d, &ksyms_ok);
+	dig_resolve = mix_u64(mix_u64(dig_resolve, (unsigned char)d->sym_prefix), ksyms);
 	c->fresh = malloc(fresh_size + 1);
 	if (c->fresh == NULL)
 		return -ENOMEM;
 
-	hdr = &c->header;
 	memset(hdr, 0, sizeof(*hdr));
 	memcpy(hdr->magic, CACHE_MAGIC, sizeof(hdr->magic));
 	hdr->byte_order = CACHE_BYTE_ORDER;
 	hdr->version = DEPMOD_CACHE_VERSION;
-	strncpy(hdr->producer, CACHE_PRODUCER, sizeof(hdr->producer));
+	producer_id(hdr->producer);
 	hdr->n_records = stored;
 	hdr->payload_size = payload;
-	add_piece(c, &n_pieces, hdr, sizeof(*hdr));
+	/* 0 is "none": a digest that happens to be 0 just keeps nothing */
+	hdr->digest[GROUP_ALIAS] = avalanche(mix_u64(dig_alias, n));
+	hdr->digest[GROUP_RESOLVE] = ksyms_ok ? avalanche(mix_u64(dig_resolve, n)) : 0;
+	for (size_t k = 0; k < ARRAY_SIZE(kept_outputs); k++)
+		hdr->output[k].size = UINT64_MAX; /* not written (yet) */
+	add_piece(c, hdr, sizeof(*hdr));
 	p = c->fresh;
 	for (size_t i = 0; i < n; i++) {
 		if (sizes[i] == 0)
 			continue;
 		if (c->hits[i] != NULL) {
-			add_piece(c, &n_pieces, c->hits[i], sizes[i]);
+			add_piece(c, c->hits[i], sizes[i]);
 		} else {
-			put_record(p, d->modules.array[i], sizes[i], strings[i]);
-			add_piece(c, &n_pieces, p, sizes[i]);
+			put_record(p, d->modules.array[i], sizes[i], strings[i],
+				   sums[2 * i], sums[2 * i + 1]);
+			add_piece(c, p, sizes[i]);
 			p += sizes[i];
 		}
 	}
-	sum_header(&sum, hdr);
-	for (size_t i = 1; i < n_pieces; i++)
+	sum_init(&sum);
+	for (size_t i = 1; i < c->n_pieces; i++)
 		sum_words(&sum, c->pieces[i].data, c->pieces[i].len);
-	hdr->checksum = sum_final(&sum);
-	d->cache_pieces = c->pieces;
-	d->n_cache_pieces = n_pieces;
+	hdr->payload_sum = sum_final(&sum);
+
+	decide_kept(d);
+	d->cache_ops = &cache_ops;
 	print_stats(d, stored);
 	return 0;
 }
@@ -881,7 +1262,9 @@ void depmod_cache_free(struct depmod *d)
 		free(c->pieces);
 		free(c);
 	}
+	if (d->have_outdir_fd)
+		close(d->outdir_fd);
+	d->have_outdir_fd = false;
 	d->cache = NULL;
-	d->cache_pieces = NULL;
-	d->n_cache_pieces = 0;
+	d->cache_ops = NULL;
 }

@@ -5,8 +5,11 @@
  * there and made durable; only when all of them are complete are they renamed over
  * the old files. On any failure before that, every temporary file is removed and the
  * old set is left exactly as it was. With -n the text outputs go to stdout instead.
- * The parse cache (depmod-cache.c), when the run made one, is one more output: it
- * follows the same rule and is renamed last.
+ * The parse cache (depmod-cache.c), when the run has one, is one more output: it
+ * follows the same rule and is renamed last. It may also say that the existing file
+ * of an output is already what this run would write: that file is then left as it is
+ * (its times set to now, as if written again), and whatever messages writing it would
+ * give are given all the same.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +31,7 @@ struct write_ctx {
 	struct depmod *d;
 	char **deplines; /* per module index: "path: dep dep" (no newline) */
 	char *fatal; /* message to print once the temp file is gone */
+	bool *kept; /* per output: left as it is (the cache's keep()) */
 };
 
 /* Value of "key=value" when s has exactly that key. */
@@ -192,6 +196,25 @@ static int out_alias_bin(struct write_ctx *w, FILE *out)
 		}
 	}
 	return output_index(w->d, idx, out);
+}
+
+/* The messages of out_alias_bin() when its file is kept (no duplicate warnings then:
+ * the cache keeps nothing with -w). */
+static int replay_alias_bin(struct write_ctx *w)
+{
+	char buf[PATH_MAX];
+
+	for (size_t i = 0; i < w->d->modules.count; i++) {
+		const struct depmod_module *mod = w->d->modules.array[i];
+
+		for (int j = 0; j < mod->n_modinfo; j++) {
+			const char *v = modinfo_value(mod->modinfo[j], "alias", 5);
+
+			if (v != NULL && alias_normalize(v, buf, NULL) < 0)
+				WRN("Unmatched bracket in %s\n", v);
+		}
+	}
+	return 0;
 }
 
 /* ---- modules.softdep / modules.weakdep ------------------------------------------------ */
@@ -456,9 +479,9 @@ static int out_devname(struct write_ctx *w, FILE *out)
 
 static int out_cache(struct write_ctx *w, FILE *out)
 {
-	for (size_t i = 0; i < w->d->n_cache_pieces; i++)
-		fwrite(w->d->cache_pieces[i].data, 1, w->d->cache_pieces[i].len, out);
-	return ferr(out);
+	int err = w->d->cache_ops->write(w->d, out);
+
+	return err < 0 ? err : ferr(out);
 }
 
 /* ---- driver ---------------------------------------------------------------------------- */
@@ -467,11 +490,13 @@ static const struct depmod_output {
 	const char *name;
 	int (*cb)(struct write_ctx *w, FILE *out);
 	bool text;
+	/* when the file is kept: the messages writing it would give */
+	int (*replay)(struct write_ctx *w);
 } outputs[] = {
 	{ "modules.dep", out_dep, true },
 	{ "modules.dep.bin", out_dep_bin, false },
 	{ "modules.alias", out_alias, true },
-	{ "modules.alias.bin", out_alias_bin, false },
+	{ "modules.alias.bin", out_alias_bin, false, replay_alias_bin },
 	{ "modules.softdep", out_softdep, true },
 	{ "modules.weakdep", out_weakdep, true },
 	{ "modules.symbols", out_symbols, true },
@@ -482,10 +507,13 @@ static const struct depmod_output {
 	{ DEPMOD_CACHE_NAME, out_cache, false },
 };
 
-/* Every output but the cache, which is written only when the run made one. */
+/* Every output but the cache, which is written only when the run has one, and the
+ * ones kept as they are. */
 static bool output_wanted(const struct write_ctx *w, size_t i)
 {
-	return outputs[i].cb != out_cache || w->d->n_cache_pieces > 0;
+	if (w->kept != NULL && w->kept[i])
+		return false;
+	return outputs[i].cb != out_cache || w->d->cache_ops != NULL;
 }
 
 /*
@@ -504,7 +532,8 @@ static int write_temporary(struct write_ctx *w, int dfd, const struct depmod_out
 	gettimeofday(&tv, NULL);
 	snprintf(tmp, NAME_MAX + 1, "%s.%i.%li.%li", o->name, (int)getpid(),
 		 (long)tv.tv_usec, (long)tv.tv_sec);
-	fd = openat(dfd, tmp, O_CREAT | O_EXCL | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+	/* read-write: the cache reads back what was written */
+	fd = openat(dfd, tmp, O_CREAT | O_EXCL | O_RDWR | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err = -errno;
 		ERR("openat(%s, %s, o_excl): %m\n", w->d->outdirname, tmp);
@@ -529,6 +558,8 @@ static int write_temporary(struct write_ctx *w, int dfd, const struct depmod_out
 	else if (fflush(out) != 0)
 		serr = -errno;
 	if (serr == 0 && err >= 0) {
+		if (w->d->cache_ops != NULL)
+			w->d->cache_ops->written(w->d, o->name, fd);
 		/* a hint: where it is not supported, fsync() does it all later */
 		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 		*keep = out;
@@ -569,8 +600,8 @@ static int finish_temporary(int dfd, const struct depmod_output *o,
 		(void)unlinkat(dfd, tmp, 0);
 		tmp[0] = '\0';
 		if (report)
-			ERR("Could not create index '%s'. Output is truncated: %s\n", o->name,
-			    strerror(-serr));
+			ERR("Could not create index '%s'. Output is truncated: %s\n",
+			    o->name, strerror(-serr));
 	}
 	return serr;
 }
@@ -609,7 +640,7 @@ static const char *const rename_order[] = {
  * own descriptor, so that no lock file is ever created or left behind. Waits at most
  * DEPMOD_LOCK_WAIT_SEC; file systems without flock are written unlocked.
  */
-static int lock_outdir(const struct depmod *d, int dfd)
+int depmod_lock_outdir(const struct depmod *d, int dfd)
 {
 	/* the test suite shortens the wait */
 	const char *env = secure_getenv("MODKIT_DEPMOD_LOCK_WAIT_SEC");
@@ -701,13 +732,16 @@ static int write_all(struct write_ctx *w, int dfd)
 	FILE *outs[ARRAY_SIZE(outputs)] = { NULL };
 	int err;
 
-	err = lock_outdir(w->d, dfd);
+	/* (already held when the cache opened the directory: the same descriptor) */
+	err = depmod_lock_outdir(w->d, dfd);
 	if (err < 0)
 		return err;
 	remove_stale_temporaries(dfd);
 	for (size_t i = 0; i < ARRAY_SIZE(outputs) && err >= 0; i++) {
 		if (output_wanted(w, i))
 			err = write_temporary(w, dfd, &outputs[i], tmps[i], &outs[i]);
+		else if (w->kept != NULL && w->kept[i] && outputs[i].replay != NULL)
+			err = outputs[i].replay(w);
 	}
 	/* each one durable; only the first failure is reported, as if each had been
 	 * synced before the next one was written */
@@ -747,6 +781,11 @@ static int write_all(struct write_ctx *w, int dfd)
 	for (size_t r = 0; r < ARRAY_SIZE(rename_order); r++) {
 		size_t i = output_slot(rename_order[r]);
 
+		if (w->kept != NULL && w->kept[i]) {
+			/* as if written again: tools compare its time with the modules' */
+			(void)utimensat(dfd, outputs[i].name, NULL, AT_SYMLINK_NOFOLLOW);
+			continue;
+		}
 		if (tmps[i][0] == '\0')
 			continue; /* not wanted */
 		if (renameat(dfd, tmps[i], dfd, outputs[i].name) < 0) {
@@ -772,10 +811,21 @@ static int write_all(struct write_ctx *w, int dfd)
 
 int depmod_write(struct depmod *d)
 {
+	bool kept[ARRAY_SIZE(outputs)] = { false };
 	struct write_ctx w = { .d = d };
-	int dfd = -1, err;
+	int dfd = -1, err = 0;
 
-	err = build_deplines(&w);
+	/* which files the cache keeps: decided with the directory locked (the cache
+	 * took the lock when it opened the directory) */
+	if (!d->dry_run && d->cache_ops != NULL && d->have_outdir_fd) {
+		for (size_t i = 0; i < ARRAY_SIZE(outputs); i++)
+			kept[i] = outputs[i].cb != out_cache &&
+				  d->cache_ops->keep(d, outputs[i].name);
+		w.kept = kept;
+	}
+	/* the dependency lines feed only modules.dep and modules.dep.bin */
+	if (!kept[output_slot("modules.dep")] || !kept[output_slot("modules.dep.bin")])
+		err = build_deplines(&w);
 	if (err < 0)
 		goto out;
 
@@ -789,6 +839,10 @@ int depmod_write(struct depmod *d)
 		goto out;
 	}
 
+	if (d->have_outdir_fd) {
+		err = write_all(&w, d->outdir_fd);
+		goto out;
+	}
 	err = mkdir_p(d->outdirname, strlen(d->outdirname), 0755);
 	if (err < 0) {
 		FATAL("could not create directory %s: %s\n", d->outdirname,

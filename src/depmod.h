@@ -33,9 +33,20 @@
 
 struct hash;
 struct depmod_cache;
-struct depmod_cache_piece {
-	const void *data;
-	size_t len;
+struct depmod;
+
+/*
+ * depmod-cache.c's part in the write stage, called through pointers so that the write
+ * stage stands without it (the test and fuzz programs link no cache).
+ */
+struct depmod_cache_ops {
+	/* Whether the existing file of output name already holds exactly what this run
+	 * would write: it is then left in place (and its times set to now). */
+	bool (*keep)(const struct depmod *d, const char *name);
+	/* Output name was written whole to the temporary file open on fd. */
+	void (*written)(struct depmod *d, const char *name, int fd);
+	/* Writes the cache itself (last). */
+	int (*write)(struct depmod *d, FILE *out);
 };
 
 /* ---- depmod-config.c ------------------------------------------------------------ */
@@ -140,11 +151,18 @@ struct depmod {
 	struct hash *modules_by_name; /* modname -> struct depmod_module * */
 	struct hash *symbols; /* name -> struct depmod_symbol * */
 
-	/* depmod-cache.c: the cache read, and the pieces of the one to write, in order
-	 * (none: no cache is written) */
+	/* -E or -F: the file the kernel's symbols came from ('E' or 'F', 0: none) */
+	const char *kernel_symbols_file;
+	char kernel_symbols_kind;
+
+	/* depmod-cache.c: the cache read and the one to write (NULL: none); the output
+	 * directory, when the cache opened and locked it already */
 	struct depmod_cache *cache;
-	struct depmod_cache_piece *cache_pieces;
-	size_t n_cache_pieces;
+	const struct depmod_cache_ops *cache_ops;
+	bool have_outdir_fd;
+	int outdir_fd;
+	/* the resolve stage was not run: the cache keeps every output it feeds */
+	bool resolve_skipped;
 };
 
 /* (depmod-scan.c, with the module objects) */
@@ -219,5 +237,8 @@ static inline const char *depmod_module_outpath(const struct depmod_module *mod)
 /* ---- depmod-write.c ---------------------------------------------------------------------- */
 
 /* Writes every output file (or the text files to stdout when dry_run), and the cache
- * image when there is one, renamed last. */
+ * when there is one, renamed last. */
 int depmod_write(struct depmod *d);
+/* Takes the output directory's lock (an exclusive flock on dfd), waiting a bounded
+ * time; reports a failure. */
+int depmod_lock_outdir(const struct depmod *d, int dfd);
