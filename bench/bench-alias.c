@@ -23,7 +23,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "index.h"
+#include "macro.h"
+#include "util.h"
 
 struct api {
 	const char *name;

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "lib/config.h"
+#include "lib/ctx.h"
+#include "lib/log-lib.h"
+#include "lib/macro.h"
 
 static void dump(struct kmod_ctx *ctx,
 		 struct kmod_config_iter *(*get)(const struct kmod_ctx *),

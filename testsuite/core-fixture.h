@@ -24,7 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/internal.h"
+#include "lib/config.h"
+#include "lib/ctx.h"
+#include "lib/file.h"
+#include "lib/index.h"
+#include "lib/list.h"
+#include "lib/macro.h"
+#include "lib/module.h"
+#include "lib/util.h"
 #include "testsuite.h"
 
 #define FX_KVER "1.0"

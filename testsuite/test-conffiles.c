@@ -14,7 +14,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "lib/config.h"
+#include "lib/ctx.h"
+#include "lib/list.h"
+#include "lib/macro.h"
+#include "lib/util.h"
 #include "regfile.h"
 #include "strbuf.h"
 #include "testsuite.h"

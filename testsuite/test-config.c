@@ -12,7 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "lib/config.h"
+#include "lib/ctx.h"
+#include "lib/list.h"
+#include "lib/macro.h"
+#include "lib/util.h"
 #include "strbuf.h"
 #include "testsuite.h"
 

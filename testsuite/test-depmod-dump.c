@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/internal.h"
+#include "lib/index.h"
+#include "lib/macro.h"
+#include "lib/util.h"
 
 static int print_root(const char *path)
 {

@@ -18,7 +18,10 @@
 #include <unistd.h>
 
 #include "testsuite.h"
-#include "lib/internal.h"
+#include "lib/file.h"
+#include "lib/kmod-elf.h"
+#include "lib/macro.h"
+#include "lib/signature.h"
 #include "modgen.h"
 
 /* ---- a minimal, independent section locator for patching test images -------- */

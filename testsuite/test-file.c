@@ -19,7 +19,11 @@
 #include <unistd.h>
 
 #include "testsuite.h"
-#include "lib/internal.h"
+#include "lib/ctx.h"
+#include "lib/file.h"
+#include "lib/kmod-elf.h"
+#include "lib/macro.h"
+#include "lib/signature.h"
 #include "modgen.h"
 
 static void file_freep(struct kmod_file **f)

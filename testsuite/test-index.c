@@ -27,7 +27,10 @@
 #include <unistd.h>
 
 #include "testsuite.h"
-#include "lib/internal.h"
+#include "lib/ctx.h"
+#include "lib/index.h"
+#include "lib/list.h"
+#include "lib/macro.h"
 #include "lib/util.h"
 
 /* ---- helpers ------------------------------------------------------------------ */

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/internal.h"
+#include "lib/index.h"
+#include "lib/macro.h"
+#include "lib/util.h"
 #include "lib/strbuf.h"
 #include "testsuite.h"
 

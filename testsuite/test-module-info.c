@@ -13,7 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lib/internal.h"
+#include "lib/index.h"
+#include "lib/list.h"
+#include "lib/macro.h"
+#include "lib/module.h"
 #include "testsuite.h"
 #include "testsuite/modgen/modgen.h"
 

@@ -14,7 +14,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "lib/internal.h"
+#include "lib/index.h"
+#include "lib/macro.h"
+#include "lib/util.h"
 #include "testsuite.h"
 
 static char logbuf[65536];

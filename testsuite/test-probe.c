@@ -17,7 +17,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "lib/internal.h"
+#include "lib/index.h"
+#include "lib/macro.h"
+#include "lib/util.h"
 #include "lib/strbuf.h"
 #include "testsuite.h"
 #include "testsuite/modgen/modgen.h"

@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "testsuite.h"
-#include "lib/internal.h"
+#include "lib/macro.h"
+#include "lib/signature.h"
 #include "modgen.h"
 
 #define MAGIC "~Module signature appended~\n"

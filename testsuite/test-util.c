@@ -6,7 +6,8 @@
 #include "testsuite.h"
 #include "lib/array.h"
 #include "lib/hash.h"
-#include "lib/internal.h"
+#include "lib/list.h"
+#include "lib/macro.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
 

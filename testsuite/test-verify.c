@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "lib/internal.h"
+#include "lib/macro.h"
 #include "lib/signature-verify.h"
 #include "modgen.h"
 #include "testsuite.h"

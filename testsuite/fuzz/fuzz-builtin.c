@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "lib/macro.h"
+#include "lib/module.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

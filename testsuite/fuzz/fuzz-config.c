@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "lib/config.h"
+#include "lib/ctx.h"
+#include "lib/macro.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

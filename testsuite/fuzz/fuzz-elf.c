@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "lib/kmod-elf.h"
+#include "lib/macro.h"
+#include "lib/signature.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

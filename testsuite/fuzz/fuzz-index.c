@@ -16,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "lib/index.h"
+#include "lib/macro.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -19,7 +19,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "lib/ctx.h"
+#include "lib/index.h"
+#include "lib/list.h"
+#include "lib/macro.h"
+#include "lib/module.h"
+#include "lib/util.h"
 #include "lib/hash.h"
 
 /* kmod_module_new_from_name_lookup() under its own name (module.c binds the exported
