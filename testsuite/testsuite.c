@@ -541,7 +541,10 @@ int test_main(int argc, char *argv[])
 
 const char *test_debian_tree(const char *kind)
 {
-	static char root[PATH_MAX];
+	/* one buffer per kind: callers keep the plain and a compressed root at once */
+	static char roots[4][PATH_MAX];
+	static const char *const kinds[] = { "xz", "zst", "gz" };
+	char *root = roots[0];
 	const char *env = getenv("MODKIT_DEBIAN_ROOT");
 	char script[PATH_MAX];
 	const char *argv[] = { "/bin/bash", script, kind ? "--compressed" : NULL, kind,
@@ -550,6 +553,9 @@ const char *test_debian_tree(const char *kind)
 
 	if (kind == NULL && env != NULL && env[0] != '\0')
 		return env;
+	for (size_t i = 0; kind != NULL && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			root = roots[i + 1];
 	snprintf(script, sizeof(script), "%s/testsuite/debian-tree.sh",
 		 test_source_root());
 	if (test_run(&r, argv, NULL) < 0)
@@ -570,7 +576,7 @@ const char *test_debian_tree(const char *kind)
 	}
 	root[0] = '\0';
 	if (r.status == 0 && r.out_len > 1)
-		snprintf(root, sizeof(root), "%.*s", (int)strcspn(r.out, "\n"), r.out);
+		snprintf(root, PATH_MAX, "%.*s", (int)strcspn(r.out, "\n"), r.out);
 	else
 		fprintf(stderr, "# debian-tree.sh failed (status %d): %s\n", r.status,
 			r.err ? r.err : "");
