@@ -375,7 +375,7 @@ static int out_builtin_alias_bin(struct write_ctx *w, FILE *out)
 	_cleanup_free_ char *data = NULL;
 	struct index_writer *idx;
 	char buf[PATH_MAX];
-	size_t size;
+	size_t size = 0;
 	int err;
 
 	if (asprintf(&path, "%s/modules.builtin.modinfo", d->dirname) < 0)
