@@ -10,11 +10,17 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "depmod-cache.h"
 #include "depmod-json.h"
 #include "depmod.h"
 #include "hint.h"
 #include "kmod.h"
 #include "lib/hash.h"
+
+/* long options without a short one */
+enum {
+	OPT_NO_CACHE = 0x100,
+};
 
 static const char cmdopts_s[] = "aAb:m:o:C:E:F:enP:vwVh";
 /* --json: a value of its own, clear of the other long-only options */
@@ -37,6 +43,7 @@ static const struct option cmdopts[] = {
 	{ "warn", no_argument, NULL, 'w' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -60,6 +67,8 @@ static void help(void)
 	       "\t-C, --config=PATH    read depmod.d configuration from PATH instead\n"
 	       "\t-v, --verbose        show each new dependency (more: library messages)\n"
 	       "\t-w, --warn           warn about duplicate index entries\n"
+	       "\t    --no-cache       parse every module again; neither read nor write\n"
+	       "\t                     modules.depmod-cache (or: MODKIT_DEPMOD_NO_CACHE=1)\n"
 	       "\t-V, --version        print the version and exit\n"
 	       "\t-h, --help           print this help and exit\n"
 	       "\n"
@@ -123,6 +132,9 @@ static int do_depmod(int argc, char *argv[])
 	int verbose = 0, ret = EXIT_FAILURE, err;
 	char prefix = '\0';
 	bool warn = false, errsyms = false, dry_run = false, json = false;
+	const char *no_cache_env = secure_getenv(DEPMOD_CACHE_ENV_OFF);
+	bool use_cache = no_cache_env == NULL || no_cache_env[0] == '\0' ||
+			 streq(no_cache_env, "0");
 
 	for (;;) {
 		int c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL);
@@ -194,6 +206,9 @@ static int do_depmod(int argc, char *argv[])
 		case 'w':
 			warn = true;
 			break;
+		case OPT_NO_CACHE:
+			use_cache = false;
+			break;
 		case 'V':
 			kmod_print_version();
 			return EXIT_SUCCESS;
@@ -237,6 +252,7 @@ static int do_depmod(int argc, char *argv[])
 	d.dry_run = dry_run;
 	if (json)
 		d.out_verbose = stderr; /* -v lines: stdout holds the document */
+	d.use_cache = use_cache;
 	d.dirname = module_dir_path(root, moduledir, kver);
 	d.outdirname = module_dir_path(out_root ? out_root : root, moduledir, kver);
 	d.modules_by_name = hash_new(8192, NULL);
@@ -274,12 +290,17 @@ static int do_depmod(int argc, char *argv[])
 			goto out;
 	}
 
-	if (symvers != NULL)
+	if (symvers != NULL) {
 		err = depmod_load_symvers(&d, symvers);
-	else if (system_map != NULL)
+		d.kernel_symbols_file = symvers;
+		d.kernel_symbols_kind = 'E';
+	} else if (system_map != NULL) {
 		err = depmod_load_system_map(&d, system_map);
-	else
+		d.kernel_symbols_file = system_map;
+		d.kernel_symbols_kind = 'F';
+	} else {
 		err = 0;
+	}
 	if (err < 0)
 		goto out;
 	if (errsyms && symvers == NULL && system_map == NULL) {
@@ -316,14 +337,31 @@ static int do_depmod(int argc, char *argv[])
 	timing_mark("order");
 	if (err < 0)
 		goto out;
+	if (d.use_cache) {
+		err = depmod_cache_load(&d);
+		if (err >= 0)
+			err = depmod_cache_apply(&d, depmod_parse_threads());
+		timing_mark("cache");
+		if (err < 0)
+			goto out;
+	}
 	err = depmod_parse(&d, depmod_parse_threads());
 	timing_mark("parse");
 	if (err < 0)
 		goto out;
-	err = depmod_resolve(&d);
-	timing_mark("resolve");
-	if (err < 0)
-		goto out;
+	if (d.use_cache) {
+		err = depmod_cache_build(&d);
+		timing_mark("store");
+		if (err < 0)
+			goto out;
+	}
+	/* not when the cache keeps every index the resolve stage feeds */
+	if (!d.resolve_skipped) {
+		err = depmod_resolve(&d);
+		timing_mark("resolve");
+		if (err < 0)
+			goto out;
+	}
 	depmod_drop_symbols(&d);
 	err = json ? depmod_write_json(&d) : depmod_write(&d);
 	timing_mark("write");
@@ -331,6 +369,7 @@ static int do_depmod(int argc, char *argv[])
 		goto out;
 	ret = EXIT_SUCCESS;
 out:
+	depmod_cache_free(&d);
 	depmod_release(&d);
 	return ret;
 }
