@@ -400,7 +400,7 @@ struct index_value *index_plain_searchwild(const struct index_mm *idx, const cha
 
 struct plain_walk {
 	const struct index_mm *idx;
-	int (*fn)(const char *key, const char *value, void *data);
+	int (*fn)(const char *key, size_t keylen, const char *value, void *data);
 	void *data;
 	char *key;
 	size_t len, cap;
@@ -439,7 +439,7 @@ static int walk_node(struct plain_walk *pw, const struct pnode *n, size_t depth)
 	pw->budget--;
 	r = walk_key_append(pw, n->prefix, strlen(n->prefix));
 	while (r == 0 && next_value(pw->idx, &p, &left, &v))
-		r = pw->fn(pw->key, v.str, pw->data);
+		r = pw->fn(pw->key, pw->len, v.str, pw->data);
 
 	for (unsigned int c = n->first; r == 0 && n->slots != NULL && c <= n->last; c++) {
 		size_t here = pw->len;
@@ -459,7 +459,8 @@ static int walk_node(struct plain_walk *pw, const struct pnode *n, size_t depth)
 }
 
 int index_plain_walk(const struct index_mm *idx,
-		     int (*fn)(const char *key, const char *value, void *data),
+		     int (*fn)(const char *key, size_t keylen, const char *value,
+			       void *data),
 		     void *data)
 {
 	struct plain_walk pw = {

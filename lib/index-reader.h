@@ -230,13 +230,15 @@ struct index_value *index_wild_search(const struct index_mm *idx, const char *ke
 /*
  * index-plain.c: the reference path. Same contracts as index_mm_search(),
  * index_mm_search_all() and index_mm_searchwild(); used by the tests, not by the
- * library. index_plain_walk() calls fn(key, value, data) for every value in dump
- * order (pre-order, children by ascending byte); fn returns nonzero to stop.
- * Returns 0, fn's nonzero result, or a negative errno.
+ * library. index_plain_walk() calls fn(key, keylen, value, data) for every value
+ * in dump order (pre-order, children by ascending byte); key is NUL-terminated but
+ * a damaged file can put a NUL inside it, hence keylen. fn returns nonzero to
+ * stop. Returns 0, fn's nonzero result, or a negative errno.
  */
 char *index_plain_search(const struct index_mm *idx, const char *key);
 struct index_value *index_plain_search_all(const struct index_mm *idx, const char *key);
 struct index_value *index_plain_searchwild(const struct index_mm *idx, const char *key);
 int index_plain_walk(const struct index_mm *idx,
-		     int (*fn)(const char *key, const char *value, void *data),
+		     int (*fn)(const char *key, size_t keylen, const char *value,
+			       void *data),
 		     void *data);

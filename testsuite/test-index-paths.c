@@ -152,10 +152,10 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static int keys_add(const char *key, const char *value, void *data)
+static int keys_add(const char *key, size_t kl, const char *value, void *data)
 {
 	struct keys *k = data;
-	size_t kl = strlen(key), vl = strlen(value);
+	size_t vl = strlen(value);
 
 	if (k->n == 0 || strcmp(k->key[k->n - 1], key) != 0) {
 		if (grow((void **)&k->key, &k->cap, k->n + 1, sizeof(*k->key)) < 0)
@@ -183,6 +183,16 @@ static void keys_release(struct keys *k)
 	free(k->dump);
 }
 
+/* The case's temporary directory, made once (each test_tmpdir() makes another). */
+static const char *case_dir(void)
+{
+	static char *dir;
+
+	if (dir == NULL)
+		dir = test_keep(test_tmpdir());
+	return dir != NULL ? dir : "/nonexistent";
+}
+
 /* index_mm_dump() into a temporary file, read back. */
 static int dump_fast(const struct index_mm *idx, char **out, size_t *len)
 {
@@ -190,7 +200,7 @@ static int dump_fast(const struct index_mm *idx, char **out, size_t *len)
 	FILE *f;
 	int err;
 
-	if (asprintf(&path, "%s/dump", test_tmpdir()) < 0)
+	if (asprintf(&path, "%s/dump", case_dir()) < 0)
 		return -ENOMEM;
 	f = fopen(path, "w+");
 	if (f == NULL) {
@@ -317,7 +327,7 @@ static int open_ref(const char *name, struct index_mm **idx)
 	snprintf(src, sizeof(src),
 		 "%s/testsuite/reference/6.1.0-50-amd64/depmod-raw/%s.zst",
 		 test_source_root(), name);
-	snprintf(dst, sizeof(dst), "%s/%s", test_tmpdir(), name);
+	snprintf(dst, sizeof(dst), "%s/%s", case_dir(), name);
 	if (access(src, R_OK) != 0) {
 		fprintf(stderr, "# missing reference file %s\n", src);
 		return -ENOENT;
@@ -650,6 +660,82 @@ TEST(generated_globs_posixly_correct)
 {
 	CHECK_INT_EQ(setenv("POSIXLY_CORRECT", "1", 1), 0);
 	return check_generated();
+}
+
+/* ---- damaged files ----------------------------------------------------------------- */
+
+static const char *const hostile_queries[] = {
+	"", "a", "ab", "abc", "abd", "x_tables", "ip6t_LOG", "aXc", "a[b", "*", "a*b?[c]",
+};
+
+/* Both paths on one damaged copy: neither may read outside it (the ASan build
+ * checks), and both must answer alike. Returns the number of differences. */
+static int hostile_one(const uint8_t *data, size_t len, struct tally *t)
+{
+	struct keys k = { 0 };
+	struct index_mm *idx;
+	int fails = 0;
+
+	if (index_mm_open_mem(NULL, data, len, &idx) < 0)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(hostile_queries); i++)
+		fails += compare_query(idx, hostile_queries[i], t);
+	if (index_plain_walk(idx, keys_add, &k) == 0) {
+		char *dump = NULL;
+		size_t dump_len = 0;
+
+		if (dump_fast(idx, &dump, &dump_len) == 0 &&
+		    (dump_len != k.dump_len ||
+		     (dump_len > 0 && memcmp(dump, k.dump, dump_len) != 0))) {
+			fprintf(stderr, "# dumps differ: %s\n",
+				test_mem_diff(dump, dump_len, k.dump, k.dump_len));
+			fails++;
+		}
+		free(dump);
+	}
+	keys_release(&k);
+	index_mm_close(idx);
+	return fails;
+}
+
+/* Every truncation and every byte set to a few telling values, of an index with
+ * glob keys: pointers to nowhere, to the wrong direction, flags that add or drop a
+ * part, counts too large, strings without their NUL. */
+TEST(damaged_files)
+{
+	static const char *const keys[] = { "ab",  "abc",      "a*",
+					    "a?c", "x_tables", "a[bc]",
+					    "b",   "ip6t_LOG", "ipt_LOG" };
+	static const uint8_t vals[] = { 0x00, 0xff, 0x7f, 0x0c, 0x20, 0x80, 0x40, 0x01 };
+	struct tally t = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	int fails = 0;
+
+	CHECK_INT_EQ(build_index(keys, ARRAY_SIZE(keys), &buf, &len), 0);
+	for (size_t cut = 0; cut <= len; cut++) {
+		uint8_t *copy = malloc(cut + 1);
+
+		CHECK(copy != NULL);
+		memcpy(copy, buf, cut);
+		fails += hostile_one(copy, cut, &t);
+		free(copy);
+	}
+	for (size_t pos = 0; pos < len && fails < 5; pos++) {
+		for (size_t v = 0; v < ARRAY_SIZE(vals); v++) {
+			uint8_t *copy = malloc(len);
+
+			CHECK(copy != NULL);
+			memcpy(copy, buf, len);
+			copy[pos] = vals[v];
+			fails += hostile_one(copy, len, &t);
+			free(copy);
+		}
+	}
+	free(buf);
+	fprintf(stderr, "# %zu queries on damaged copies\n", t.lookups);
+	CHECK_INT_EQ(fails, 0);
+	return 0;
 }
 
 /* index_fnmatch() (the fast path's fallback) against the C library's fnmatch()
