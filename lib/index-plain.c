@@ -20,6 +20,7 @@
 
 #include "index-reader.h"
 #include "index.h"
+#include "strbuf.h"
 
 /* ---- reading one node (formats.md 1.3, 1.4) ---------------------------------- */
 
@@ -112,21 +113,33 @@ static bool child_of(const struct index_mm *idx, const struct pnode *n, unsigned
 	return read_node(idx, ptr, child);
 }
 
-/* The next of n's values, in stored order (ascending priority). *p and *left
- * start at n->values and n->nvalues; a record that does not fit ends the list. */
-static bool next_value(const struct index_mm *idx, const uint8_t **p, uint32_t *left,
-		       struct pvalue *v)
-{
-	size_t off = (size_t)(*p - idx->mm);
+/* Where the next of a node's values is, and how many the count says are left. */
+struct pcursor {
+	const uint8_t *p;
+	uint32_t left;
+};
 
-	if (*p == NULL || *left == 0 || idx->size - off < 5)
+static void values_of(const struct pnode *n, struct pcursor *c)
+{
+	c->p = n->values;
+	c->left = n->values != NULL ? n->nvalues : 0;
+}
+
+/* The next value, in stored order (ascending priority); a record that does not
+ * fit in the file ends the list. */
+static bool next_value(const struct index_mm *idx, struct pcursor *c, struct pvalue *v)
+{
+	size_t off;
+
+	if (c->left == 0)
 		return false;
-	if (!string_at(idx, off + 4, &v->len))
+	off = (size_t)(c->p - idx->mm);
+	if (idx->size - off < 5 || !string_at(idx, off + 4, &v->len))
 		return false;
-	v->prio = be32(*p);
-	v->str = (const char *)*p + 4;
-	*p += 4 + v->len + 1;
-	(*left)--;
+	v->prio = be32(c->p);
+	v->str = (const char *)c->p + 4;
+	c->p += 4 + v->len + 1;
+	c->left--;
 	return true;
 }
 
@@ -144,10 +157,11 @@ static bool list_append(struct index_value ***tail, const struct pvalue *v)
 
 /* ---- exact lookup (formats.md 1.9) ------------------------------------------- */
 
-/* The node that spells key: at each node the key must go on with the node's
- * prefix; once the key is used up, this is the node; otherwise the next key byte
- * picks the child to go on with. Each step uses up at least one key byte. */
-static bool find_key(const struct index_mm *idx, const char *key, struct pnode *out)
+/* The values of the node that spells key: at each node the key must go on with
+ * the node's prefix; once the key is used up, this is the node; otherwise the next
+ * key byte picks the child to go on with. Each step uses up at least one key byte.
+ * False when no node spells key; a node without values gives an empty list. */
+static bool key_values(const struct index_mm *idx, const char *key, struct pcursor *out)
 {
 	struct pnode n;
 
@@ -160,7 +174,7 @@ static bool find_key(const struct index_mm *idx, const char *key, struct pnode *
 			return false;
 		key += plen;
 		if (*key == '\0') {
-			*out = n;
+			values_of(&n, out);
 			return true;
 		}
 		if (!child_of(idx, &n, (unsigned char)*key, &n))
@@ -172,16 +186,10 @@ static bool find_key(const struct index_mm *idx, const char *key, struct pnode *
 /* The key's first value (the lowest priority), or NULL: no such key. */
 char *index_plain_search(const struct index_mm *idx, const char *key)
 {
-	struct pnode n;
+	struct pcursor c;
 	struct pvalue v;
-	const uint8_t *p;
-	uint32_t left;
 
-	if (!find_key(idx, key, &n))
-		return NULL;
-	p = n.values;
-	left = n.nvalues;
-	if (!next_value(idx, &p, &left, &v))
+	if (!key_values(idx, key, &c) || !next_value(idx, &c, &v))
 		return NULL;
 	return strndup(v.str, v.len);
 }
@@ -190,16 +198,12 @@ char *index_plain_search(const struct index_mm *idx, const char *key)
 struct index_value *index_plain_search_all(const struct index_mm *idx, const char *key)
 {
 	struct index_value *head = NULL, **tail = &head;
-	struct pnode n;
+	struct pcursor c;
 	struct pvalue v;
-	const uint8_t *p;
-	uint32_t left;
 
-	if (!find_key(idx, key, &n))
+	if (!key_values(idx, key, &c))
 		return NULL;
-	p = n.values;
-	left = n.nvalues;
-	while (next_value(idx, &p, &left, &v)) {
+	while (next_value(idx, &c, &v)) {
 		if (!list_append(&tail, &v)) {
 			index_values_free(head);
 			return NULL;
@@ -213,8 +217,7 @@ struct index_value *index_plain_search_all(const struct index_mm *idx, const cha
 struct plain_wild {
 	const struct index_mm *idx;
 	struct index_value *result; /* kept in the order of formats.md 1.6 */
-	char *text; /* the stored key from its first wildcard on, as collected */
-	size_t len, cap;
+	struct strbuf text; /* the stored key from its first wildcard on, as collected */
 	size_t budget; /* node visits left */
 	int err;
 };
@@ -254,31 +257,33 @@ static void result_insert(struct plain_wild *w, const struct pvalue *v)
 /* "Add all values of n": each one in stored order, through result_insert(). */
 static void add_values(struct plain_wild *w, const struct pnode *n)
 {
-	const uint8_t *p = n->values;
-	uint32_t left = n->nvalues;
+	struct pcursor c;
 	struct pvalue v;
 
-	while (w->err == 0 && next_value(w->idx, &p, &left, &v))
+	values_of(n, &c);
+	while (w->err == 0 && next_value(w->idx, &c, &v))
 		result_insert(w, &v);
 }
 
-static bool text_append(struct plain_wild *w, const char *s, size_t len)
+static bool text_push(struct plain_wild *w, const char *s, size_t len)
 {
-	if (w->len + len + 1 > w->cap) {
-		size_t cap = MAX(w->cap * 2, w->len + len + 64);
-		char *t = realloc(w->text, cap);
-
-		if (t == NULL) {
-			w->err = -ENOMEM;
-			return false;
-		}
-		w->text = t;
-		w->cap = cap;
+	if (!strbuf_pushmem(&w->text, s, len)) {
+		w->err = -ENOMEM;
+		return false;
 	}
-	memcpy(w->text + w->len, s, len);
-	w->len += len;
-	w->text[w->len] = '\0';
 	return true;
+}
+
+/* Whether the text collected so far matches the subject, as fnmatch() says. */
+static bool text_matches(struct plain_wild *w, const char *subject)
+{
+	const char *text = strbuf_str(&w->text);
+
+	if (text == NULL) {
+		w->err = -ENOMEM;
+		return false;
+	}
+	return fnmatch(text, subject, 0) == 0;
 }
 
 /* glob(n, skip, text, subject): w->text holds the stored key from its first
@@ -288,15 +293,15 @@ static bool text_append(struct plain_wild *w, const char *s, size_t len)
 static void collect(struct plain_wild *w, const struct pnode *n, size_t skip,
 		    const char *subject, size_t depth)
 {
-	size_t mark = w->len, after_prefix;
+	size_t mark = strbuf_used(&w->text), after_prefix;
 
 	if (depth > INDEX_MAX_DEPTH) {
 		w->err = -ELOOP;
 		return;
 	}
-	if (!text_append(w, n->prefix + skip, strlen(n->prefix + skip)))
+	if (!text_push(w, n->prefix + skip, strlen(n->prefix + skip)))
 		return;
-	after_prefix = w->len;
+	after_prefix = strbuf_used(&w->text);
 
 	for (unsigned int c = n->first; n->slots != NULL && c <= n->last; c++) {
 		struct pnode child;
@@ -304,18 +309,17 @@ static void collect(struct plain_wild *w, const struct pnode *n, size_t skip,
 
 		if (!child_of(w->idx, n, c, &child))
 			continue;
-		if (!visit(w) || !text_append(w, &byte, 1))
+		if (!visit(w) || !text_push(w, &byte, 1))
 			break;
 		collect(w, &child, 0, subject, depth + 1);
-		w->len = after_prefix;
-		w->text[w->len] = '\0';
+		strbuf_popchars(&w->text, strbuf_used(&w->text) - after_prefix);
 		if (w->err < 0)
 			break;
 	}
 
-	if (w->err == 0 && n->values != NULL && fnmatch(w->text, subject, 0) == 0)
+	if (w->err == 0 && n->values != NULL && text_matches(w, subject))
 		add_values(w, n);
-	w->len = mark;
+	strbuf_popchars(&w->text, strbuf_used(&w->text) - mark);
 }
 
 /* Starts a collect at n with the text so far being the one wildcard byte edge
@@ -323,10 +327,8 @@ static void collect(struct plain_wild *w, const struct pnode *n, size_t skip,
 static void collect_start(struct plain_wild *w, const struct pnode *n, size_t skip,
 			  char edge, const char *subject)
 {
-	w->len = 0;
-	if (!text_append(w, "", 0))
-		return;
-	if (edge != '\0' && !text_append(w, &edge, 1))
+	strbuf_clear(&w->text);
+	if (edge != '\0' && !text_push(w, &edge, 1))
 		return;
 	collect(w, n, skip, subject, 0);
 }
@@ -387,8 +389,9 @@ struct index_value *index_plain_searchwild(const struct index_mm *idx, const cha
 			w.budget += idx->size / 2 + 64;
 	}
 
+	strbuf_init(&w.text);
 	walk(&w, key);
-	free(w.text);
+	strbuf_release(&w.text);
 	if (w.err < 0) {
 		index_values_free(w.result);
 		return NULL;
@@ -402,59 +405,53 @@ struct plain_walk {
 	const struct index_mm *idx;
 	int (*fn)(const char *key, size_t keylen, const char *value, void *data);
 	void *data;
-	char *key;
-	size_t len, cap;
+	struct strbuf key;
 	size_t budget; /* node visits left: a tree has fewer nodes than the file bytes */
 };
 
-static int walk_key_append(struct plain_walk *pw, const char *s, size_t len)
+/* n's values, each passed to fn with the key so far. */
+static int walk_values(struct plain_walk *pw, const struct pnode *n)
 {
-	if (pw->len + len + 1 > pw->cap) {
-		size_t cap = MAX(pw->cap * 2, pw->len + len + 64);
-		char *k = realloc(pw->key, cap);
+	const char *key = strbuf_str(&pw->key);
+	struct pcursor c;
+	struct pvalue v;
+	int r = 0;
 
-		if (k == NULL)
-			return -ENOMEM;
-		pw->key = k;
-		pw->cap = cap;
-	}
-	memcpy(pw->key + pw->len, s, len);
-	pw->len += len;
-	pw->key[pw->len] = '\0';
-	return 0;
+	if (key == NULL)
+		return -ENOMEM;
+	values_of(n, &c);
+	while (r == 0 && next_value(pw->idx, &c, &v))
+		r = pw->fn(key, strbuf_used(&pw->key), v.str, pw->data);
+	return r;
 }
 
 /* Pre-order: n's key is the key so far plus its prefix; its values first, in stored
  * order, then each child's subtree by ascending byte, the byte added to the key. */
 static int walk_node(struct plain_walk *pw, const struct pnode *n, size_t depth)
 {
-	size_t mark = pw->len;
-	const uint8_t *p = n->values;
-	uint32_t left = n->nvalues;
-	struct pvalue v;
-	int r;
+	size_t mark = strbuf_used(&pw->key), here;
+	int r = 0;
 
 	if (depth > INDEX_MAX_DEPTH || pw->budget == 0)
 		return -ELOOP;
 	pw->budget--;
-	r = walk_key_append(pw, n->prefix, strlen(n->prefix));
-	while (r == 0 && next_value(pw->idx, &p, &left, &v))
-		r = pw->fn(pw->key, pw->len, v.str, pw->data);
+	if (!strbuf_pushchars(&pw->key, n->prefix))
+		return -ENOMEM;
+	r = walk_values(pw, n);
+	here = strbuf_used(&pw->key);
 
 	for (unsigned int c = n->first; r == 0 && n->slots != NULL && c <= n->last; c++) {
-		size_t here = pw->len;
 		struct pnode child;
-		char byte = (char)c;
 
 		if (!child_of(pw->idx, n, c, &child))
 			continue;
-		r = walk_key_append(pw, &byte, 1);
-		if (r == 0)
+		if (!strbuf_pushchar(&pw->key, (char)c))
+			r = -ENOMEM;
+		else
 			r = walk_node(pw, &child, depth + 1);
-		pw->len = here;
-		pw->key[here] = '\0';
+		strbuf_popchars(&pw->key, strbuf_used(&pw->key) - here);
 	}
-	pw->len = mark;
+	strbuf_popchars(&pw->key, strbuf_used(&pw->key) - mark);
 	return r;
 }
 
@@ -469,8 +466,9 @@ int index_plain_walk(const struct index_mm *idx,
 	struct pnode root;
 	int r = 0;
 
+	strbuf_init(&pw.key);
 	if (read_node(idx, idx->root, &root))
 		r = walk_node(&pw, &root, 0);
-	free(pw.key);
+	strbuf_release(&pw.key);
 	return r;
 }
