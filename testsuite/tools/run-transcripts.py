@@ -298,7 +298,7 @@ def oracle_missing(tool):
     path = shutil.which(tool, path="/sbin:/usr/sbin:/bin:/usr/bin")
     if path is None or not os.path.realpath(path).endswith("/kmod"):
         return f"differential part: Debian's kmod (package kmod) not installed ({tool})"
-    r = subprocess.run([path, "--version"], capture_output=True, text=True,
+    r = subprocess.run([os.path.realpath(path), "--version"], capture_output=True, text=True,
                        env={k: v for k, v in os.environ.items()
                             if k not in ("LD_PRELOAD", "LD_LIBRARY_PATH")})
     if r.returncode != 0 or "modkit" in r.stdout or not r.stdout.startswith("kmod version"):
