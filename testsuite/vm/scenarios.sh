@@ -259,11 +259,45 @@ scn_check_loaded_modules() {
 	$MP -r loop
 }
 
+scn_json_and_explain() {
+	# lsmod --json and modprobe --explain on the real kernel: a loaded, a blacklisted
+	# and a builtin module (no JSON parser in the guest: the one-line documents are
+	# matched with grep; the host suite parses them with python)
+	$MP loop
+	run /sbin/lsmod --json
+	expect "lsmod --json exit $rc: $out" [ "$rc" = 0 ]
+	expect "lsmod --json: no schema 1 in: $out" \
+		sh -c "echo \"\$1\" | grep -q '^{\"schema\":1,\"tool\":\"lsmod\",\"modules\":\['" - "$out"
+	expect "lsmod --json: loop not live in: $out" \
+		sh -c "echo \"\$1\" | grep -q '{\"name\":\"loop\",\"size\":[0-9]*,\"refcount\":0,\"holders\":\[\],\"state\":\"live\"'" - "$out"
+	n=$(echo "$out" | grep -o '"name":' | wc -l)
+	expect "lsmod --json lists $n modules, /proc/modules $(wc -l </proc/modules)" \
+		[ "$n" = "$(wc -l </proc/modules)" ]
+	run $MP --explain loop
+	expect "explain loop exit $rc: $out" [ "$rc" = 0 ]
+	expect "explain loop: not live in: $out" sh -c "echo \"\$1\" | grep -q '^    state: live$'" - "$out"
+	expect "explain loop: not 'already loaded' in: $out" \
+		sh -c "echo \"\$1\" | grep -q 'result: already loaded, nothing to do'" - "$out"
+	run $MP --explain fs-msdos
+	expect "explain fs-msdos exit $rc: $out" [ "$rc" = 0 ]
+	expect "explain fs-msdos: blacklist not applied in: $out" \
+		sh -c "echo \"\$1\" | grep -q 'blacklist msdos: applies (/etc/modprobe.d/vmtest.conf:[0-9]*): the module was found through an alias'" - "$out"
+	expect "explain fs-msdos loaded msdos" not loaded msdos
+	b=$(head -1 /lib/modules/$K/modules.builtin | sed 's|.*/||; s|\.ko$||; s|-|_|g')
+	run $MP --explain "$b"
+	expect "explain $b exit $rc: $out" [ "$rc" = 0 ]
+	expect "explain builtin $b: not builtin in: $out" sh -c "echo \"\$1\" | grep -q '^    state: builtin$'" - "$out"
+	run $MP --explain --json loop
+	expect "explain --json loop exit $rc: $out" [ "$rc" = 0 ]
+	expect "explain --json: no schema 1 in: $out" sh -c "echo \"\$1\" | grep -q '\"schema\":1'" - "$out"
+	$MP -r loop
+}
+
 GROUP1="insmod_params modprobe_alias_options modprobe_dependencies rmmod_in_use first_time
 modprobe_remove_dependencies remove_holders compressed_xz compressed_zst compressed_gz softdep
 blacklist install_remove_commands force_vermagic force_modversion lsmod_matches_proc
 modinfo_loaded_and_builtin static_nodes concurrent_modprobe api_probe_remove
-systemd_modules_load check_loaded_modules"
+systemd_modules_load check_loaded_modules json_and_explain"
 GROUP2="cmdline_options cmdline_blacklist"
 
 run_group() {
