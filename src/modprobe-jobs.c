@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * modprobe -a --jobs: parallel loading in child processes (see modprobe-jobs.h).
+ * modprobe -a --jobs: parallel loading in worker processes (see modprobe-jobs.h).
  *
- * Processes rather than threads: a child has its own copy of the library context
- * (contexts are not shared across threads), install commands inherit the child's
- * standard output and error so their output is kept with the operand's, and the
- * process environment an install command changes (MODPROBE_MODULE) is the
- * child's own.
+ * Processes rather than threads: a worker has its own copy of the library context
+ * (contexts are not shared across threads), install commands inherit the
+ * worker's standard output and error, switched to the operand's memfds, so their
+ * output is kept with the operand's, and the process environment an install
+ * command changes (MODPROBE_MODULE) is the worker's own.
  *
  * Ordering. The sequential run handles operand 1, then 2, ...; within an operand,
  * the steps of its probe plans in order, each step checking one module's state and
@@ -16,7 +16,7 @@
  * steps touching it ends in the same state with the same results. The parent
  * enforces it before starting an operand: each earlier operand must have finished,
  * or gone past its last step on every module of the new operand's plan. Progress
- * is "every step before index k is done", published by the child in shared memory
+ * is "every step before index k is done", published by the worker in shared memory
  * when the library announces the next action (which follows the checks and actions
  * of all earlier steps) and when a probe returns. An install command can touch any
  * module: operands after one wait until it is done, and an operand having one waits
@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,15 +60,13 @@ enum job_state {
 };
 
 struct job {
-	const char *arg;
+	const char *arg; /* the operand */
 	struct array steps; /* struct step * */
 	struct array subs; /* (void *)(uintptr_t) end index of each probe's steps */
 	struct hash *last; /* module name -> last step index + 1 (as a pointer) */
 	long last_install; /* index of the last install step, -1 if none */
 	enum job_state state;
-	pid_t pid;
-	int notify; /* read end: progress bytes, EOF at exit */
-	int out, err; /* the child's stdout and stderr (memfd) */
+	int out, err; /* its stdout and stderr while a worker runs it (memfd) */
 	char *out_buf, *err_buf;
 	size_t out_len, err_len;
 	bool failed;
@@ -79,21 +78,21 @@ static struct {
 	bool active;
 	struct job *job;
 	unsigned int *progress; /* this job's slot in the shared array */
-	int notify;
+	int notify; /* the worker's socket */
+	int index; /* the operand being run */
 	size_t sub; /* index of the probe being run */
 	size_t cursor; /* next step that may be announced */
 	modprobe_action_fn inner;
 } child;
 
+static void worker_send_progress(void);
+
 static void publish(size_t k)
 {
-	char c = 'p';
-
 	if (k <= __atomic_load_n(child.progress, __ATOMIC_RELAXED))
 		return;
 	__atomic_store_n(child.progress, (unsigned int)k, __ATOMIC_RELEASE);
-	/* the parent only needs a wake-up: a full pipe already holds one */
-	(void)!write(child.notify, &c, 1);
+	worker_send_progress();
 }
 
 static size_t sub_start(const struct job *job, size_t sub)
@@ -326,34 +325,166 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
-_Noreturn static void child_main(struct kmod_ctx *ctx, const struct jobs_opts *opts,
-				 struct job *job, unsigned int *progress, int notify)
-{
-	int r;
+/*
+ * Workers: up to opts->jobs child processes, each running operands one after the
+ * other as the parent hands them out, so that a process is forked, and the
+ * decompression library loaded, once per worker rather than once per operand. Over
+ * a socket pair: the parent sends an operand's index with its two memfds (the
+ * worker's stdout and stderr while it runs it); the worker answers with progress
+ * wake-ups and, at the end, its result.
+ */
+struct worker {
+	pid_t pid;
+	int sock;
+	int job; /* the operand it runs, -1 when idle */
+};
 
-	if (dup2(job->out, STDOUT_FILENO) < 0 || dup2(job->err, STDERR_FILENO) < 0)
-		_exit(EXIT_FAILURE);
-	child.active = true;
-	child.job = job;
-	child.progress = progress;
-	child.notify = notify;
-	r = opts->run(ctx, job->arg);
-	fflush(stdout);
-	fflush(stderr);
-	_exit(r < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+struct wmsg {
+	int index;
+	int done; /* 0: progress wake-up, 1: finished */
+	int failed;
+};
+
+static int send_job(int sock, int index, int out, int err)
+{
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = &index, .iov_len = sizeof(index) };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	int fds[2] = { out, err };
+
+	memset(u.buf, 0, sizeof(u.buf));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-static int job_start(struct kmod_ctx *ctx, const struct jobs_opts *opts, struct job *job,
-		     unsigned int *progress)
+/* Returns 1 with the index and the two descriptors, 0 at the end, < 0 on error. */
+static int recv_job(int sock, int *index, int fds[2])
 {
-	int fds[2];
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = index, .iov_len = sizeof(*index) };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	do {
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n < 0 ? -errno : 0;
+	c = CMSG_FIRSTHDR(&mh);
+	if (n != sizeof(*index) || c == NULL || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(2 * sizeof(int)))
+		return -EBADMSG;
+	memcpy(fds, CMSG_DATA(c), 2 * sizeof(int));
+	return 1;
+}
+
+static void worker_send(int sock, int index, int done, int failed)
+{
+	struct wmsg m = { .index = index, .done = done, .failed = failed };
+
+	/* a wake-up may be dropped when the socket is full: one is pending anyway */
+	while (send(sock, &m, sizeof(m), MSG_NOSIGNAL | (done ? 0 : MSG_DONTWAIT)) < 0 &&
+	       errno == EINTR)
+		;
+}
+
+static void worker_send_progress(void)
+{
+	worker_send(child.notify, child.index, 0, 0);
+}
+
+_Noreturn static void worker_main(struct kmod_ctx *ctx, const struct jobs_opts *opts,
+				  struct job *jobs, unsigned int *progress, int sock)
+{
+	for (;;) {
+		int index, fds[2], r;
+
+		r = recv_job(sock, &index, fds);
+		if (r <= 0)
+			_exit(r < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+		if (dup2(fds[0], STDOUT_FILENO) < 0 || dup2(fds[1], STDERR_FILENO) < 0)
+			_exit(EXIT_FAILURE);
+		close(fds[0]);
+		close(fds[1]);
+		child.active = true;
+		child.job = &jobs[index];
+		child.progress = &progress[index];
+		child.notify = sock;
+		child.index = index;
+		child.sub = 0;
+		child.cursor = 0;
+		child.inner = NULL;
+		r = opts->run(ctx, jobs[index].arg);
+		fflush(stdout);
+		fflush(stderr);
+		child.active = false;
+		worker_send(sock, index, 1, r < 0);
+	}
+}
+
+static int worker_start(struct kmod_ctx *ctx, const struct jobs_opts *opts,
+			struct job *jobs, unsigned int *progress, struct worker *workers,
+			unsigned int nw, struct worker *w)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	fflush(stdout);
+	fflush(stderr);
+	w->pid = fork();
+	if (w->pid < 0) {
+		int err = -errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	if (w->pid == 0) {
+		close(sv[0]);
+		for (unsigned int i = 0; i < nw; i++)
+			if (workers[i].sock >= 0)
+				close(workers[i].sock);
+		worker_main(ctx, opts, jobs, progress, sv[1]);
+	}
+	close(sv[1]);
+	w->sock = sv[0];
+	w->job = -1;
+	return 0;
+}
+
+static int job_dispatch(struct job *job, int index, struct worker *w)
+{
+	int err;
 
 	job->out = memfd_create("modprobe-job-stdout", MFD_CLOEXEC);
 	job->err = memfd_create("modprobe-job-stderr", MFD_CLOEXEC);
-	if (job->out < 0 || job->err < 0 || pipe2(fds, O_CLOEXEC) < 0) {
-		int err = -errno;
-
-		ERR("could not start a job for %s: %s\n", job->arg, strerror(-err));
+	if (job->out < 0 || job->err < 0)
+		err = -errno;
+	else
+		err = send_job(w->sock, index, job->out, job->err);
+	if (err < 0) {
 		if (job->out >= 0)
 			close(job->out);
 		if (job->err >= 0)
@@ -361,93 +492,103 @@ static int job_start(struct kmod_ctx *ctx, const struct jobs_opts *opts, struct 
 		job->out = job->err = -1;
 		return err;
 	}
-	fflush(stdout);
-	fflush(stderr);
-	job->pid = fork();
-	if (job->pid < 0) {
-		int err = -errno;
-
-		ERR("could not start a job for %s: %s\n", job->arg, strerror(-err));
-		close(fds[0]);
-		close(fds[1]);
-		close(job->out);
-		close(job->err);
-		job->out = job->err = -1;
-		return err;
-	}
-	if (job->pid == 0) {
-		close(fds[0]);
-		child_main(ctx, opts, job, progress, fds[1]);
-	}
-	close(fds[1]);
-	job->notify = fds[0];
 	job->state = JOB_RUNNING;
+	w->job = index;
 	return 0;
 }
 
-static void job_finish(struct job *job)
+static void job_append_err(struct job *job, const char *msg)
 {
-	int status;
+	size_t n = strlen(msg);
+	char *p = realloc(job->err_buf, job->err_len + n);
 
-	while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	job->failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-	if (read_all(job->out, &job->out_buf, &job->out_len) < 0 ||
-	    read_all(job->err, &job->err_buf, &job->err_len) < 0)
+	if (p == NULL)
+		return;
+	memcpy(p + job->err_len, msg, n);
+	job->err_buf = p;
+	job->err_len += n;
+}
+
+static void job_finish(struct job *job, bool failed)
+{
+	job->failed = failed;
+	if (job->out >= 0 && read_all(job->out, &job->out_buf, &job->out_len) < 0)
 		job->failed = true;
-	if (WIFSIGNALED(status)) {
-		char *msg = NULL;
-		int n = asprintf(&msg,
-				 "%s: ERROR: the job loading %s ended with signal %d\n",
-				 program_invocation_short_name, job->arg,
-				 WTERMSIG(status));
-
-		if (n > 0) {
-			char *p = realloc(job->err_buf, job->err_len + n);
-
-			if (p != NULL) {
-				memcpy(p + job->err_len, msg, n);
-				job->err_buf = p;
-				job->err_len += n;
-			}
-		}
-		free(msg);
-	}
-	close(job->out);
-	close(job->err);
-	close(job->notify);
-	job->out = job->err = job->notify = -1;
+	if (job->err >= 0 && read_all(job->err, &job->err_buf, &job->err_len) < 0)
+		job->failed = true;
+	if (job->out >= 0)
+		close(job->out);
+	if (job->err >= 0)
+		close(job->err);
+	job->out = job->err = -1;
 	job->state = JOB_DONE;
 }
 
-/* Waits for progress or an exit among the running jobs; returns how many ended. */
-static int wait_event(struct job *jobs, int nargs, struct pollfd *pfd, int *map)
+/* A worker that went away: its operand (if any) failed, with a message. */
+static void worker_lost(struct job *jobs, struct worker *w)
 {
-	int n = 0, ended = 0;
+	int status = 0;
 
-	for (int i = 0; i < nargs; i++) {
-		if (jobs[i].state != JOB_RUNNING)
+	close(w->sock);
+	w->sock = -1;
+	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	w->pid = -1;
+	if (w->job >= 0) {
+		struct job *job = &jobs[w->job];
+		char *msg = NULL;
+
+		job_finish(job, true);
+		if (asprintf(&msg,
+			     "%s: ERROR: the process loading %s ended (status 0x%x)\n",
+			     program_invocation_short_name, job->arg, status) > 0)
+			job_append_err(job, msg);
+		free(msg);
+		w->job = -1;
+	}
+}
+
+/* Waits for messages from the busy workers; handles them. */
+static int wait_event(struct job *jobs, struct worker *workers, unsigned int nw,
+		      struct pollfd *pfd, unsigned int *running)
+{
+	unsigned int n = 0;
+	int map[JOBS_MAX];
+
+	for (unsigned int i = 0; i < nw; i++) {
+		if (workers[i].sock < 0 || workers[i].job < 0)
 			continue;
-		pfd[n].fd = jobs[i].notify;
+		pfd[n].fd = workers[i].sock;
 		pfd[n].events = POLLIN;
 		pfd[n].revents = 0;
-		map[n++] = i;
+		map[n++] = (int)i;
 	}
+	if (n == 0)
+		return 0;
 	if (poll(pfd, n, -1) < 0)
 		return errno == EINTR ? 0 : -errno;
-	for (int k = 0; k < n; k++) {
-		char buf[64];
+	for (unsigned int k = 0; k < n; k++) {
+		struct worker *w = &workers[map[k]];
+		struct wmsg m;
 		ssize_t r;
 
 		if (pfd[k].revents == 0)
 			continue;
-		r = read(pfd[k].fd, buf, sizeof(buf));
-		if (r > 0 || (r < 0 && errno == EINTR))
+		r = recv(w->sock, &m, sizeof(m), MSG_DONTWAIT);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		job_finish(&jobs[map[k]]);
-		ended++;
+		if (r != sizeof(m) || m.index != w->job) {
+			worker_lost(jobs, w);
+			(*running)--;
+			continue;
+		}
+		if (m.done) {
+			job_finish(&jobs[m.index], m.failed != 0);
+			w->job = -1;
+			(*running)--;
+		}
 	}
-	return ended;
+	return 0;
 }
 
 int modprobe_jobs_parse(const char *arg, unsigned int *jobs)
@@ -494,19 +635,26 @@ static void jobs_free(struct job *jobs, int nargs)
 int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char **args,
 		      int nargs)
 {
+	unsigned int nw = opts->jobs < (unsigned int)nargs ? opts->jobs :
+							     (unsigned int)nargs;
 	struct job *jobs = calloc(nargs, sizeof(*jobs));
-	struct pollfd *pfd = calloc(opts->jobs, sizeof(*pfd));
-	int *map = calloc(opts->jobs, sizeof(*map));
+	struct worker *workers = calloc(nw, sizeof(*workers));
+	struct pollfd *pfd = calloc(nw, sizeof(*pfd));
 	unsigned int *progress = MAP_FAILED;
 	unsigned int running = 0;
 	int printed = 0, ret = 0, first = 0;
 
-	if (jobs == NULL || pfd == NULL || map == NULL)
+	if (jobs == NULL || workers == NULL || pfd == NULL)
 		goto oom;
+	for (unsigned int i = 0; i < nw; i++) {
+		workers[i].pid = -1;
+		workers[i].sock = -1;
+		workers[i].job = -1;
+	}
 	for (int i = 0; i < nargs; i++) {
 		jobs[i].arg = args[i];
 		jobs[i].last_install = -1;
-		jobs[i].out = jobs[i].err = jobs[i].notify = -1;
+		jobs[i].out = jobs[i].err = -1;
 		array_init(&jobs[i].steps, 8);
 		array_init(&jobs[i].subs, 2);
 		jobs[i].last = hash_new(16, NULL);
@@ -521,9 +669,10 @@ int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char *
 		goto oom;
 
 	while (printed < nargs) {
-		/* start what may start, earliest operands first */
-		while (running < opts->jobs) {
-			int b, seen = 0, pick = -1;
+		/* hand out what may start, earliest operands first */
+		while (running < nw) {
+			struct worker *w = NULL;
+			int b, seen = 0, pick = -1, err;
 
 			while (first < nargs && jobs[first].state != JOB_WAITING)
 				first++;
@@ -538,10 +687,19 @@ int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char *
 			}
 			if (pick < 0)
 				break;
-			if (job_start(ctx, opts, &jobs[pick], &progress[pick]) < 0) {
-				/* reported; the operand counts as failed */
-				jobs[pick].state = JOB_DONE;
-				jobs[pick].failed = true;
+			for (unsigned int i = 0; i < nw && w == NULL; i++)
+				if (workers[i].sock >= 0 && workers[i].job < 0)
+					w = &workers[i];
+			for (unsigned int i = 0; i < nw && w == NULL; i++)
+				if (workers[i].sock < 0 &&
+				    worker_start(ctx, opts, jobs, progress, workers, nw,
+						 &workers[i]) == 0)
+					w = &workers[i];
+			err = w != NULL ? job_dispatch(&jobs[pick], pick, w) : -EAGAIN;
+			if (err < 0) {
+				ERR("could not start loading %s: %s\n", jobs[pick].arg,
+				    strerror(-err));
+				job_finish(&jobs[pick], true);
 				continue;
 			}
 			running++;
@@ -558,13 +716,11 @@ int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char *
 			free(j->err_buf);
 			j->out_buf = j->err_buf = NULL;
 		}
-		if (printed == nargs)
+		if (printed < nargs && running > 0 &&
+		    wait_event(jobs, workers, nw, pfd, &running) < 0) {
+			ERR("waiting for the loading processes: %m\n");
+			ret = -1;
 			break;
-		if (running > 0) {
-			int ended = wait_event(jobs, nargs, pfd, map);
-
-			if (ended > 0)
-				running -= ended;
 		}
 	}
 	goto out;
@@ -572,11 +728,20 @@ oom:
 	ERR("out of memory\n");
 	ret = -1;
 out:
+	for (unsigned int i = 0; workers != NULL && i < nw; i++) {
+		if (workers[i].sock < 0)
+			continue;
+		/* the worker ends at EOF; later workers hold copies of this end */
+		shutdown(workers[i].sock, SHUT_RDWR);
+		close(workers[i].sock);
+		while (waitpid(workers[i].pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	if (progress != MAP_FAILED)
 		munmap(progress, nargs * sizeof(*progress) + 1);
 	if (jobs != NULL)
 		jobs_free(jobs, nargs);
+	free(workers);
 	free(pfd);
-	free(map);
 	return ret;
 }

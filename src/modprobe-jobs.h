@@ -8,13 +8,13 @@
  *
  * Each operand's probe plan (the modules the library would act on, in order) is
  * worked out first, with a dry run on a separate library context. An operand then
- * runs exactly as in the sequential run, in a child process of its own whose
- * standard output and error are kept and printed in operand order. A child starts
+ * runs exactly as in the sequential run, in one of up to N worker processes, its
+ * standard output and error kept apart and printed in operand order. It starts
  * only when every earlier operand has gone past each module the two plans share
  * (so each module is checked and loaded in the order the sequential run would, a
  * module's dependencies and pre softdeps before it), and past every install
  * command (which may do anything); an operand with an install command waits for
- * all earlier operands to finish. The children report their progress through the
+ * all earlier operands to finish. The workers report their progress through the
  * library's action callback (modprobe_jobs_action()).
  */
 
@@ -46,7 +46,7 @@ int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char *
 		      int nargs);
 
 /*
- * Hooks for modprobe's probe of one module, no-ops outside a job's child: call
+ * Hooks for modprobe's probe of one module, no-ops outside a worker: call
  * _begin before and _end after each probe of a resolved module, and give the probe
  * modprobe_jobs_action(callback) as its action callback (callback may be NULL).
  */
