@@ -7,7 +7,7 @@
 #
 # Arguments (no input files, everything happens in BEGIN):
 #   TOOL WHAT CUR WORD...
-#   TOOL   modprobe, modinfo, insmod, rmmod or depmod
+#   TOOL   modprobe, modinfo, insmod, rmmod, depmod or check (kmod check)
 #   WHAT   "operand": candidates for the operand being typed;
 #          "kver":    kernel releases below the module root chosen by WORD...
 #   CUR    the word being completed, as typed so far
@@ -81,15 +81,24 @@ function tables()
 		longs = longs " force-vermagic resolve-alias show-depends showconfig show-config"
 		longs = longs " show-modversions dump-modversions show-exports dry-run show"
 		longs = longs " config= dirname= set-version= syslog quiet verbose version help"
+		# optional arguments (--jobs[=N]) only ever come after "=": no "=" here
+		longs = longs " jobs explain closure json require-signature="
 		shortargs = "wCdS"
 	} else if (tool == "modinfo") {
 		longs = "author description license parameters filename null modname field="
-		longs = longs " set-version= basedir= version help"
+		longs = longs " set-version= basedir= json verify version help"
 		shortargs = "Fkb"
 	} else if (tool == "depmod") {
 		longs = "all quick basedir= moduledir= outdir= config= errsyms symvers="
 		longs = longs " filesyms= show dry-run symbol-prefix= verbose warn version help"
+		longs = longs " json no-cache"
 		shortargs = "bmoCEFP"
+	} else if (tool == "insmod") {
+		longs = "force syslog verbose version help require-signature="
+		shortargs = ""
+	} else if (tool == "check") {
+		longs = "basedir= set-version= verbose json help"
+		shortargs = "bk"
 	} else {
 		longs = "force syslog verbose version help"
 		shortargs = ""
@@ -122,6 +131,8 @@ function option(o, val)
 		removing = 1
 	else if (o == "a" || o == "all")
 		all = 1
+	else if (tool == "modprobe" && o == "closure")
+		closure = all = 1
 	else if (o == "show-modversions" || o == "dump-modversions" || o == "show-exports")
 		filemode = 1
 	else if (tool == "modprobe" && (o == "C" || o == "config"))
@@ -129,8 +140,8 @@ function option(o, val)
 	else if ((tool == "modprobe" && (o == "d" || o == "dirname")) ||
 		 (tool != "modprobe" && (o == "b" || o == "basedir")))
 		root = tilde(val)
-	else if ((tool == "modprobe" && o == "S") || (tool == "modinfo" && o == "k") ||
-		 o == "set-version")
+	else if ((tool == "modprobe" && o == "S") ||
+		 ((tool == "modinfo" || tool == "check") && o == "k") || o == "set-version")
 		kver = val
 }
 
@@ -314,10 +325,10 @@ BEGIN {
 	} else if (tool == "rmmod" || (tool == "modprobe" && removing)) {
 		loaded()
 	} else if (tool == "modprobe") {
-		if (filemode)
+		if (filemode || (closure && pathlike(cur)))
 			print "!file"
 		else if (pathlike(cur))
-			; # modprobe takes names only
+			; # modprobe takes names only (--closure also module files)
 		else if (noperands > 0 && !all)
 			params(operands[1])
 		else
