@@ -23,22 +23,26 @@
  * be made, at least DEPMOD_CACHE_SETTLE_SEC older than the clock at that time. A file
  * changed just before the run is parsed again by the next run too.
  *
- * The indexes themselves: the cache also holds two digests of what this run's
- * indexes are made from, and a checksum and size of each index it wrote. When the
- * next run's digest is the same and the file on disk still has that checksum, the
- * file is already what the run would write, and is kept (depmod-write.c):
+ * The indexes themselves: the cache also holds digests of what this run's indexes
+ * are made from, and a checksum and size of each index it wrote. When the next run's
+ * digest is the same and the file on disk still has that checksum, the file is
+ * already what the run would write, and is kept (depmod-write.c gives the messages
+ * writing it would give). The digests, by group of indexes:
  *
- *   aliases  of every module in index order, its name, index and .modinfo entries:
+ *   modinfo  of every module in index order, its name, index and .modinfo entries:
  *            modules.alias and modules.alias.bin (not with -w, whose duplicate
- *            warnings come from writing the index);
+ *            warnings come from inserting into the index), modules.softdep,
+ *            modules.weakdep and modules.devname;
  *   resolve  of every module in index order, its name, index, path, exports and
  *            imports (names, CRCs, binding), the -P prefix and the contents of the
  *            -E/-F file: modules.dep, modules.dep.bin, modules.symbols and
  *            modules.symbols.bin. When all four are kept the resolve stage is not run
- *            at all (not with -v or -e, which report from it).
+ *            at all (not with -v or -e, which report from it);
+ *   builtin  the contents of modules.builtin and modules.builtin.modinfo:
+ *            modules.builtin.bin and modules.builtin.alias.bin.
  *
  * The digests use per-module sums stored in the records, so an unchanged module costs
- * nothing to hash again. The other indexes are cheap and always written.
+ * nothing to hash again.
  *
  * The cache is never trusted blindly: a file with another magic, byte order, version
  * or producer (the modkit version and the build ID of the program), a size other
@@ -52,7 +56,7 @@
  * Layout, in the byte order of the machine that wrote it, every field naturally
  * aligned:
  *
- *   header (struct cache_header, 240 bytes)
+ *   header (struct cache_header, 336 bytes)
  *      0  char[8]    magic "modkitDC"
  *      8  uint32     byte order mark 0x01020304
  *     12  uint32     DEPMOD_CACHE_VERSION
@@ -60,9 +64,9 @@
  *     80  uint64     number of records
  *     88  uint64     payload size: bytes after the header
  *     96  uint64     checksum of the payload (sum_words() below)
- *    104  uint64[2]  digests: aliases, resolve (0: none)
- *    120  {uint64 checksum, uint64 size}[7]  the indexes written (kept_outputs[])
- *    232  uint64     checksum of the header, this field taken as 0
+ *    104  uint64[4]  digests: the groups of kept_outputs[] below (0: none)
+ *    136  {uint64 checksum, uint64 size}[12]  the indexes written (kept_outputs[])
+ *    328  uint64     checksum of the header, this field taken as 0
  *   records, each a multiple of 8 bytes:
  *     struct cache_record
  *     uint64[n]      CRCs, n = n_exports + n_imports (exports first)
@@ -95,10 +99,14 @@
  * system's own time: more than the coarsest timestamp granularity (FAT: 2 s). */
 #define DEPMOD_CACHE_SETTLE_SEC 3
 
-/* The indexes the cache may keep, and their group. */
+/* The indexes the cache may keep, and their group (the digest they depend on). The
+ * alias indexes have a group of their own only because -w keeps them from being
+ * kept; their digest is the modinfo group's. */
 enum {
 	GROUP_ALIAS,
+	GROUP_MODINFO,
 	GROUP_RESOLVE,
+	GROUP_BUILTIN,
 	N_GROUPS
 };
 static const struct {
@@ -107,10 +115,15 @@ static const struct {
 } kept_outputs[] = {
 	{ "modules.alias", GROUP_ALIAS },
 	{ "modules.alias.bin", GROUP_ALIAS },
+	{ "modules.softdep", GROUP_MODINFO },
+	{ "modules.weakdep", GROUP_MODINFO },
+	{ "modules.devname", GROUP_MODINFO },
 	{ "modules.dep", GROUP_RESOLVE },
 	{ "modules.dep.bin", GROUP_RESOLVE },
 	{ "modules.symbols", GROUP_RESOLVE },
 	{ "modules.symbols.bin", GROUP_RESOLVE },
+	{ "modules.builtin.bin", GROUP_BUILTIN },
+	{ "modules.builtin.alias.bin", GROUP_BUILTIN },
 	{ NULL, 0 }, /* room for one more without a layout change */
 };
 #define N_KEPT_OUTPUTS (ARRAY_SIZE(kept_outputs) - 1)
@@ -151,7 +164,7 @@ struct cache_record {
 	uint8_t pad[7];
 };
 
-_Static_assert(sizeof(struct cache_header) == 240, "cache header layout");
+_Static_assert(sizeof(struct cache_header) == 336, "cache header layout");
 _Static_assert(sizeof(struct cache_record) == 96, "cache record layout");
 
 struct depmod_cache {
@@ -370,6 +383,47 @@ static uint64_t kernel_symbols_sum(const struct depmod *d, bool *ok)
 	munmap(map, st.st_size);
 	*ok = true;
 	return mix_u64(h, (uint64_t)(unsigned char)d->kernel_symbols_kind);
+}
+
+/* One input file of the built-in indexes, by name in the module dir: its contents,
+ * a mark for a missing file, or 0 (no digest) for anything else (the write stage then
+ * writes, and reports, as it always does). */
+static uint64_t builtin_file_sum(const struct depmod *d, const char *name)
+{
+	_cleanup_free_ char *path = NULL;
+	struct stat st;
+	uint64_t h = 0;
+	void *map;
+	int fd;
+
+	if (asprintf(&path, "%s/%s", d->dirname, name) < 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? MIX_C : 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < CACHE_MAX_SIZE) {
+		if (st.st_size == 0) {
+			h = sum_blob("", 0);
+		} else {
+			map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+			if (map != MAP_FAILED) {
+				h = sum_blob(map, st.st_size);
+				munmap(map, st.st_size);
+			}
+		}
+	}
+	close(fd);
+	return h;
+}
+
+static uint64_t builtin_digest(const struct depmod *d)
+{
+	uint64_t a = builtin_file_sum(d, "modules.builtin");
+	uint64_t b = builtin_file_sum(d, "modules.builtin.modinfo");
+
+	if (a == 0 || b == 0)
+		return 0;
+	return avalanche(mix_u64(mix_u64(MIX_C, a), b));
 }
 
 /* ---- records ------------------------------------------------------------------------ */
@@ -1045,7 +1099,9 @@ static void decide_kept(struct depmod *d)
 	if (c->map == NULL || !d->have_outdir_fd || d->dry_run)
 		return;
 	group_ok[GROUP_ALIAS] = !d->warn;
+	group_ok[GROUP_MODINFO] = true;
 	group_ok[GROUP_RESOLVE] = d->verbose == 0 && !d->errsyms;
+	group_ok[GROUP_BUILTIN] = true;
 	for (int g = 0; g < N_GROUPS; g++) {
 		if (c->header.digest[g] == 0 || c->header.digest[g] != c->old.digest[g])
 			group_ok[g] = false;
@@ -1223,7 +1279,9 @@ int depmod_cache_build(struct depmod *d)
 	hdr->payload_size = payload;
 	/* 0 is "none": a digest that happens to be 0 just keeps nothing */
 	hdr->digest[GROUP_ALIAS] = avalanche(mix_u64(dig_alias, n));
+	hdr->digest[GROUP_MODINFO] = hdr->digest[GROUP_ALIAS];
 	hdr->digest[GROUP_RESOLVE] = ksyms_ok ? avalanche(mix_u64(dig_resolve, n)) : 0;
+	hdr->digest[GROUP_BUILTIN] = builtin_digest(d);
 	for (size_t k = 0; k < ARRAY_SIZE(kept_outputs); k++)
 		hdr->output[k].size = UINT64_MAX; /* not written (yet) */
 	add_piece(c, hdr, sizeof(*hdr));

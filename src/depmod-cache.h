@@ -21,7 +21,7 @@
 
 /* Bumped whenever the file layout or what the parse stage keeps of a module changes
  * (a cache of another version is ignored as a whole). */
-#define DEPMOD_CACHE_VERSION 1
+#define DEPMOD_CACHE_VERSION 2
 
 /* Environment: set to a non-empty value other than "0", the same as --no-cache. */
 #define DEPMOD_CACHE_ENV_OFF "MODKIT_DEPMOD_NO_CACHE"

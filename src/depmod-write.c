@@ -198,9 +198,11 @@ static int out_alias_bin(struct write_ctx *w, FILE *out)
 	return output_index(w->d, idx, out);
 }
 
+struct depmod_output;
+
 /* The messages of out_alias_bin() when its file is kept (no duplicate warnings then:
  * the cache keeps nothing with -w). */
-static int replay_alias_bin(struct write_ctx *w)
+static int replay_alias_bin(struct write_ctx *w, const struct depmod_output *o)
 {
 	char buf[PATH_MAX];
 
@@ -475,6 +477,16 @@ static int out_devname(struct write_ctx *w, FILE *out)
 	return ferr(out);
 }
 
+/* ---- kept outputs ------------------------------------------------------------------------- */
+
+static ssize_t discard(void *cookie, const char *buf, size_t size)
+{
+	return (ssize_t)size;
+}
+
+/* A cheap output's messages when its file is kept: it is written into nothing. */
+static int replay_into_nothing(struct write_ctx *w, const struct depmod_output *o);
+
 /* ---- modules.depmod-cache ---------------------------------------------------------------- */
 
 static int out_cache(struct write_ctx *w, FILE *out)
@@ -490,8 +502,8 @@ static const struct depmod_output {
 	const char *name;
 	int (*cb)(struct write_ctx *w, FILE *out);
 	bool text;
-	/* when the file is kept: the messages writing it would give */
-	int (*replay)(struct write_ctx *w);
+	/* when the file is kept: the messages writing it would give (NULL: none) */
+	int (*replay)(struct write_ctx *w, const struct depmod_output *o);
 } outputs[] = {
 	{ "modules.dep", out_dep, true },
 	{ "modules.dep.bin", out_dep_bin, false },
@@ -501,11 +513,25 @@ static const struct depmod_output {
 	{ "modules.weakdep", out_weakdep, true },
 	{ "modules.symbols", out_symbols, true },
 	{ "modules.symbols.bin", out_symbols_bin, false },
-	{ "modules.builtin.bin", out_builtin_bin, false },
-	{ "modules.builtin.alias.bin", out_builtin_alias_bin, false },
-	{ "modules.devname", out_devname, true },
+	{ "modules.builtin.bin", out_builtin_bin, false, replay_into_nothing },
+	{ "modules.builtin.alias.bin", out_builtin_alias_bin, false,
+	  replay_into_nothing },
+	{ "modules.devname", out_devname, true, replay_into_nothing },
 	{ DEPMOD_CACHE_NAME, out_cache, false },
 };
+
+static int replay_into_nothing(struct write_ctx *w, const struct depmod_output *o)
+{
+	static const cookie_io_functions_t io = { .write = discard };
+	FILE *null = fopencookie(NULL, "w", io);
+	int err;
+
+	if (null == NULL)
+		return -errno;
+	err = o->cb(w, null);
+	fclose(null);
+	return err;
+}
 
 /* Every output but the cache, which is written only when the run has one, and the
  * ones kept as they are. */
@@ -583,6 +609,16 @@ static int write_temporary(struct write_ctx *w, int dfd, const struct depmod_out
 		return err;
 	}
 	return 0;
+}
+
+/* The messages of a kept output, as write_temporary() would give them. */
+static int replay(struct write_ctx *w, const struct depmod_output *o)
+{
+	int err = o->replay(w, o);
+
+	if (err < 0 && w->fatal == NULL)
+		ERR("Could not write index '%s': %s\n", o->name, strerror(-err));
+	return err;
 }
 
 /* Makes a written temporary durable (fsync) and closes it; on failure it is removed,
@@ -741,7 +777,7 @@ static int write_all(struct write_ctx *w, int dfd)
 		if (output_wanted(w, i))
 			err = write_temporary(w, dfd, &outputs[i], tmps[i], &outs[i]);
 		else if (w->kept != NULL && w->kept[i] && outputs[i].replay != NULL)
-			err = outputs[i].replay(w);
+			err = replay(w, &outputs[i]);
 	}
 	/* each one durable; only the first failure is reported, as if each had been
 	 * synced before the next one was written */
