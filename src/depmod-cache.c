@@ -444,8 +444,8 @@ static size_t align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
-/* Bytes before the strings: header, CRCs, bindings. */
-static size_t record_fixed_size(uint64_t n_syms)
+/* Bytes before the strings: header, CRCs, bindings (n_syms < 2^33: no overflow). */
+static uint64_t record_fixed_size(uint64_t n_syms)
 {
 	return sizeof(struct cache_record) + n_syms * (sizeof(uint64_t) + 1);
 }
@@ -794,7 +794,7 @@ static bool skip_strings(const char **p, const char *end, uint32_t n)
 /* A pointer array like elf_get_strings() gives; the strings stay in the mapping. */
 static char **point_modinfo(const char *s, uint32_t n)
 {
-	char **v = malloc((n + 1) * sizeof(char *));
+	char **v = reallocarray(NULL, (size_t)n + 1, sizeof(char *));
 
 	if (v == NULL)
 		return NULL;
@@ -811,7 +811,7 @@ static struct kmod_modversion *point_symbols(const char *s, uint32_t n,
 					     const unsigned char *crcs,
 					     const uint8_t *binds)
 {
-	struct kmod_modversion *v = malloc(n * sizeof(*v));
+	struct kmod_modversion *v = reallocarray(NULL, n, sizeof(*v));
 
 	if (v == NULL)
 		return NULL;
@@ -984,7 +984,7 @@ static bool settled(const struct depmod_cache *c, const struct depmod_file_id *i
 static size_t record_size_of(const struct depmod_module *mod, size_t *strings_size)
 {
 	const char *path = depmod_module_outpath(mod);
-	size_t s = strlen(path) + 1, total;
+	uint64_t s = strlen(path) + 1, total;
 
 	for (int i = 0; i < mod->n_modinfo; i++)
 		s += strlen(mod->modinfo[i]) + 1;
@@ -992,11 +992,12 @@ static size_t record_size_of(const struct depmod_module *mod, size_t *strings_si
 		s += strlen(mod->exports[i].symbol) + 1;
 	for (int i = 0; i < mod->n_imports; i++)
 		s += strlen(mod->imports[i].symbol) + 1;
-	total = align8(record_fixed_size((uint64_t)mod->n_exports + mod->n_imports) + s);
+	total = record_fixed_size((uint64_t)mod->n_exports + mod->n_imports) + s;
+	total = (total + 7) & ~(uint64_t)7;
 	if (total > UINT32_MAX)
 		return 0;
-	*strings_size = s;
-	return total;
+	*strings_size = (size_t)s;
+	return (size_t)total;
 }
 
 static char *put_string(char *p, const char *s)
