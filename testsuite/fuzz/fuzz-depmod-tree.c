@@ -8,15 +8,19 @@
  * (a length running past the end is cut there), kind being
  *   'm'  a module file, name = its path in the module dir (no "..", not absolute)
  *   'o'  modules.order      'b'  modules.builtin      'i'  modules.builtin.modinfo
+ *   'C'  modules.depmod-cache (the parse cache)
  *   'c'  a depmod.d file    'E'  Module.symvers (-E)  'F'  System.map (-F)
- *   'f'  options: data[0] bit 0 -w, bit 1 -e, bit 2 -P _, bit 3 -v
- * and anything else skipped. The tree is written to a fresh directory, depmod runs
+ *   'f'  options: data[0] bit 0 -w, bit 1 -e, bit 2 -P _, bit 3 -v, bit 4 the cache
+ * and anything else skipped. The tree is written to a fresh directory and depmod runs
  * its stages as the tool does (config, scan, order, parse with one thread, resolve,
  * write; external directories are dropped from the configuration so that nothing
- * outside the tree is read), and when it wrote its indexes a library context on the
- * tree looks up every module, reads its information and plans its modprobe (dry
- * run), and dumps every index. Every module depmod parsed must be found, at its path.
- * depmod's messages are off: a shown FATAL would exit.
+ * outside the tree is read), without its cache. When that wrote the indexes, a
+ * library context on the tree looks up every module (each one depmod parsed must be
+ * found, at its path), reads its information, plans its modprobe (dry run) and dumps
+ * every index. With bit 4, depmod then runs twice more with its cache (the first
+ * reads the 'C' file, the second the cache the first wrote): both must succeed and
+ * write the same index files, byte for byte. depmod's messages are off: a shown
+ * FATAL would exit.
  */
 #include <fcntl.h>
 #include <ftw.h>
@@ -28,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "src/depmod-cache.h"
 #include "src/depmod.h"
 #include "lib/hash.h"
 
@@ -39,6 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char base[PATH_MAX];
 static char tree[PATH_MAX];
+static char symvers_path[PATH_MAX];
+static char sysmap_path[PATH_MAX];
 static FILE *devnull;
 static volatile size_t sink;
 
@@ -76,6 +83,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	atexit(cleanup);
 	if ((size_t)snprintf(tree, sizeof(tree), "%s/tree", base) >= sizeof(tree))
+		abort();
+	if ((size_t)snprintf(symvers_path, sizeof(symvers_path), "%s/Module.symvers",
+			     base) >= sizeof(symvers_path) ||
+	    (size_t)snprintf(sysmap_path, sizeof(sysmap_path), "%s/System.map", base) >=
+		    sizeof(sysmap_path))
 		abort();
 	return 0;
 }
@@ -232,24 +244,12 @@ static void use_indexes(const struct depmod *d)
 	kmod_unref(ctx);
 }
 
-static void run_depmod(const uint8_t *data, size_t size)
+/* Writes the files of the records. */
+static void write_tree(const uint8_t *data, size_t size)
 {
-	static const char default_search[] = "search updates built-in\n";
-	char symvers[PATH_MAX] = "", sysmap[PATH_MAX] = "";
 	unsigned int n_modules = 0;
 	struct record r;
-	struct depmod d;
 	size_t pos = 0;
-
-	depmod_init(&d);
-	d.kver = KVER;
-	d.out_verbose = devnull;
-	d.dirname = strdup(tree);
-	d.outdirname = strdup(tree);
-	d.modules_by_name = hash_new(256, NULL);
-	if (d.dirname == NULL || d.outdirname == NULL || d.modules_by_name == NULL)
-		goto out;
-	d.dirnamelen = strlen(d.dirname);
 
 	while (next_record(data, size, &pos, &r)) {
 		switch (r.kind) {
@@ -267,64 +267,172 @@ static void run_depmod(const uint8_t *data, size_t size)
 		case 'i':
 			(void)write_file(tree, "modules.builtin.modinfo", r.data, r.len);
 			break;
-		case 'c':
-			parse_config(&d, r.data, r.len);
+		case 'C':
+			(void)write_file(tree, DEPMOD_CACHE_NAME, r.data, r.len);
 			break;
 		case 'E':
-			if (write_file(base, "Module.symvers", r.data, r.len) == 0)
-				if ((size_t)snprintf(symvers, sizeof(symvers),
-						     "%s/Module.symvers",
-						     base) >= sizeof(symvers))
-					abort();
+			(void)write_file(base, "Module.symvers", r.data, r.len);
 			break;
 		case 'F':
-			if (write_file(base, "System.map", r.data, r.len) == 0)
-				if ((size_t)snprintf(sysmap, sizeof(sysmap),
-						     "%s/System.map",
-						     base) >= sizeof(sysmap))
-					abort();
+			(void)write_file(base, "System.map", r.data, r.len);
+			break;
+		}
+	}
+}
+
+/* Options and configuration of the records into d; whether the cache is asked for. */
+static bool read_options(struct depmod *d, const uint8_t *data, size_t size,
+			 const char **symvers, const char **sysmap)
+{
+	static const char default_search[] = "search updates built-in\n";
+	bool cache = false;
+	struct record r;
+	size_t pos = 0;
+
+	while (next_record(data, size, &pos, &r)) {
+		switch (r.kind) {
+		case 'c':
+			parse_config(d, r.data, r.len);
+			break;
+		case 'E':
+			*symvers = symvers_path;
+			break;
+		case 'F':
+			*sysmap = sysmap_path;
 			break;
 		case 'f':
 			if (r.len > 0) {
-				d.warn = r.data[0] & 1;
-				d.errsyms = r.data[0] & 2;
-				d.sym_prefix = r.data[0] & 4 ? '_' : '\0';
-				d.verbose = r.data[0] & 8 ? 1 : 0;
+				d->warn = r.data[0] & 1;
+				d->errsyms = r.data[0] & 2;
+				d->sym_prefix = r.data[0] & 4 ? '_' : '\0';
+				d->verbose = r.data[0] & 8 ? 1 : 0;
+				cache = r.data[0] & 16;
 			}
 			break;
 		}
 	}
 	/* nothing outside the tree */
-	for (size_t i = 0; i < d.config.externals.count; i++)
-		free(d.config.externals.array[i]);
-	d.config.externals.count = 0;
-	if (d.config.searches.count == 0)
-		parse_config(&d, (const uint8_t *)default_search,
+	for (size_t i = 0; i < d->config.externals.count; i++)
+		free(d->config.externals.array[i]);
+	d->config.externals.count = 0;
+	if (d->config.searches.count == 0)
+		parse_config(d, (const uint8_t *)default_search,
 			     sizeof(default_search) - 1);
+	return cache;
+}
 
-	if (symvers[0] != '\0' && depmod_load_symvers(&d, symvers) < 0)
+/* One depmod run on the tree, with or without its cache; false when it failed. */
+static bool run_depmod(const uint8_t *data, size_t size, bool use_cache, bool *want_cache)
+{
+	const char *symvers = NULL, *sysmap = NULL;
+	struct depmod d;
+	bool ok = false;
+
+	depmod_init(&d);
+	d.kver = KVER;
+	d.out_verbose = devnull;
+	d.dirname = strdup(tree);
+	d.outdirname = strdup(tree);
+	d.modules_by_name = hash_new(256, NULL);
+	if (d.dirname == NULL || d.outdirname == NULL || d.modules_by_name == NULL)
 		goto out;
-	if (symvers[0] == '\0' && sysmap[0] != '\0' &&
-	    depmod_load_system_map(&d, sysmap) < 0)
-		goto out;
-	if (d.errsyms && symvers[0] == '\0' && sysmap[0] == '\0')
+	d.dirnamelen = strlen(d.dirname);
+	*want_cache = read_options(&d, data, size, &symvers, &sysmap);
+	d.use_cache = use_cache;
+
+	if (symvers != NULL) {
+		if (depmod_load_symvers(&d, symvers) < 0)
+			goto out;
+		d.kernel_symbols_file = symvers;
+		d.kernel_symbols_kind = 'E';
+	} else if (sysmap != NULL) {
+		if (depmod_load_system_map(&d, sysmap) < 0)
+			goto out;
+		d.kernel_symbols_file = sysmap;
+		d.kernel_symbols_kind = 'F';
+	} else {
 		d.errsyms = false;
-	if (depmod_scan(&d) < 0 || depmod_order(&d) < 0 || depmod_parse(&d, 1) < 0 ||
-	    depmod_resolve(&d) < 0)
+	}
+	if (depmod_scan(&d) < 0 || depmod_order(&d) < 0)
+		goto out;
+	if (d.use_cache && (depmod_cache_load(&d) < 0 || depmod_cache_apply(&d, 1) < 0))
+		goto out;
+	if (depmod_parse(&d, 1) < 0)
+		goto out;
+	if (d.use_cache && depmod_cache_build(&d) < 0)
+		goto out;
+	if (!d.resolve_skipped && depmod_resolve(&d) < 0)
 		goto out;
 	depmod_drop_symbols(&d);
 	if (depmod_write(&d) < 0)
 		goto out;
-	use_indexes(&d);
+	ok = true;
+	if (!use_cache)
+		use_indexes(&d);
 out:
+	depmod_cache_free(&d);
 	depmod_release(&d);
+	return ok;
+}
+
+/* The index files depmod wrote, as "name\0size\0bytes" (absent: "name\0-\0"). */
+static char *snapshot(size_t *len)
+{
+	static const char *const names[] = {
+		"modules.dep",	       "modules.dep.bin",
+		"modules.alias",       "modules.alias.bin",
+		"modules.softdep",     "modules.weakdep",
+		"modules.symbols",     "modules.symbols.bin",
+		"modules.builtin.bin", "modules.builtin.alias.bin",
+		"modules.devname",
+	};
+	char *buf = NULL;
+	FILE *out = open_memstream(&buf, len);
+
+	if (out == NULL)
+		abort();
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char path[PATH_MAX], *data = NULL;
+		size_t size = 0;
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", tree, names[i]) >=
+		    sizeof(path))
+			abort();
+		if (read_file(path, &data, &size) < 0) {
+			fprintf(out, "%s%c-%c", names[i], 0, 0);
+			continue;
+		}
+		fprintf(out, "%s%c%zu%c", names[i], 0, size, 0);
+		fwrite(data, 1, size, out);
+		free(data);
+	}
+	if (fclose(out) != 0)
+		abort();
+	return buf;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	bool want_cache = false;
+
 	if (mkdir(tree, 0755) < 0)
 		abort();
-	run_depmod(data, size);
+	write_tree(data, size);
+	if (run_depmod(data, size, false, &want_cache) && want_cache) {
+		size_t len, len2;
+		char *plain = snapshot(&len), *cached;
+
+		/* the cache of the input, then the one written just before */
+		for (int i = 0; i < 2; i++) {
+			if (!run_depmod(data, size, true, &want_cache))
+				abort();
+			cached = snapshot(&len2);
+			if (len2 != len || memcmp(plain, cached, len) != 0)
+				abort();
+			free(cached);
+		}
+		free(plain);
+	}
 	remove_tree(tree);
 	return 0;
 }

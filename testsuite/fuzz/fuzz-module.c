@@ -27,10 +27,6 @@
 #include "lib/util.h"
 #include "lib/hash.h"
 
-/* kmod_module_new_from_name_lookup() under its own name (module.c binds the exported
- * name with symver attributes, which clang 14 ignores) */
-int module_new_from_name_lookup(struct kmod_ctx *ctx, const char *modname,
-				struct kmod_module **mod);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -253,7 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kmod_module_new_from_lookup(ctx, text, &list) == 0)
 		use_list(list);
 	kmod_module_unref_list(list);
-	if (module_new_from_name_lookup(ctx, text, &p) == 0)
+	if (kmod_module_new_from_name_lookup(ctx, text, &p) == 0)
 		kmod_module_unref(p);
 	p = NULL;
 	if (kmod_module_new_from_name(ctx, text, &p) == 0)

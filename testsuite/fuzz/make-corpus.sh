@@ -5,16 +5,18 @@
 # and modules.dep from our depmod, hostile samples from the replay programs'
 # --make-corpus, and small texts written here.
 #
-# Usage: make-corpus.sh BUILD_DIR [OUT_DIR]
+# Usage: make-corpus.sh BUILD_DIR [OUT_DIR [TARGET...]]
 #   BUILD_DIR  a build with -Dbuild-tests=true (tools, modkit-mktree, replay-*)
 #   OUT_DIR    where corpus/<target>/ go (default: this script's directory)
+#   TARGET     only these corpora are replaced (default: all)
 # Signatures are made with a fresh throwaway key, so signed files differ from run to
 # run; everything else comes out the same.
 set -euo pipefail
 
-build=$(realpath "${1:?usage: make-corpus.sh BUILD_DIR [OUT_DIR]}")
+build=$(realpath "${1:?usage: make-corpus.sh BUILD_DIR [OUT_DIR [TARGET...]]}")
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(realpath -m "${2:-$here}")/corpus
+dest=$(realpath -m "${2:-$here}")/corpus
+shift $(($# < 2 ? $# : 2))
 modgen=$build/testsuite/modkit-modgen
 mktree=$build/testsuite/modkit-mktree
 depmod=$build/src/depmod
@@ -29,8 +31,8 @@ keys=$work/keys
 kver=6.1.0-fuzz
 
 targets=(elf file signature index config cmdline module builtin depmod order depmod-tree)
+out=$work/corpus
 for t in "${targets[@]}"; do
-	rm -rf "${out:?}/$t"
 	mkdir -p "$out/$t"
 done
 
@@ -272,8 +274,11 @@ EOF
 printf 'search updates built-in\noverride crc * kernel/lib\n' >"$work/chain.conf"
 printf '0x1a2b3c4d\tcore_register\tkernel/lib/core\tEXPORT_SYMBOL\t\n0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n' \
 	>"$work/chain.symvers"
-printf '\017' >"$work/flags-all"
-pack chain "$work/chain" "$kver" c:"$work/chain.conf" E:"$work/chain.symvers" f:"$work/flags-all"
+# all options and the cache (bit 4), with the cache our depmod wrote for this tree
+printf '\037' >"$work/flags-all"
+"$depmod" -b "$work/chain" -C "$work/chain.conf" -E "$work/chain.symvers" "$kver"
+pack chain "$work/chain" "$kver" c:"$work/chain.conf" E:"$work/chain.symvers" \
+	C:"$work/chain/lib/modules/$kver/modules.depmod-cache" f:"$work/flags-all"
 
 cat >"$work/cycle.spec" <<EOF
 kver $kver
@@ -324,11 +329,15 @@ module kernel/raw.ko
 EOF
 "$mktree" -k "$keys" "$work/mixed.spec" "$work/mixed"
 printf 'ffffffff81000000 T printk\nffffffff81000010 r __ksymtab_printk\n' >"$work/mixed.map"
-printf '\003' >"$work/flags-we"
+printf '\023' >"$work/flags-we"
 pack mixed "$work/mixed" "$kver" F:"$work/mixed.map" f:"$work/flags-we"
 
-du -sh "$out"
+[ $# -gt 0 ] && targets=("$@")
 for t in "${targets[@]}"; do
-	printf '%-12s %3d files %6d KiB\n' "$t" "$(ls "$out/$t" | wc -l)" \
-		"$(du -sk "$out/$t" | cut -f1)"
+	[ -d "$out/$t" ] || { echo "make-corpus.sh: no target $t" >&2; exit 1; }
+	rm -rf "${dest:?}/$t"
+	mkdir -p "$dest"
+	cp -r "$out/$t" "$dest/$t"
+	printf '%-12s %3d files %6d bytes\n' "$t" "$(ls "$dest/$t" | wc -l)" \
+		"$(cat "$dest/$t"/* | wc -c)"
 done

@@ -13,6 +13,7 @@
 #   FUZZ_WORK      work directory (default BUILD_DIR/fuzz-run): per target the
 #                  growing corpus (committed corpus + regressions + what the run
 #                  adds), findings/, and fuzz.log
+#   FUZZ_TMPDIR    where targets make their scratch trees (default /dev/shm)
 #
 # A target starts from its committed corpus and regressions (copied: the source
 # tree is never written). Limits: -timeout=10 s per input, -rss_limit_mb=2048.
@@ -40,10 +41,13 @@ fi
 # run_target INDEX TARGET: fuzzes, writes WORK/TARGET/result (one TAP line + comments)
 run_target() {
 	local i=$1 t=$2 bin=$build/testsuite/fuzz/fuzz-$2 dir=$work/$2
-	local start end execs units bytes findings status dict=()
+	local start end execs units bytes findings status tmp dict=()
 
 	rm -rf "$dir"
-	mkdir -p "$dir/corpus" "$dir/findings" "$dir/tmp"
+	mkdir -p "$dir/corpus" "$dir/findings"
+	# the trees some targets write are fsync'd by depmod: keep them in memory
+	tmp=$(mktemp -d "${FUZZ_TMPDIR:-/dev/shm}/modkit-fuzz-$t.XXXXXX" 2>/dev/null) ||
+		tmp=$(mktemp -d "$dir/tmp.XXXXXX")
 	if [ ! -x "$bin" ]; then
 		printf 'not ok %d - %s: %s missing (configure with CC=clang -Dfuzz=true)\n' \
 			"$i" "$t" "$bin" >"$dir/result"
@@ -53,7 +57,7 @@ run_target() {
 	cp "$here/regressions/$t"/* "$dir/corpus/" 2>/dev/null
 	[ -f "$here/dict/$t.dict" ] && dict=(-dict="$here/dict/$t.dict")
 	start=$(date +%s)
-	TMPDIR=$dir/tmp \
+	TMPDIR=$tmp \
 	ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		nice "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
@@ -81,7 +85,7 @@ run_target() {
 			printf '# log: %s\n' "$dir/fuzz.log"
 		} >"$dir/result"
 	fi
-	rm -rf "$dir/tmp"
+	rm -rf "$tmp"
 }
 
 mkdir -p "$work"
