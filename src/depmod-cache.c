@@ -896,57 +896,139 @@ static bool compression_usable(uint8_t type)
 	return file_decompressor_missing((enum kmod_file_compression_type)type) == NULL;
 }
 
+/*
+ * The modules are looked at directory by directory: each directory is opened once and
+ * its files stat()ed by name, instead of every path being walked from the root again.
+ * Workers take whole directories.
+ */
 struct apply_job {
 	struct depmod *d;
+	size_t *order; /* module indexes by directory, then name */
+	size_t *dirlen; /* per module index: length of the directory part of its path */
+	size_t *groups; /* start of each directory's run in order[]; n_groups + 1 */
+	size_t n_groups;
 	atomic_size_t next;
 };
+
+static void apply_one(struct depmod *d, size_t i, int dfd, size_t dirlen)
+{
+	struct depmod_cache *c = d->cache;
+	struct depmod_module *mod = d->modules.array[i];
+	const struct cache_record *rec;
+	struct stat st;
+	int r;
+
+	if (dfd >= 0)
+		r = fstatat(dfd, mod->path + dirlen + 1, &st, 0);
+	else
+		r = stat(mod->path, &st);
+	/* a file that cannot be stat()ed is left to the parse stage to report */
+	if (r < 0)
+		return;
+	depmod_file_id_from_stat(&st, &mod->file_id);
+	mod->have_file_id = true;
+	rec = cache_find(c, depmod_module_outpath(mod));
+	if (rec == NULL || !record_key_matches(rec, &mod->file_id) ||
+	    !compression_usable(rec->compression))
+		return;
+	if (take_record(mod, rec))
+		c->hits[i] = rec;
+}
 
 static void *apply_worker(void *data)
 {
 	struct apply_job *job = data;
 	struct depmod *d = job->d;
-	struct depmod_cache *c = d->cache;
 
 	for (;;) {
-		size_t i = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
-		struct depmod_module *mod;
-		const struct cache_record *rec;
-		struct stat st;
+		size_t g = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
+		const struct depmod_module *first;
+		char dir[PATH_MAX];
+		size_t len;
+		int dfd = -1;
 
-		if (i >= d->modules.count)
+		if (g >= job->n_groups)
 			break;
-		mod = d->modules.array[i];
-		/* a file that cannot be stat()ed is left to the parse stage to report */
-		if (stat(mod->path, &st) < 0)
-			continue;
-		depmod_file_id_from_stat(&st, &mod->file_id);
-		mod->have_file_id = true;
-		rec = cache_find(c, depmod_module_outpath(mod));
-		if (rec == NULL || !record_key_matches(rec, &mod->file_id) ||
-		    !compression_usable(rec->compression))
-			continue;
-		if (take_record(mod, rec))
-			c->hits[i] = rec;
+		first = d->modules.array[job->order[job->groups[g]]];
+		len = job->dirlen[job->order[job->groups[g]]];
+		if (len > 0 && len < sizeof(dir)) {
+			memcpy(dir, first->path, len);
+			dir[len] = '\0';
+			dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		}
+		for (size_t k = job->groups[g]; k < job->groups[g + 1]; k++)
+			apply_one(d, job->order[k], dfd, len);
+		if (dfd >= 0)
+			close(dfd);
 	}
 	return NULL;
+}
+
+static int cmp_by_dir(const void *pa, const void *pb, void *data)
+{
+	const struct apply_job *job = data;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	const char *pa_path = ((struct depmod_module *)job->d->modules.array[a])->path;
+	const char *pb_path = ((struct depmod_module *)job->d->modules.array[b])->path;
+	size_t la = job->dirlen[a], lb = job->dirlen[b];
+	int r = memcmp(pa_path, pb_path, la < lb ? la : lb);
+
+	if (r != 0)
+		return r;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(pa_path + la, pb_path + lb);
+}
+
+static bool same_dir(const struct apply_job *job, size_t a, size_t b)
+{
+	return job->dirlen[a] == job->dirlen[b] &&
+	       memcmp(((struct depmod_module *)job->d->modules.array[a])->path,
+		      ((struct depmod_module *)job->d->modules.array[b])->path,
+		      job->dirlen[a]) == 0;
 }
 
 int depmod_cache_apply(struct depmod *d, unsigned int n_threads)
 {
 	struct depmod_cache *c = d->cache;
+	size_t n = d->modules.count;
+	_cleanup_free_ size_t *order = NULL;
+	_cleanup_free_ size_t *dirlen = NULL;
+	_cleanup_free_ size_t *groups = NULL;
 	struct apply_job job = { .d = d };
 	pthread_t *threads;
 	unsigned int started = 0;
 
-	if (c == NULL || c->n_records == 0 || d->modules.count == 0)
+	if (c == NULL || c->n_records == 0 || n == 0)
 		return 0;
+	order = calloc(n, sizeof(*order));
+	dirlen = calloc(n, sizeof(*dirlen));
+	groups = calloc(n + 1, sizeof(*groups));
+	if (order == NULL || dirlen == NULL || groups == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *path = ((struct depmod_module *)d->modules.array[i])->path;
+		const char *slash = strrchr(path, '/');
+
+		order[i] = i;
+		dirlen[i] = slash != NULL ? (size_t)(slash - path) : 0;
+	}
+	job.order = order;
+	job.dirlen = dirlen;
+	qsort_r(order, n, sizeof(*order), cmp_by_dir, &job);
+	for (size_t k = 0; k < n; k++) {
+		if (k == 0 || !same_dir(&job, order[k - 1], order[k]))
+			groups[job.n_groups++] = k;
+	}
+	groups[job.n_groups] = n;
+	job.groups = groups;
 	atomic_init(&job.next, 0);
-	if (n_threads > d->modules.count)
-		n_threads = d->modules.count;
+	if (n_threads > job.n_groups)
+		n_threads = job.n_groups;
 	threads = calloc(n_threads + 1, sizeof(*threads));
 	if (threads == NULL)
 		return -ENOMEM;
-	/* stat() of thousands of paths: worth the threads */
+	/* stat() of thousands of files: worth the threads */
 	for (unsigned int t = 1; t < n_threads; t++) {
 		if (pthread_create(&threads[t], NULL, apply_worker, &job) != 0)
 			break;
@@ -956,7 +1038,7 @@ int depmod_cache_apply(struct depmod *d, unsigned int n_threads)
 	for (unsigned int t = 1; t <= started; t++)
 		pthread_join(threads[t], NULL);
 	free(threads);
-	for (size_t i = 0; i < d->modules.count; i++)
+	for (size_t i = 0; i < n; i++)
 		c->n_hits += c->hits[i] != NULL;
 	return 0;
 }

@@ -32,6 +32,8 @@ struct write_ctx {
 	char **deplines; /* per module index: "path: dep dep" (no newline) */
 	char *fatal; /* message to print once the temp file is gone */
 	bool *kept; /* per output: left as it is (the cache's keep()) */
+	struct depmod_symbol **syms; /* modules.symbols order, made once for both files */
+	size_t n_syms;
 };
 
 /* Value of "key=value" when s has exactly that key. */
@@ -256,11 +258,24 @@ static int out_weakdep(struct write_ctx *w, FILE *out)
 
 /* ---- modules.symbols ------------------------------------------------------------------ */
 
+static int sorted_symbols(struct write_ctx *w, struct depmod_symbol ***syms, size_t *n)
+{
+	if (w->syms == NULL) {
+		int err = depmod_symbols_sorted(w->d, &w->syms, &w->n_syms);
+
+		if (err < 0)
+			return err;
+	}
+	*syms = w->syms;
+	*n = w->n_syms;
+	return 0;
+}
+
 static int out_symbols(struct write_ctx *w, FILE *out)
 {
 	struct depmod_symbol **syms;
 	size_t n;
-	int err = depmod_symbols_sorted(w->d, &syms, &n);
+	int err = sorted_symbols(w, &syms, &n);
 
 	if (err < 0)
 		return err;
@@ -272,7 +287,6 @@ static int out_symbols(struct write_ctx *w, FILE *out)
 		fputs(syms[i]->owner->modname, out);
 		putc('\n', out);
 	}
-	free(syms);
 	return ferr(out);
 }
 
@@ -286,7 +300,7 @@ static int out_symbols_bin(struct write_ctx *w, FILE *out)
 
 	if (idx == NULL)
 		return -ENOMEM;
-	err = depmod_symbols_sorted(w->d, &syms, &n);
+	err = sorted_symbols(w, &syms, &n);
 	if (err < 0) {
 		index_writer_free(idx);
 		return err;
@@ -305,7 +319,6 @@ static int out_symbols_bin(struct write_ctx *w, FILE *out)
 		err = report_insert(w, err, "syms", key.bytes, owner->modname);
 	}
 	strbuf_release(&key);
-	free(syms);
 	if (err < 0) {
 		index_writer_free(idx);
 		return err;
@@ -900,6 +913,7 @@ out:
 			free(w.deplines[i]);
 		free(w.deplines);
 	}
+	free(w.syms);
 	free(w.fatal);
 	return err;
 }
