@@ -73,20 +73,29 @@
 	"[{\"feature\":\"" feature "\",\"description\":\"" description \
 	"\",\"priority\":\"" priority "\",\"soname\":[\"" soname "\"]}]"
 
+/* clang's AddressSanitizer pads each global it instruments with a redzone, which
+ * would sit between the notes (gcc's leaves variables with a section alone). */
+#if defined(__clang__)
+#define FILE_DL_NOTE_NO_REDZONE __attribute__((no_sanitize("address")))
+#else
+#define FILE_DL_NOTE_NO_REDZONE
+#endif
+
 /* One note; the descriptor is zero-padded to a multiple of 4 bytes, as the owner
  * name "FDO\0" already is. */
-#define FILE_DL_NOTE_RAW(var, text)                                          \
-	static const struct {                                                \
-		uint32_t n_namesz, n_descsz, n_type;                         \
-		char n_owner[sizeof(FILE_DL_NOTE_OWNER)];                    \
-		char n_desc[(sizeof(text) + 3) / 4 * 4];                     \
-	} var __attribute__((used, section(".note.dlopen"), aligned(4))) = { \
-		.n_namesz = sizeof(FILE_DL_NOTE_OWNER),                      \
-		.n_descsz = sizeof(text),                                    \
-		.n_type = FILE_DL_NOTE_TYPE,                                 \
-		.n_owner = FILE_DL_NOTE_OWNER,                               \
-		.n_desc = text,                                              \
-	}
+#define FILE_DL_NOTE_RAW(var, text)                                            \
+	static const struct {                                                  \
+		uint32_t n_namesz, n_descsz, n_type;                           \
+		char n_owner[sizeof(FILE_DL_NOTE_OWNER)];                      \
+		char n_desc[(sizeof(text) + 3) / 4 * 4];                       \
+	} var FILE_DL_NOTE_NO_REDZONE                                          \
+		__attribute__((used, section(".note.dlopen"), aligned(4))) = { \
+			.n_namesz = sizeof(FILE_DL_NOTE_OWNER),                \
+			.n_descsz = sizeof(text),                              \
+			.n_type = FILE_DL_NOTE_TYPE,                           \
+			.n_owner = FILE_DL_NOTE_OWNER,                         \
+			.n_desc = text,                                        \
+		}
 
 #define FILE_DL_NOTE(var, feature, description, priority, soname) \
 	FILE_DL_NOTE_RAW(var,                                     \
