@@ -87,10 +87,10 @@ bench_one() { # bench_one LABEL ROOT WALL_TARGET
 	: >"$work/ours.txt"
 	# warm-up (page cache), not counted
 	measure /dev/null "$debian" -b "$work/deb" "$kver"
-	measure /dev/null "$ours" -b "$work/ours" "$kver"
+	measure /dev/null "$ours" --no-cache -b "$work/ours" "$kver"
 	for _ in $(seq "$runs"); do
 		measure "$work/deb.txt" "$debian" -b "$work/deb" "$kver"
-		measure "$work/ours.txt" "$ours" -b "$work/ours" "$kver"
+		measure "$work/ours.txt" "$ours" --no-cache -b "$work/ours" "$kver"
 	done
 	local dw ow dm om dc oc
 	dw=$(cut -d' ' -f1 "$work/deb.txt" | median)
