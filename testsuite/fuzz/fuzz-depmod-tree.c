@@ -36,6 +36,8 @@
 #include "src/depmod.h"
 #include "lib/hash.h"
 
+#include "fuzz-ctx.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -176,14 +178,6 @@ static void parse_config(struct depmod *d, const uint8_t *data, size_t len)
 	fclose(fp);
 }
 
-static void quiet_log(void *data, int priority, const char *file, int line,
-		      const char *fn, const char *format, va_list args)
-{
-	char buf[256];
-
-	vsnprintf(buf, sizeof(buf), format, args);
-}
-
 static void print_action(struct kmod_module *m, bool install, const char *options)
 {
 	sink += strlen(kmod_module_get_name(m)) + strlen(options);
@@ -201,14 +195,11 @@ static bool ascii(const char *s)
 /* The library on the indexes depmod wrote. */
 static void use_indexes(const struct depmod *d)
 {
-	const char *paths[] = { NULL };
-	struct kmod_ctx *ctx = kmod_new(tree, paths);
+	struct kmod_ctx *ctx = fuzz_ctx_new(tree);
 	int fd = fileno(devnull);
 
 	if (ctx == NULL)
 		return;
-	kmod_set_log_fn(ctx, quiet_log, NULL);
-	kmod_set_log_priority(ctx, LOG_DEBUG);
 	(void)kmod_load_resources(ctx);
 	for (size_t i = 0; i < d->modules.count; i++) {
 		const struct depmod_module *dm = d->modules.array[i];

@@ -27,6 +27,8 @@
 #include "lib/util.h"
 #include "lib/hash.h"
 
+#include "fuzz-ctx.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -81,15 +83,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			     moddir) >= sizeof(indexpath))
 		abort();
 	return 0;
-}
-
-static void quiet_log(void *data, int priority, const char *file, int line,
-		      const char *fn, const char *format, va_list args)
-{
-	char buf[256];
-
-	/* format the message anyway: a bad argument would show up here */
-	vsnprintf(buf, sizeof(buf), format, args);
 }
 
 static void use_list(struct kmod_list *list)
@@ -209,7 +202,6 @@ static void probe_names(struct kmod_ctx *ctx, char names[][PATH_MAX], size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *paths[] = { NULL };
 	static char names[MAX_LINES][PATH_MAX];
 	struct kmod_module *m = NULL, *p = NULL;
 	struct kmod_list *list = NULL;
@@ -228,11 +220,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	memcpy(line, text, size + 1);
 
-	ctx = kmod_new(moddir, paths);
+	ctx = fuzz_ctx_new(moddir);
 	if (ctx == NULL)
 		goto out;
-	kmod_set_log_fn(ctx, quiet_log, NULL);
-	kmod_set_log_priority(ctx, LOG_DEBUG);
 	(void)kmod_load_resources(ctx);
 	probe_names(ctx, names, n_names);
 
