@@ -107,5 +107,5 @@ for t in "${targets[@]}"; do
 	cat "$work/$t/result"
 	grep -q '^not ok' "$work/$t/result" && failed=$((failed + 1))
 done
-printf '# %d of %d targets with findings\n' "$failed" "${#targets[@]}"
+printf '# %d of %d targets failed (a finding, or no program)\n' "$failed" "${#targets[@]}"
 [ "$failed" -eq 0 ]
