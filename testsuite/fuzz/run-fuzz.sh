@@ -45,14 +45,14 @@ run_target() {
 
 	rm -rf "$dir"
 	mkdir -p "$dir/corpus" "$dir/findings"
-	# the trees some targets write are fsync'd by depmod: keep them in memory
-	tmp=$(mktemp -d "${FUZZ_TMPDIR:-/dev/shm}/modkit-fuzz-$t.XXXXXX" 2>/dev/null) ||
-		tmp=$(mktemp -d "$dir/tmp.XXXXXX")
 	if [ ! -x "$bin" ]; then
 		printf 'not ok %d - %s: %s missing (configure with CC=clang -Dfuzz=true)\n' \
 			"$i" "$t" "$bin" >"$dir/result"
 		return
 	fi
+	# the trees some targets write are fsync'd by depmod: keep them in memory
+	tmp=$(mktemp -d "${FUZZ_TMPDIR:-/dev/shm}/modkit-fuzz-$t.XXXXXX" 2>/dev/null) ||
+		tmp=$(mktemp -d "$dir/tmp.XXXXXX")
 	cp "$here/corpus/$t"/* "$dir/corpus/" 2>/dev/null
 	cp "$here/regressions/$t"/* "$dir/corpus/" 2>/dev/null
 	[ -f "$here/dict/$t.dict" ] && dict=(-dict="$here/dict/$t.dict")
