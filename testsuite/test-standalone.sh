@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The repository stands alone (TAP):
-# - no file refers to a directory outside it (the project's old "../shared" source
-#   material) or to an absolute path of one particular machine;
+# - no file refers to a directory outside it (the source material the project was
+#   written from) or to an absolute path of one particular machine;
 # - every "formats.md N.N" / "tools.md N.N" that code, tests and docs cite names a
 #   section that exists in docs/;
 # - the reference data the debian suite compares with is in the tree.
