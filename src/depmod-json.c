@@ -159,44 +159,16 @@ static void json_devices(struct json_writer *w, const struct depmod *d)
 	json_array_begin(w);
 	for (size_t i = 0; i < d->modules.count; i++) {
 		const struct depmod_module *mod = d->modules.array[i];
-		const char *devname = NULL;
-		char type = '\0';
-		unsigned int major = 0, minor = 0;
+		struct depmod_devname dev;
 
-		for (int j = 0; j < mod->n_modinfo; j++) {
-			const char *v = entry_value(mod->modinfo[j], "alias");
-			unsigned int maj, min;
-
-			if (v == NULL)
-				continue;
-			if (strstartswith(v, "devname:")) {
-				devname = v + STRLEN("devname:");
-			} else if (sscanf(v, "char-major-%u-%u", &maj, &min) == 2) {
-				type = 'c';
-				major = maj;
-				minor = min;
-			} else if (sscanf(v, "block-major-%u-%u", &maj, &min) == 2) {
-				type = 'b';
-				major = maj;
-				minor = min;
-			}
-			if (type != '\0' && devname != NULL)
-				break;
-		}
-		if (devname == NULL)
+		if (!depmod_module_devname(mod, &dev))
 			continue;
-		if (type == '\0') {
-			ERR("Module '%s' has devname (%s) but lacks major and minor information. "
-			    "Ignoring.\n",
-			    mod->modname, devname);
-			continue;
-		}
 		json_object_begin(w);
 		json_member_string(w, "module", mod->modname);
-		json_member_string(w, "devname", devname);
-		json_member_string(w, "type", type == 'c' ? "character" : "block");
-		json_member_int(w, "major", major);
-		json_member_int(w, "minor", minor);
+		json_member_string(w, "devname", dev.devname);
+		json_member_string(w, "type", dev.type == 'c' ? "character" : "block");
+		json_member_int(w, "major", dev.major);
+		json_member_int(w, "minor", dev.minor);
 		json_object_end(w);
 	}
 	json_array_end(w);

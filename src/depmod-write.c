@@ -439,53 +439,68 @@ static int out_builtin_alias_bin(struct write_ctx *w, FILE *out)
 
 /* ---- modules.devname -------------------------------------------------------------------- */
 
+/*
+ * The modules.devname entry of mod: its "devname:" alias and the char-/block-major
+ * alias giving the device number. Returns true when mod has both; a devname without
+ * a number is reported (as kmod does) and gives false.
+ */
+bool depmod_module_devname(const struct depmod_module *mod, struct depmod_devname *dev)
+{
+	const char *devname = NULL;
+	char type = '\0';
+
+	for (int j = 0; j < mod->n_modinfo; j++) {
+		const char *v = modinfo_value(mod->modinfo[j], "alias", 5);
+		unsigned int maj, min;
+
+		if (v == NULL)
+			continue;
+		if (strstartswith(v, "devname:")) {
+			devname = v + STRLEN("devname:");
+		} else if (v[0] != 'c' && v[0] != 'b') {
+			continue; /* cheap filter before sscanf, for the common aliases */
+		} else if (sscanf(v, "char-major-%u-%u", &maj, &min) == 2) {
+			type = 'c';
+			dev->major = maj;
+			dev->minor = min;
+		} else if (sscanf(v, "block-major-%u-%u", &maj, &min) == 2) {
+			type = 'b';
+			dev->major = maj;
+			dev->minor = min;
+		}
+		if (type != '\0' && devname != NULL)
+			break;
+	}
+	if (devname == NULL)
+		return false;
+	if (type == '\0') {
+		ERR("Module '%s' has devname (%s) but lacks major and minor information. "
+		    "Ignoring.\n",
+		    mod->modname, devname);
+		return false;
+	}
+	dev->devname = devname;
+	dev->type = type;
+	return true;
+}
+
 static int out_devname(struct write_ctx *w, FILE *out)
 {
 	bool header = false;
 
 	for (size_t i = 0; i < w->d->modules.count; i++) {
 		const struct depmod_module *mod = w->d->modules.array[i];
-		const char *devname = NULL;
-		char type = '\0';
-		unsigned int major = 0, minor = 0;
+		struct depmod_devname dev;
 
-		for (int j = 0; j < mod->n_modinfo; j++) {
-			const char *v = modinfo_value(mod->modinfo[j], "alias", 5);
-			unsigned int maj, min;
-
-			if (v == NULL)
-				continue;
-			if (strstartswith(v, "devname:")) {
-				devname = v + STRLEN("devname:");
-			} else if (v[0] != 'c' && v[0] != 'b') {
-				continue; /* cheap filter before sscanf, for the common aliases */
-			} else if (sscanf(v, "char-major-%u-%u", &maj, &min) == 2) {
-				type = 'c';
-				major = maj;
-				minor = min;
-			} else if (sscanf(v, "block-major-%u-%u", &maj, &min) == 2) {
-				type = 'b';
-				major = maj;
-				minor = min;
-			}
-			if (type != '\0' && devname != NULL)
-				break;
-		}
-		if (devname == NULL)
+		if (!depmod_module_devname(mod, &dev))
 			continue;
-		if (type == '\0') {
-			ERR("Module '%s' has devname (%s) but lacks major and minor information. "
-			    "Ignoring.\n",
-			    mod->modname, devname);
-			continue;
-		}
 		if (!header) {
 			fputs("# Device nodes to trigger on-demand module loading.\n",
 			      out);
 			header = true;
 		}
-		fprintf(out, "%s %s %c%u:%u\n", mod->modname, devname, type, major,
-			minor);
+		fprintf(out, "%s %s %c%u:%u\n", mod->modname, dev.devname, dev.type,
+			dev.major, dev.minor);
 	}
 	return ferr(out);
 }

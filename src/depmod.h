@@ -239,6 +239,14 @@ static inline const char *depmod_module_outpath(const struct depmod_module *mod)
 /* Writes every output file (or the text files to stdout when dry_run), and the cache
  * when there is one, renamed last. */
 int depmod_write(struct depmod *d);
+
+/* A module's modules.devname entry (depmod-write.c); devname points into its modinfo. */
+struct depmod_devname {
+	const char *devname;
+	char type; /* 'c' or 'b' */
+	unsigned int major, minor;
+};
+bool depmod_module_devname(const struct depmod_module *mod, struct depmod_devname *dev);
 /* Takes the output directory's lock (an exclusive flock on dfd), waiting a bounded
  * time; reports a failure. */
 int depmod_lock_outdir(const struct depmod *d, int dfd);
