@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hint.h"
+#include "index-text.h"
 #include "lib/ctx.h"
 #include "lib/index.h"
 #include "lib/module.h"
@@ -173,18 +174,16 @@ static void consider(struct suggestion *best, size_t *n, const char *query,
 	memcpy(best[pos].name, buf, len + 1);
 }
 
-/* Keys of an index ("key value" lines of its dump) compared with query. */
-static void consider_index(struct kmod_ctx *ctx, enum index_type type, const char *query,
-			   unsigned int max, struct suggestion *best, size_t *n)
+char *tool_index_text(struct kmod_ctx *ctx, enum index_type type)
 {
 	struct index_mm *idx = ctx_index_get(ctx, type);
-	_cleanup_free_ char *text = NULL;
+	char *text = NULL;
 	struct stat st;
 	int fd;
 
 	if (idx == NULL)
-		return;
-	fd = memfd_create("hint", MFD_CLOEXEC);
+		return NULL;
+	fd = memfd_create("index-text", MFD_CLOEXEC);
 	if (fd >= 0 && index_mm_dump(idx, fd, "") >= 0 && fstat(fd, &st) == 0) {
 		text = malloc((size_t)st.st_size + 1);
 		if (text != NULL &&
@@ -196,6 +195,15 @@ static void consider_index(struct kmod_ctx *ctx, enum index_type type, const cha
 	if (fd >= 0)
 		close(fd);
 	ctx_index_put(ctx, type, idx);
+	return text;
+}
+
+/* Keys of an index ("key value" lines of its dump) compared with query. */
+static void consider_index(struct kmod_ctx *ctx, enum index_type type, const char *query,
+			   unsigned int max, struct suggestion *best, size_t *n)
+{
+	_cleanup_free_ char *text = tool_index_text(ctx, type);
+
 	for (const char *p = text; p != NULL && *p != '\0';) {
 		const char *nl = strchr(p, '\n');
 		size_t key = strcspn(p, " \n");

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "index-text.h"
 #include "json.h"
 #include "lib/config.h"
 #include "lib/ctx.h"
@@ -323,25 +324,8 @@ static void match_commands(struct explain *e, const char *name)
 /* The stored keys of a wildcard index that match name, with their values. */
 static void match_wildcards(struct explain *e, enum index_type type, const char *name)
 {
-	struct index_mm *idx = ctx_index_get(e->ctx, type);
-	_cleanup_free_ char *text = NULL;
-	struct stat st;
-	int fd;
+	_cleanup_free_ char *text = tool_index_text(e->ctx, type);
 
-	if (idx == NULL)
-		return;
-	fd = memfd_create("explain", MFD_CLOEXEC);
-	if (fd >= 0 && index_mm_dump(idx, fd, "") >= 0 && fstat(fd, &st) == 0) {
-		text = malloc((size_t)st.st_size + 1);
-		if (text != NULL &&
-		    pread(fd, text, (size_t)st.st_size, 0) == (ssize_t)st.st_size)
-			text[st.st_size] = '\0';
-		else if (text != NULL)
-			text[0] = '\0';
-	}
-	if (fd >= 0)
-		close(fd);
-	ctx_index_put(e->ctx, type, idx);
 	for (char *p = text, *nl; p != NULL && *p != '\0'; p = nl + 1) {
 		char *sp;
 
