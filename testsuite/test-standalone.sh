@@ -16,10 +16,11 @@ source "$here/tap.sh"
 cd "$src" || exit 1
 echo "TAP version 13"
 
-# The files of the project: git's list when this is a clone, else every file but
-# build directories (a release tarball).
+# The files of the project: the tracked ones when this is a clone (build directories and
+# logs in the work tree name its own location and are not part of it), else every
+# file but build directories (a release tarball).
 if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	mapfile -t files < <(git -C "$src" ls-files --cached --others --exclude-standard)
+	mapfile -t files < <(git -C "$src" ls-files --cached)
 else
 	mapfile -t files < <(find . -type f ! -path './build*' ! -path './.git/*' | sed 's|^\./||')
 fi
