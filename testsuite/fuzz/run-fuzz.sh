@@ -14,6 +14,8 @@
 #                  growing corpus (committed corpus + regressions + what the run
 #                  adds), findings/, and fuzz.log
 #   FUZZ_TMPDIR    where targets make their scratch trees (default /dev/shm)
+#   FUZZ_FROM      a work directory of an earlier run: its FUZZ_FROM/<target>/corpus
+#                  joins the starting corpus, so long runs can be done in parts
 #
 # A target starts from its committed corpus and regressions (copied: the source
 # tree is never written). Limits: -timeout=10 s per input, -rss_limit_mb=2048.
@@ -41,7 +43,7 @@ fi
 # run_target INDEX TARGET: fuzzes, writes WORK/TARGET/result (one TAP line + comments)
 run_target() {
 	local i=$1 t=$2 bin=$build/testsuite/fuzz/fuzz-$2 dir=$work/$2
-	local start end execs units bytes findings status tmp dict=()
+	local start end execs units bytes findings status tmp cpu um us sm ss dict=()
 
 	rm -rf "$dir"
 	mkdir -p "$dir/corpus" "$dir/findings"
@@ -55,6 +57,7 @@ run_target() {
 		tmp=$(mktemp -d "$dir/tmp.XXXXXX")
 	cp "$here/corpus/$t"/* "$dir/corpus/" 2>/dev/null
 	cp "$here/regressions/$t"/* "$dir/corpus/" 2>/dev/null
+	[ -n "${FUZZ_FROM:-}" ] && cp "$FUZZ_FROM/$t/corpus"/* "$dir/corpus/" 2>/dev/null
 	[ -f "$here/dict/$t.dict" ] && dict=(-dict="$here/dict/$t.dict")
 	start=$(date +%s)
 	TMPDIR=$tmp \
@@ -65,13 +68,20 @@ run_target() {
 		"$dir/corpus" >"$dir/fuzz.log" 2>&1
 	status=$?
 	end=$(date +%s)
+	# this function runs in its own subshell: its children's CPU time is the target's
+	# (times itself, not in a command substitution, whose fork would count nothing)
+	times >"$dir/times"
+	cpu=$(sed -n '2{s/^\([0-9]*\)m\([0-9]*\)[.,].*s \([0-9]*\)m\([0-9]*\)[.,].*/\1 \2 \3 \4/;p}' "$dir/times")
+	read -r um us sm ss <<<"$cpu"
+	cpu=$(( 10#${um:-0} * 60 + 10#${us:-0} + 10#${sm:-0} * 60 + 10#${ss:-0} ))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log" | tail -n 1)
 	units=$(find "$dir/corpus" -type f | wc -l)
 	bytes=$(du -sb "$dir/corpus" | cut -f1)
 	findings=$(find "$dir/findings" -type f | sort)
 	if [ $status -eq 0 ] && [ -z "$findings" ]; then
-		printf 'ok %d - %s: %s execs in %d s, corpus %d inputs %d KiB\n' "$i" "$t" \
-			"${execs:-?}" $((end - start)) "$units" $((bytes / 1024)) >"$dir/result"
+		printf 'ok %d - %s: %s execs in %d s (%d s CPU), corpus %d inputs %d KiB\n' \
+			"$i" "$t" "${execs:-?}" $((end - start)) "$cpu" "$units" $((bytes / 1024)) \
+			>"$dir/result"
 	else
 		{
 			printf 'not ok %d - %s: exit %d after %d s, %s execs, corpus %d inputs\n' \
