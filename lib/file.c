@@ -44,6 +44,27 @@ struct kmod_file {
 	char path[]; /* as given to file_open(), for messages */
 };
 
+/* Reads up to len bytes from offset 0; returns the count (short only at the end
+ * of the file) or -errno. */
+static ssize_t pread_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = pread(fd, (char *)buf + got, len - got, (off_t)got);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
 static const struct {
 	enum kmod_file_compression_type type;
 	const char *name;
@@ -69,8 +90,9 @@ int file_open(const struct kmod_ctx *ctx, const char *filename, struct kmod_file
 	_cleanup_close_ int fd = -1;
 	unsigned char magic[FILE_MAGIC_LEN];
 	struct kmod_file *file;
-	size_t got = 0, pathlen = strlen(filename);
+	size_t got, pathlen = strlen(filename);
 	struct stat st;
+	ssize_t r;
 
 	/* never wait on a FIFO nor open a device (regfile.h) */
 	fd = regfile_open(filename, 0, &st);
@@ -88,18 +110,10 @@ int file_open(const struct kmod_ctx *ctx, const char *filename, struct kmod_file
 		return -EFBIG;
 	}
 
-	while (got < sizeof(magic)) {
-		ssize_t r = pread(fd, magic + got, sizeof(magic) - got, (off_t)got);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
+	r = pread_full(fd, magic, sizeof(magic));
+	if (r < 0)
+		return (int)r;
+	got = (size_t)r;
 	if (got < sizeof(magic)) {
 		DBG(ctx, "%s: too short to be a module (%zu bytes)\n", filename, got);
 		return -EINVAL;
@@ -216,6 +230,24 @@ size_t file_get_size(const struct kmod_file *file)
 enum kmod_file_compression_type file_get_compression(const struct kmod_file *file)
 {
 	return file->compression;
+}
+
+int file_read_into(const struct kmod_file *file, void *buf, size_t cap, size_t *size)
+{
+	struct stat st;
+	ssize_t r;
+
+	if (file->compression != KMOD_FILE_COMPRESSION_NONE)
+		return -ENOTSUP;
+	if (fstat(file->fd, &st) < 0)
+		return -errno;
+	if (st.st_size <= 0 || (unsigned long long)st.st_size > cap)
+		return -EFBIG;
+	r = pread_full(file->fd, buf, (size_t)st.st_size);
+	if (r < 0)
+		return (int)r;
+	*size = (size_t)r;
+	return 0;
 }
 
 int file_get_fd(const struct kmod_file *file)

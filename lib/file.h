@@ -35,6 +35,11 @@ int file_load_contents(struct kmod_file *file);
 const void *file_get_contents(const struct kmod_file *file);
 size_t file_get_size(const struct kmod_file *file);
 enum kmod_file_compression_type file_get_compression(const struct kmod_file *file);
+/* Copies an uncompressed file's whole content into the caller's buf of cap bytes,
+ * *size set to its length: for readers that reuse one buffer rather than map each
+ * file. -ENOTSUP for a compressed file, -EFBIG when it is empty or larger than cap;
+ * no message (the caller falls back to file_load_contents()). */
+int file_read_into(const struct kmod_file *file, void *buf, size_t cap, size_t *size);
 int file_get_fd(const struct kmod_file *file);
 void file_free(struct kmod_file *file);
 /* Name as in /sys/module/compression ("zstd", "xz", "gzip"), NULL for NONE. */

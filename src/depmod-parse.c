@@ -77,36 +77,21 @@ static int keep_indexed_modinfo(struct depmod_module *mod)
  */
 #define PARSE_READ_MAX (1024 * 1024)
 
-static int read_small(int fd, struct depmod_parse_buf *buf, const void **image,
-		      size_t *size)
+static int read_small(const struct kmod_file *file, struct depmod_parse_buf *buf,
+		      const void **image, size_t *size)
 {
-	struct stat st;
-	size_t done = 0;
+	int err;
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (st.st_size <= 0 || st.st_size > PARSE_READ_MAX)
-		return -EFBIG;
-	if (buf->cap < (size_t)st.st_size) {
-		free(buf->data);
+	if (buf->data == NULL) {
 		buf->data = malloc(PARSE_READ_MAX);
-		buf->cap = buf->data ? PARSE_READ_MAX : 0;
 		if (buf->data == NULL)
 			return -ENOMEM;
+		buf->cap = PARSE_READ_MAX;
 	}
-	while (done < (size_t)st.st_size) {
-		ssize_t r = pread(fd, (char *)buf->data + done, st.st_size - done, done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		done += r;
-	}
+	err = file_read_into(file, buf->data, buf->cap, size);
+	if (err < 0)
+		return err;
 	*image = buf->data;
-	*size = done;
 	return 0;
 }
 
@@ -124,8 +109,7 @@ int depmod_parse_module(struct depmod_module *mod, struct depmod_parse_buf *buf)
 	/* the cache key is that of the file read, whatever the path points to later */
 	mod->have_file_id = depmod_file_id_from_fd(file_get_fd(file), &mod->file_id) == 0;
 	mod->compression = (uint8_t)file_get_compression(file);
-	if (buf == NULL || file_get_compression(file) != KMOD_FILE_COMPRESSION_NONE ||
-	    read_small(file_get_fd(file), buf, &image, &size) < 0) {
+	if (buf == NULL || read_small(file, buf, &image, &size) < 0) {
 		err = file_load_contents(file);
 		if (err < 0)
 			goto out;
