@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 #include "config.h"
 #include "ctx.h"
@@ -105,16 +104,13 @@ void ctx_del_module(struct kmod_ctx *ctx, const char *key)
 /* The module directory: the caller's (made absolute) or the running kernel's. */
 static char *ctx_module_dir(const char *dirname)
 {
-	struct utsname u;
-	char *dir;
+	char dir[PATH_MAX];
 
 	if (dirname != NULL)
 		return path_make_absolute_cwd(dirname);
-	if (uname(&u) < 0)
+	if (path_module_dir(NULL, NULL, NULL, dir) < 0)
 		return NULL;
-	if (asprintf(&dir, "%s/%s", MODULE_DIRECTORY, u.release) < 0)
-		return NULL;
-	return dir;
+	return strdup(dir);
 }
 
 KMOD_EXPORT struct kmod_ctx *kmod_new(const char *dirname,

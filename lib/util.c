@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,12 +188,26 @@ ssize_t write_str_safe(int fd, const char *buf, size_t buflen)
 	return done;
 }
 
-static int parse_number_text(int fd, char *buf, size_t size)
+/*
+ * Reads a number's text from fd and checks what strto*() left: digits were found
+ * and only white space follows them. errno is cleared before the caller's parse.
+ */
+static int read_number_text(int fd, char buf[static 64])
 {
-	ssize_t r = read_str_safe(fd, buf, size);
+	ssize_t r = read_str_safe(fd, buf, 64);
 
 	if (r < 0)
 		return (int)r;
+	errno = 0;
+	return 0;
+}
+
+static int check_number_end(const char *buf, const char *end)
+{
+	if (end == buf || (*end != '\0' && !isspace((unsigned char)*end)))
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
 	return 0;
 }
 
@@ -200,35 +215,51 @@ int read_str_long(int fd, long *value, int base)
 {
 	char buf[64], *end;
 	long v;
-	int r = parse_number_text(fd, buf, sizeof(buf));
+	int r = read_number_text(fd, buf);
 
 	if (r < 0)
 		return r;
-	errno = 0;
 	v = strtol(buf, &end, base);
-	if (end == buf || (*end != '\0' && !isspace((unsigned char)*end)))
-		return -EINVAL;
-	if (errno == ERANGE)
-		return -ERANGE;
-	*value = v;
-	return 0;
+	r = check_number_end(buf, end);
+	if (r == 0)
+		*value = v;
+	return r;
 }
 
 int read_str_ulong(int fd, unsigned long *value, int base)
 {
 	char buf[64], *end;
 	unsigned long v;
-	int r = parse_number_text(fd, buf, sizeof(buf));
+	int r = read_number_text(fd, buf);
 
 	if (r < 0)
 		return r;
-	errno = 0;
 	v = strtoul(buf, &end, base);
-	if (end == buf || (*end != '\0' && !isspace((unsigned char)*end)))
-		return -EINVAL;
-	if (errno == ERANGE)
-		return -ERANGE;
-	*value = v;
+	r = check_number_end(buf, end);
+	if (r == 0)
+		*value = v;
+	return r;
+}
+
+int path_module_dir(const char *root, const char *moduledir, const char *kver,
+		    char buf[static PATH_MAX])
+{
+	struct utsname u;
+	int n;
+
+	if (kver == NULL) {
+		if (uname(&u) < 0)
+			return -errno;
+		kver = u.release;
+	}
+	if (moduledir == NULL)
+		moduledir = MODULE_DIRECTORY;
+	/* one slash after root, however the directory was spelled (depmod -m) */
+	while (*moduledir == '/')
+		moduledir++;
+	n = snprintf(buf, PATH_MAX, "%s/%s/%s", root ? root : "", moduledir, kver);
+	if (n < 0 || n >= PATH_MAX)
+		return -ENAMETOOLONG;
 	return 0;
 }
 

@@ -3,7 +3,8 @@
 
 /*
  * Generic helpers shared by the library, depmod and the tests: module-name
- * normalisation, the index hash, small file readers and time helpers.
+ * normalisation, the index hash, the module directory path, small file readers
+ * and time helpers.
  * Functions returning int give 0 or a negative errno.
  */
 
@@ -34,6 +35,16 @@ char *modname_normalize(const char *modname, char buf[static PATH_MAX], size_t *
 char *path_to_modname(const char *path, char buf[static PATH_MAX], size_t *len);
 /* True if name ends in .ko or a compressed suffix (.ko.gz/.ko.xz/.ko.zst), built in or not. */
 bool path_ends_with_kmod_ext(const char *path, size_t len);
+
+/*
+ * The module directory of a kernel, "<root>/<moduledir>/<kver>", into buf, with
+ * moduledir's leading slashes dropped: root NULL is "", moduledir NULL is the
+ * build's MODULE_DIRECTORY (/lib/modules by default), kver NULL is the running
+ * kernel's release (uname -r). Returns 0, the negative errno of a failed uname(),
+ * or -ENAMETOOLONG. It logs nothing: callers report.
+ */
+int path_module_dir(const char *root, const char *moduledir, const char *kver,
+		    char buf[static PATH_MAX]);
 
 /* Reads up to buflen-1 bytes, NUL-terminates; returns bytes read or -errno. */
 ssize_t read_str_safe(int fd, char *buf, size_t buflen);

@@ -52,101 +52,107 @@ static const char *insert_error(int err)
 	}
 }
 
-static int do_insmod(int argc, char *argv[])
+enum {
+	OPT_REQUIRE_SIGNATURE = 0x300
+};
+
+struct insmod_opts {
+	struct tool_common common;
+	unsigned int flags;
+	struct verify_opts verify; /* --require-signature (docs/signatures.md) */
+};
+
+static int insmod_option(int c, const char *arg, void *data)
 {
-	static const struct option options[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "syslog", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "require-signature", required_argument, NULL, 0x300 },
-		{ NULL, 0, NULL, 0 },
-	};
-	_cleanup_free_ char *opts = NULL;
-	struct kmod_module *mod = NULL;
-	struct kmod_ctx *ctx = NULL;
-	struct verify_opts verify_opts = { .n = 0 };
-	struct verify_certs *verify_certs = NULL;
-	unsigned int flags = 0;
-	bool use_syslog = false;
-	int verbose = LOG_ERR, r, ret = EXIT_FAILURE;
-	const char *filename;
+	struct insmod_opts *o = data;
 
-	for (;;) {
-		int c = getopt_long(argc, argv, "fsvVh", options, NULL);
-
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'f':
-			flags |= KMOD_INSERT_FORCE_MODVERSION |
-				 KMOD_INSERT_FORCE_VERMAGIC;
-			break;
-		case 's':
-			use_syslog = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'V':
-			kmod_print_version();
-			return EXIT_SUCCESS;
-		case 'h':
-			help();
-			return EXIT_SUCCESS;
-		case 0x300: /* --require-signature (docs/signatures.md) */
-			if (verify_opts_add(&verify_opts, optarg) < 0)
-				return EXIT_FAILURE;
-			break;
-		default:
-			return EXIT_FAILURE;
-		}
+	switch (c) {
+	case 'f':
+		o->flags |= KMOD_INSERT_FORCE_MODVERSION | KMOD_INSERT_FORCE_VERMAGIC;
+		return 0;
+	case OPT_REQUIRE_SIGNATURE:
+		return verify_opts_add(&o->verify, arg);
+	default:
+		return OPTION_COMMON;
 	}
+}
 
-	log_open(use_syslog);
-	if (optind >= argc) {
-		ERR("missing filename.\n");
-		goto out;
-	}
-	filename = argv[optind];
-	if (streq(filename, "-")) {
-		ERR("this tool does not support loading from stdin!\n");
-		goto out;
-	}
-	opts = options_from_array(argv + optind + 1, argc - optind - 1);
-	if (opts == NULL) {
-		ERR("could not gather module options: out-of-memory\n");
-		goto out;
-	}
+/* Checks the signature when asked, then inserts; reports failures. */
+static int insmod_insert(struct kmod_ctx *ctx, const struct insmod_opts *o,
+			 const char *filename, const char *params)
+{
+	_cleanup_kmod_module_ struct kmod_module *mod = NULL;
+	_cleanup_verify_certs_ struct verify_certs *certs = NULL;
+	int r = kmod_module_new_from_path(ctx, filename, &mod);
 
-	ctx = log_kmod_new(NULL, NULL, verbose);
-	if (ctx == NULL)
-		goto out;
-
-	r = kmod_module_new_from_path(ctx, filename, &mod);
 	if (r < 0) {
 		ERR("could not load module %s: %s\n", filename, strerror(-r));
 		hint_insert_failed(ctx, filename, r);
-		goto out;
+		return r;
 	}
-	if (verify_opts.n > 0 &&
-	    (verify_opts_load(&verify_opts, NULL, NULL, &verify_certs) < 0 ||
-	     verify_insmod(verify_certs, filename) < 0))
-		goto out;
-	r = kmod_module_insert_module(mod, flags, opts);
+	if (o->verify.n > 0) {
+		r = verify_opts_load(&o->verify, NULL, NULL, &certs);
+		if (r < 0)
+			return r;
+		r = verify_insmod(certs, filename);
+		if (r < 0)
+			return r;
+	}
+	r = kmod_module_insert_module(mod, o->flags, params);
 	if (r < 0) {
 		ERR("could not insert module %s: %s\n", filename, insert_error(-r));
 		hint_insert_failed(ctx, filename, r);
-		goto out;
 	}
-	ret = EXIT_SUCCESS;
-out:
-	verify_certs_free(verify_certs);
-	kmod_module_unref(mod);
-	kmod_unref(ctx);
+	return r;
+}
+
+/* operands: the module file, then its parameters */
+static int insmod_run(const struct insmod_opts *o, int nargs, char *args[])
+{
+	_cleanup_kmod_ctx_ struct kmod_ctx *ctx = NULL;
+	_cleanup_free_ char *params = NULL;
+
+	if (nargs < 1) {
+		ERR("missing filename.\n");
+		return -EINVAL;
+	}
+	if (streq(args[0], "-")) {
+		ERR("this tool does not support loading from stdin!\n");
+		return -EINVAL;
+	}
+	params = options_from_array(args + 1, nargs - 1);
+	if (params == NULL) {
+		ERR("could not gather module options: out-of-memory\n");
+		return -ENOMEM;
+	}
+	ctx = log_kmod_new(NULL, NULL, o->common.verbose);
+	if (ctx == NULL)
+		return -ENOMEM;
+	return insmod_insert(ctx, o, args[0], params);
+}
+
+static int do_insmod(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "require-signature", required_argument, NULL, OPT_REQUIRE_SIGNATURE },
+		OPTION_LONG_SYSLOG,
+		OPTION_LONG_VERBOSE,
+		OPTION_LONG_VERSION,
+		OPTION_LONG_HELP,
+		OPTION_LONG_END,
+	};
+	struct insmod_opts o = { .common = { .verbose = LOG_ERR, .help = help } };
+	enum options_result res;
+	int r;
+
+	res = options_parse(argc, argv, "fsvVh", longopts, &o.common, insmod_option, &o);
+	if (res != OPTIONS_RUN)
+		return options_exit_status(res);
+	log_open(o.common.use_syslog);
+	r = insmod_run(&o, argc - optind, argv + optind);
 	log_close();
-	return ret;
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 const struct kmod_cmd kmod_cmd_compat_insmod = {

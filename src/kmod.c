@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "check.h"
 #include "kmod.h"
 #include "lib/macro.h"
+#include "lib/util.h"
 #include "log.h"
 
 static const struct kmod_cmd kmod_cmd_help;
@@ -38,19 +38,14 @@ void kmod_print_version(void)
 
 int tool_module_dir(const char *root, const char *kversion, char buf[static PATH_MAX])
 {
-	struct utsname u;
+	int r = path_module_dir(root, NULL, kversion, buf);
 
-	if (kversion == NULL) {
-		if (uname(&u) < 0) {
-			int err = -errno;
-
-			ERR("uname() failed: %m\n");
-			return err;
-		}
-		kversion = u.release;
-	}
-	snprintf(buf, PATH_MAX, "%s" MODULE_DIRECTORY "/%s", root ? root : "", kversion);
-	return 0;
+	/* uname() fails only with EFAULT, so -ENAMETOOLONG is the path's own */
+	if (r == -ENAMETOOLONG)
+		ERR("module directory path too long\n");
+	else if (r < 0)
+		ERR("uname() failed: %s\n", strerror(-r));
+	return r;
 }
 
 static int kmod_help(int argc, char *argv[])

@@ -3,6 +3,9 @@
 
 #include <limits.h>
 
+#include "libkmod.h"
+#include "lib/macro.h"
+
 /*
  * The multi-call binary: each tool is a struct kmod_cmd; kmod.c dispatches on the
  * basename of argv[0] (compat names) or on the first word after `kmod`.
@@ -34,3 +37,23 @@ void kmod_print_version(void);
  * kernel's release (uname -r); a uname() failure is reported here.
  */
 int tool_module_dir(const char *root, const char *kversion, char buf[static PATH_MAX]);
+
+/* Clean-up attributes for the library's objects (lib/macro.h has the generic ones). */
+static inline void kmod_ctx_unrefp(struct kmod_ctx **ctx)
+{
+	kmod_unref(*ctx);
+}
+
+static inline void kmod_module_unrefp(struct kmod_module **mod)
+{
+	kmod_module_unref(*mod);
+}
+
+static inline void kmod_module_unref_listp(struct kmod_list **list)
+{
+	kmod_module_unref_list(*list);
+}
+
+#define _cleanup_kmod_ctx_ _cleanup_(kmod_ctx_unrefp)
+#define _cleanup_kmod_module_ _cleanup_(kmod_module_unrefp)
+#define _cleanup_kmod_list_ _cleanup_(kmod_module_unref_listp)

@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The options every tool shares, the getopt loop, the -C list, and the module
+ * parameters joined from operands (see options.h for the skeleton of a tool).
+ */
+#include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kmod.h"
 #include "lib/strbuf.h"
+#include "log.h"
 #include "options.h"
 
 /* A value with a space must reach the kernel quoted, unless the user quoted it. */
@@ -30,4 +38,76 @@ char *options_from_array(char **args, int nargs)
 		}
 	}
 	return strbuf_steal(&buf);
+}
+
+int options_exit_status(enum options_result result)
+{
+	return result == OPTIONS_EXIT_SUCCESS ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+static enum options_result common_option(struct tool_common *common, int c)
+{
+	switch (c) {
+	case 'v':
+		common->verbose++;
+		return OPTIONS_RUN;
+	case 's':
+		common->use_syslog = true;
+		return OPTIONS_RUN;
+	case 'V':
+		kmod_print_version();
+		return OPTIONS_EXIT_SUCCESS;
+	case 'h':
+		common->help();
+		return OPTIONS_EXIT_SUCCESS;
+	default:
+		/* getopt already printed the diagnostic */
+		return OPTIONS_EXIT_FAILURE;
+	}
+}
+
+enum options_result options_parse(int argc, char *argv[], const char *shortopts,
+				  const struct option *longopts,
+				  struct tool_common *common,
+				  int (*one)(int c, const char *arg, void *data),
+				  void *data)
+{
+	for (;;) {
+		int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		int r = OPTION_COMMON;
+		enum options_result res;
+
+		if (c == -1)
+			return OPTIONS_RUN;
+		if (one != NULL)
+			r = one(c, optarg, data);
+		if (r < 0)
+			return OPTIONS_EXIT_FAILURE;
+		if (r == 0)
+			continue;
+		res = common_option(common, c);
+		if (res != OPTIONS_RUN)
+			return res;
+	}
+}
+
+int config_paths_add(struct config_paths *list, const char *path)
+{
+	const char **tmp = realloc(list->paths, (list->n + 2) * sizeof(*tmp));
+
+	if (tmp == NULL) {
+		ERR("out of memory\n");
+		return -ENOMEM;
+	}
+	list->paths = tmp;
+	list->paths[list->n++] = path;
+	list->paths[list->n] = NULL;
+	return 0;
+}
+
+void config_paths_free(struct config_paths *list)
+{
+	free(list->paths);
+	list->paths = NULL;
+	list->n = 0;
 }

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/macro.h"
 #include "lib/signature-verify.h"
 
 struct verify_certs;
@@ -27,6 +28,13 @@ struct verify_certs;
  */
 int verify_certs_add(struct verify_certs **vc, const char *arg);
 void verify_certs_free(struct verify_certs *vc);
+
+static inline void verify_certs_freep(struct verify_certs **vc)
+{
+	verify_certs_free(*vc);
+}
+
+#define _cleanup_verify_certs_ _cleanup_(verify_certs_freep)
 
 /*
  * The certificates the running kernel (or the one of release kversion under root,
