@@ -90,6 +90,7 @@
 #include <unistd.h>
 
 #include "depmod-cache.h"
+#include "depmod-internal.h"
 #include "lib/file.h"
 
 #define CACHE_MAGIC "modkitDC"

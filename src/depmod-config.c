@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "depmod.h"
+#include "depmod-internal.h"
 #include "lib/config.h"
 #include "lib/regfile.h"
 

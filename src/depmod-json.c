@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * depmod -n --json (depmod-json.h): the contents of modules.dep, modules.alias,
+ * depmod -n --json (depmod-internal.h): the contents of modules.dep, modules.alias,
  * modules.softdep, modules.weakdep, modules.symbols and modules.devname, in their
  * order, as members of one document.
  */
@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "depmod-json.h"
-#include "depmod.h"
+#include "depmod-internal.h"
 #include "json.h"
 
 /* Value of "key=value" when s has exactly that key. */

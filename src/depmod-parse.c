@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "depmod.h"
+#include "depmod-internal.h"
 #include "lib/file.h"
 
 static bool modinfo_is_indexed(const char *s)

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "depmod.h"
+#include "depmod-internal.h"
 #include "lib/hash.h"
 #include "lib/strbuf.h"
 

@@ -14,7 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "depmod.h"
+#include "depmod-cache.h"
+#include "depmod-internal.h"
 #include "lib/hash.h"
 #include "lib/regfile.h"
 #include "lib/strbuf.h"
@@ -77,6 +78,7 @@ void depmod_init(struct depmod *d)
 
 void depmod_release(struct depmod *d)
 {
+	depmod_cache_free(d);
 	for (size_t i = 0; i < d->modules.count; i++) {
 		module_free(d->modules.array[i]);
 	}

@@ -22,7 +22,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "depmod.h"
+#include "depmod-internal.h"
 #include "lib/index.h"
 #include "lib/regfile.h"
 #include "lib/strbuf.h"

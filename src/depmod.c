@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * depmod: command line (tools.md 8) and the config -> scan -> parse -> resolve -> write
- * pipeline described in depmod.h.
+ * depmod's command line (tools.md 8): the options into one struct depmod_options,
+ * then depmod_run() (depmod-run.c) on it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,12 +10,9 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "depmod-cache.h"
-#include "depmod-json.h"
 #include "depmod.h"
 #include "hint.h"
 #include "kmod.h"
-#include "lib/hash.h"
 
 /* long options without a short one */
 enum {
@@ -81,36 +78,6 @@ static void help(void)
 	       program_invocation_short_name);
 }
 
-/* "<root>/<moduledir>/<kver>" with moduledir's leading slashes removed. */
-static char *module_dir_path(const char *root, const char *moduledir, const char *kver)
-{
-	char *p;
-
-	while (*moduledir == '/')
-		moduledir++;
-	if (asprintf(&p, "%s/%s/%s", root ? root : "", moduledir, kver) < 0)
-		return NULL;
-	return p;
-}
-
-/* MODKIT_DEPMOD_TIMING=1: wall time of each stage on stderr (for bench-depmod.sh). */
-static void timing_mark(const char *stage)
-{
-	static unsigned long long last;
-	static int enabled = -1;
-	unsigned long long now;
-
-	if (enabled < 0)
-		enabled = getenv("MODKIT_DEPMOD_TIMING") != NULL;
-	if (!enabled)
-		return;
-	now = now_usec();
-	if (stage != NULL)
-		fprintf(stderr, "depmod: timing: %-8s %8.3f ms\n", stage,
-			(now - last) / 1000.0);
-	last = now;
-}
-
 static bool version_ok(const char *s)
 {
 	unsigned int a, b;
@@ -118,260 +85,170 @@ static bool version_ok(const char *s)
 	return sscanf(s, "%u.%u", &a, &b) == 2;
 }
 
-static int do_depmod(int argc, char *argv[])
-{
-	_cleanup_free_ char *root = NULL;
-	_cleanup_free_ char *out_root = NULL;
-	_cleanup_free_ const char **config_paths = NULL;
-	const char *moduledir = MODULE_DIRECTORY;
-	const char *symvers = NULL, *system_map = NULL;
-	size_t n_config_paths = 0;
+/* The options and what they own. */
+struct depmod_cmdline {
+	struct depmod_options o;
+	char *root;
+	char *out_root;
+	const char **config_paths;
+	size_t n_config_paths;
 	struct utsname u;
-	struct depmod d;
-	bool all = false, quick = false;
-	int verbose = 0, ret = EXIT_FAILURE, err;
-	char prefix = '\0';
-	bool warn = false, errsyms = false, dry_run = false, json = false;
-	const char *no_cache_env = secure_getenv(DEPMOD_CACHE_ENV_OFF);
-	bool use_cache = no_cache_env == NULL || no_cache_env[0] == '\0' ||
-			 streq(no_cache_env, "0");
+};
 
-	for (;;) {
-		int c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL);
+static void cmdline_release(struct depmod_cmdline *cl)
+{
+	free(cl->root);
+	free(cl->out_root);
+	free(cl->config_paths);
+}
 
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'a':
-			all = true;
-			break;
-		case 'A':
-			quick = true;
-			break;
-		case 'b':
-			free(root);
-			root = path_make_absolute_cwd(optarg);
-			if (root == NULL)
-				return EXIT_FAILURE;
-			if (root == optarg)
-				root = strdup(optarg);
-			break;
-		case 'm':
-			moduledir = optarg;
-			break;
-		case 'o':
-			free(out_root);
-			out_root = path_make_absolute_cwd(optarg);
-			if (out_root == NULL)
-				return EXIT_FAILURE;
-			if (out_root == optarg)
-				out_root = strdup(optarg);
-			break;
-		case 'C': {
-			const char **tmp = realloc(config_paths,
-						   (n_config_paths + 2) * sizeof(*tmp));
+/* -b and -o: the directory made absolute into *dst. */
+static int set_dir(char **dst, const char *arg)
+{
+	char *p = path_make_absolute_cwd(arg);
 
-			if (tmp == NULL)
-				return EXIT_FAILURE;
-			config_paths = tmp;
-			config_paths[n_config_paths++] = optarg;
-			config_paths[n_config_paths] = NULL;
-			break;
-		}
-		case 'E':
-			symvers = optarg;
-			break;
-		case 'F':
-			system_map = optarg;
-			break;
-		case 'e':
-			errsyms = true;
-			break;
-		case 'n':
-			dry_run = true;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case 'P':
-			if (optarg[0] == '\0' || optarg[1] != '\0') {
-				FATAL("-P only takes a single char\n");
-				return EXIT_FAILURE;
-			}
-			prefix = optarg[0];
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'w':
-			warn = true;
-			break;
-		case OPT_NO_CACHE:
-			use_cache = false;
-			break;
-		case 'V':
-			kmod_print_version();
-			return EXIT_SUCCESS;
-		case 'h':
-			help();
-			return EXIT_SUCCESS;
-		default:
-			/* getopt already printed the diagnostic */
-			return EXIT_FAILURE;
-		}
+	if (p == NULL) {
+		ERR("could not make %s absolute: %m\n", arg);
+		return -errno;
 	}
+	free(*dst);
+	*dst = p;
+	return 0;
+}
 
-	log_set_priority(LOG_WARNING + verbose);
-	if (json && !dry_run) {
+/* -C: one more configuration path. */
+static int add_config_path(struct depmod_cmdline *cl, const char *path)
+{
+	const char **tmp = realloc(cl->config_paths,
+				   (cl->n_config_paths + 2) * sizeof(*tmp));
+
+	if (tmp == NULL) {
+		ERR("out of memory\n");
+		return -ENOMEM;
+	}
+	cl->config_paths = tmp;
+	cl->config_paths[cl->n_config_paths++] = path;
+	cl->config_paths[cl->n_config_paths] = NULL;
+	cl->o.config_paths = cl->config_paths;
+	return 0;
+}
+
+/* One option of getopt's; 1: done (help or version shown). */
+static int parse_option(struct depmod_cmdline *cl, int c)
+{
+	struct depmod_options *o = &cl->o;
+
+	switch (c) {
+	case 'a':
+		o->all = true;
+		return 0;
+	case 'A':
+		o->quick = true;
+		return 0;
+	case 'b':
+		return set_dir(&cl->root, optarg);
+	case 'm':
+		o->moduledir = optarg;
+		return 0;
+	case 'o':
+		return set_dir(&cl->out_root, optarg);
+	case 'C':
+		return add_config_path(cl, optarg);
+	case 'E':
+		o->symvers = optarg;
+		return 0;
+	case 'F':
+		o->system_map = optarg;
+		return 0;
+	case 'e':
+		o->errsyms = true;
+		return 0;
+	case 'n':
+		o->dry_run = true;
+		return 0;
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	case 'P':
+		if (optarg[0] == '\0' || optarg[1] != '\0') {
+			FATAL("-P only takes a single char\n");
+			return -EINVAL;
+		}
+		o->sym_prefix = optarg[0];
+		return 0;
+	case 'v':
+		o->verbose++;
+		return 0;
+	case 'w':
+		o->warn = true;
+		return 0;
+	case OPT_NO_CACHE:
+		o->no_cache = true;
+		return 0;
+	case 'V':
+		kmod_print_version();
+		return 1;
+	case 'h':
+		help();
+		return 1;
+	default:
+		/* getopt already printed the diagnostic */
+		return -EINVAL;
+	}
+}
+
+/* The whole command line into cl; 1: done (help or version shown). */
+static int parse_cmdline(struct depmod_cmdline *cl, int argc, char *argv[])
+{
+	struct depmod_options *o = &cl->o;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL)) != -1) {
+		r = parse_option(cl, c);
+		if (r != 0)
+			return r;
+	}
+	log_set_priority(LOG_WARNING + o->verbose);
+	if (o->json && !o->dry_run) {
 		ERR("--json goes with -n.\n");
-		return EXIT_FAILURE;
+		return -EINVAL;
 	}
-
-	const char *kver;
-
 	if (optind < argc) {
 		if (!version_ok(argv[optind])) {
 			ERR("Bad version passed %s\n", argv[optind]);
-			return EXIT_FAILURE;
+			return -EINVAL;
 		}
-		kver = argv[optind++];
+		o->kver = argv[optind++];
 	} else {
-		if (uname(&u) < 0) {
+		if (uname(&cl->u) < 0) {
 			ERR("uname() failed: %m\n");
-			return EXIT_FAILURE;
+			return -errno;
 		}
-		kver = u.release;
+		o->kver = cl->u.release;
 	}
+	o->root = cl->root;
+	o->out_root = cl->out_root;
+	o->files = argv + optind;
+	o->n_files = argc - optind;
+	return 0;
+}
 
-	depmod_init(&d);
-	d.kver = kver;
-	d.sym_prefix = prefix;
-	d.verbose = verbose;
-	d.warn = warn;
-	d.errsyms = errsyms;
-	d.dry_run = dry_run;
-	if (json)
-		d.out_verbose = stderr; /* -v lines: stdout holds the document */
-	d.use_cache = use_cache;
-	d.dirname = module_dir_path(root, moduledir, kver);
-	d.outdirname = module_dir_path(out_root ? out_root : root, moduledir, kver);
-	d.modules_by_name = hash_new(8192, NULL);
-	if (d.dirname == NULL || d.outdirname == NULL || d.modules_by_name == NULL) {
-		ERR("out of memory\n");
-		goto out;
-	}
-	d.dirnamelen = strlen(d.dirname);
+static void scan_failed(const struct depmod_options *o, const char *dirname)
+{
+	hint_missing_dir(o->root, "-b");
+	hint_missing_dir(dirname, NULL);
+}
 
-	if (optind == argc)
-		all = true;
-	if (quick) {
-		if (dry_run || depmod_is_up_to_date(&d)) {
-			ret = EXIT_SUCCESS;
-			goto out;
-		}
-		all = true;
-	}
+static int do_depmod(int argc, char *argv[])
+{
+	_cleanup_(cmdline_release) struct depmod_cmdline cl = {
+		.o = { .moduledir = MODULE_DIRECTORY, .scan_failed = scan_failed },
+	};
+	int r = parse_cmdline(&cl, argc, argv);
 
-	if (all) {
-		err = depmod_config_load(&d.config, config_paths, kver);
-		if (err < 0) {
-			ERR("could not load configuration: %s\n", strerror(-err));
-			goto out;
-		}
-	}
-	if (d.config.searches.count == 0) {
-		/* no search line: "updates" first, everything else after, equal */
-		static const char default_search[] = "search updates built-in\n";
-		_cleanup_fclose_ FILE *fp = fmemopen((void *)default_search,
-						     sizeof(default_search) - 1, "r");
-
-		if (fp == NULL ||
-		    depmod_config_parse(&d.config, fp, "(default)", kver) < 0)
-			goto out;
-	}
-
-	if (symvers != NULL) {
-		err = depmod_load_symvers(&d, symvers);
-		d.kernel_symbols_file = symvers;
-		d.kernel_symbols_kind = 'E';
-	} else if (system_map != NULL) {
-		err = depmod_load_system_map(&d, system_map);
-		d.kernel_symbols_file = system_map;
-		d.kernel_symbols_kind = 'F';
-	} else {
-		err = 0;
-	}
-	if (err < 0)
-		goto out;
-	if (errsyms && symvers == NULL && system_map == NULL) {
-		WRN("-e needs -E or -F\n");
-		d.errsyms = false;
-	}
-
-	if (all) {
-		timing_mark(NULL);
-		err = depmod_scan(&d);
-		timing_mark("scan");
-		if (err < 0) {
-			hint_missing_dir(root, "-b");
-			hint_missing_dir(d.dirname, NULL);
-			FATAL("could not search modules: %s\n", strerror(-err));
-			goto out;
-		}
-	} else {
-		for (int i = optind; i < argc; i++) {
-			if (argv[i][0] != '/') {
-				FATAL("%s: not absolute path.\n", argv[i]);
-				goto out;
-			}
-		}
-		for (int i = optind; i < argc; i++) {
-			err = depmod_add_module_file(&d, argv[i]);
-			if (err < 0)
-				goto out;
-		}
-	}
-
-	timing_mark(NULL);
-	err = depmod_order(&d);
-	timing_mark("order");
-	if (err < 0)
-		goto out;
-	if (d.use_cache) {
-		err = depmod_cache_load(&d);
-		if (err >= 0)
-			err = depmod_cache_apply(&d, depmod_parse_threads());
-		timing_mark("cache");
-		if (err < 0)
-			goto out;
-	}
-	err = depmod_parse(&d, depmod_parse_threads());
-	timing_mark("parse");
-	if (err < 0)
-		goto out;
-	if (d.use_cache) {
-		err = depmod_cache_build(&d);
-		timing_mark("store");
-		if (err < 0)
-			goto out;
-	}
-	/* not when the cache keeps every index the resolve stage feeds */
-	if (!d.resolve_skipped) {
-		err = depmod_resolve(&d);
-		timing_mark("resolve");
-		if (err < 0)
-			goto out;
-	}
-	depmod_drop_symbols(&d);
-	err = json ? depmod_write_json(&d) : depmod_write(&d);
-	timing_mark("write");
-	if (err < 0)
-		goto out;
-	ret = EXIT_SUCCESS;
-out:
-	depmod_cache_free(&d);
-	depmod_release(&d);
-	return ret;
+	if (r != 0)
+		return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return depmod_run(&cl.o) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 const struct kmod_cmd kmod_cmd_compat_depmod = {

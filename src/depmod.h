@@ -16,7 +16,12 @@
  *
  * Everything after the parse stage runs single-threaded in module-index order, so the
  * output depends neither on the thread count nor on the order workers finish in.
- * Functions returning int give 0 or a negative errno.
+ *
+ * This header is the interface of the stages, built as one library: the tool runs
+ * depmod_run() on its options; the stage tests and the fuzz targets drive the stages
+ * one by one on a struct depmod. What the stages share only among themselves is in
+ * depmod-internal.h (and depmod-cache.h). Messages go through the tool's logging
+ * (log.h). Functions returning int give 0 or a negative errno.
  */
 
 #include <stdbool.h>
@@ -33,21 +38,41 @@
 
 struct hash;
 struct depmod_cache;
+struct depmod_cache_ops;
 struct depmod;
 
-/*
- * depmod-cache.c's part in the write stage, called through pointers so that the write
- * stage stands without it (the test and fuzz programs link no cache).
- */
-struct depmod_cache_ops {
-	/* Whether the existing file of output name already holds exactly what this run
-	 * would write: it is then left in place (and its times set to now). */
-	bool (*keep)(const struct depmod *d, const char *name);
-	/* Output name was written whole to the temporary file open on fd. */
-	void (*written)(struct depmod *d, const char *name, int fd);
-	/* Writes the cache itself (last). */
-	int (*write)(struct depmod *d, FILE *out);
+/* ---- depmod-run.c: one whole run ------------------------------------------------ */
+
+/* What the command line asks for (tools.md 8). */
+struct depmod_options {
+	const char *kver;
+	const char *root; /* -b, absolute (NULL: /) */
+	const char *out_root; /* -o, absolute (NULL: the root) */
+	const char *moduledir; /* -m */
+	const char *const *config_paths; /* -C, NULL-terminated (NULL: the default) */
+	const char *symvers; /* -E */
+	const char *system_map; /* -F */
+	char *const *files; /* module files of the command line (none: the whole tree) */
+	size_t n_files;
+	char sym_prefix; /* -P (0: none) */
+	int verbose; /* -v count */
+	bool all; /* -a */
+	bool quick; /* -A */
+	bool warn; /* -w */
+	bool errsyms; /* -e */
+	bool dry_run; /* -n */
+	bool json; /* --json */
+	bool no_cache; /* --no-cache */
+	/* Called (may be NULL) when the module directory cannot be searched, before the
+	 * fatal message: the tool's hints. */
+	void (*scan_failed)(const struct depmod_options *o, const char *dirname);
 };
+
+/* Runs the whole pipeline; every failure is reported. */
+int depmod_run(const struct depmod_options *o);
+/* The stages from depmod_order() to depmod_write() on the modules scanned or added
+ * (with the cache when d->use_cache). */
+int depmod_pipeline(struct depmod *d, unsigned int n_threads);
 
 /* ---- depmod-config.c ------------------------------------------------------------ */
 
@@ -77,13 +102,11 @@ struct depmod_config {
 
 void depmod_config_init(struct depmod_config *cfg);
 void depmod_config_release(struct depmod_config *cfg);
-/* Reads every depmod.d file of paths (NULL: the default directories) for kernel
- * version kver. Bad lines are reported and skipped. */
-int depmod_config_load(struct depmod_config *cfg, const char *const *paths,
-		       const char *kver);
 /* Parses one configuration stream (exposed for the tests and the fuzzer). */
 int depmod_config_parse(struct depmod_config *cfg, FILE *fp, const char *filename,
 			const char *kver);
+/* Without any search line, the default one: "updates" first, the rest after. */
+int depmod_config_default(struct depmod_config *cfg, const char *kver);
 
 /* ---- the modules ---------------------------------------------------------------- */
 
@@ -130,7 +153,7 @@ struct depmod_module {
 	bool in_cycle_walk;
 };
 
-/* ---- depmod.c: run state ---------------------------------------------------------- */
+/* ---- the run state ---------------------------------------------------------------- */
 
 struct depmod {
 	const char *kver;
@@ -143,7 +166,10 @@ struct depmod {
 	bool errsyms;
 	bool check_symvers; /* -E given: compare CRCs */
 	bool dry_run;
+	bool json; /* -n --json: depmod_pipeline() writes the JSON document */
 	bool use_cache; /* read and write modules.depmod-cache (depmod-cache.c) */
+	bool timing; /* MODKIT_DEPMOD_TIMING: each stage's wall time on stderr */
+	unsigned long long timing_last; /* usec when the stage being timed began */
 	FILE *out_verbose; /* where -v edge lines go (stdout) */
 
 	struct depmod_config config;
@@ -173,33 +199,16 @@ void depmod_release(struct depmod *d);
 
 /* Walks the module dir and the external dirs, keeping one module per name. */
 int depmod_scan(struct depmod *d);
-/* Adds one module file given on the command line (absolute path). */
-int depmod_add_module_file(struct depmod *d, const char *path);
 /* Sorts d->modules into module index order and numbers them. */
 int depmod_order(struct depmod *d);
-/* -A: true when modules.dep is newer than every module file. */
-bool depmod_is_up_to_date(const struct depmod *d);
 
 /* ---- depmod-parse.c ------------------------------------------------------------------ */
 
-/* Thread count: MODKIT_DEPMOD_THREADS if set (>= 1), else the online CPUs. */
-unsigned int depmod_parse_threads(void);
 /* Loads every module not already taken from the cache; failures are reported (in
  * module order) and the module keeps no symbols. */
 int depmod_parse(struct depmod *d, unsigned int n_threads);
-/* A worker's reusable read buffer. */
-struct depmod_parse_buf {
-	void *data;
-	size_t cap;
-};
-/* Parses one module file into mod; buf (may be NULL) is the worker's buffer. */
-int depmod_parse_module(struct depmod_module *mod, struct depmod_parse_buf *buf);
-struct stat;
-/* The cache key fields of a file. */
-void depmod_file_id_from_stat(const struct stat *st, struct depmod_file_id *id);
-int depmod_file_id_from_fd(int fd, struct depmod_file_id *id);
 
-/* ---- depmod-cache.c (declared in depmod-cache.h) ------------------------------------ */
+/* ---- depmod-cache.c (the stage's own calls are in depmod-cache.h) ------------------- */
 
 /* The cache file's name in the output directory; a name starting with "modules." so
  * that whatever removes an indexes directory's modules.* files removes it too. */
@@ -217,6 +226,9 @@ struct depmod_symbol {
 /* Loads kernel symbols from Module.symvers (-E) or System.map (-F). */
 int depmod_load_symvers(struct depmod *d, const char *filename);
 int depmod_load_system_map(struct depmod *d, const char *filename);
+/* Either of them (symvers first; neither when both are NULL), and which it was. */
+int depmod_load_kernel_symbols(struct depmod *d, const char *symvers,
+			       const char *system_map);
 /* Builds the export table, the dependency edges and the dsi numbering. -ELOOP after
  * reporting dependency cycles. */
 int depmod_resolve(struct depmod *d);
@@ -228,25 +240,9 @@ int depmod_symbols_sorted(const struct depmod *d, struct depmod_symbol ***syms,
 /* A module's modules.dep dependency list: closure sorted by dsi (caller frees *list). */
 int depmod_module_closure(struct depmod *d, struct depmod_module *mod,
 			  struct depmod_module ***list, size_t *n);
-/* Path as written in the indexes: relative when inside the module dir. */
-static inline const char *depmod_module_outpath(const struct depmod_module *mod)
-{
-	return mod->relpath ? mod->relpath : mod->path;
-}
 
 /* ---- depmod-write.c ---------------------------------------------------------------------- */
 
 /* Writes every output file (or the text files to stdout when dry_run), and the cache
  * when there is one, renamed last. */
 int depmod_write(struct depmod *d);
-
-/* A module's modules.devname entry (depmod-write.c); devname points into its modinfo. */
-struct depmod_devname {
-	const char *devname;
-	char type; /* 'c' or 'b' */
-	unsigned int major, minor;
-};
-bool depmod_module_devname(const struct depmod_module *mod, struct depmod_devname *dev);
-/* Takes the output directory's lock (an exclusive flock on dfd), waiting a bounded
- * time; reports a failure. */
-int depmod_lock_outdir(const struct depmod *d, int dfd);

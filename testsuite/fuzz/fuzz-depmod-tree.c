@@ -32,7 +32,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "src/depmod-cache.h"
 #include "src/depmod.h"
 #include "lib/hash.h"
 
@@ -275,7 +274,6 @@ static void write_tree(const uint8_t *data, size_t size)
 static bool read_options(struct depmod *d, const uint8_t *data, size_t size,
 			 const char **symvers, const char **sysmap)
 {
-	static const char default_search[] = "search updates built-in\n";
 	bool cache = false;
 	struct record r;
 	size_t pos = 0;
@@ -306,9 +304,7 @@ static bool read_options(struct depmod *d, const uint8_t *data, size_t size,
 	for (size_t i = 0; i < d->config.externals.count; i++)
 		free(d->config.externals.array[i]);
 	d->config.externals.count = 0;
-	if (d->config.searches.count == 0)
-		parse_config(d, (const uint8_t *)default_search,
-			     sizeof(default_search) - 1);
+	(void)depmod_config_default(&d->config, KVER);
 	return cache;
 }
 
@@ -331,37 +327,17 @@ static bool run_depmod(const uint8_t *data, size_t size, bool use_cache, bool *w
 	*want_cache = read_options(&d, data, size, &symvers, &sysmap);
 	d.use_cache = use_cache;
 
-	if (symvers != NULL) {
-		if (depmod_load_symvers(&d, symvers) < 0)
-			goto out;
-		d.kernel_symbols_file = symvers;
-		d.kernel_symbols_kind = 'E';
-	} else if (sysmap != NULL) {
-		if (depmod_load_system_map(&d, sysmap) < 0)
-			goto out;
-		d.kernel_symbols_file = sysmap;
-		d.kernel_symbols_kind = 'F';
-	} else {
+	if (symvers == NULL && sysmap == NULL)
 		d.errsyms = false;
-	}
-	if (depmod_scan(&d) < 0 || depmod_order(&d) < 0)
+	if (depmod_load_kernel_symbols(&d, symvers, sysmap) < 0)
 		goto out;
-	if (d.use_cache && (depmod_cache_load(&d) < 0 || depmod_cache_apply(&d, 1) < 0))
-		goto out;
-	if (depmod_parse(&d, 1) < 0)
-		goto out;
-	if (d.use_cache && depmod_cache_build(&d) < 0)
-		goto out;
-	if (!d.resolve_skipped && depmod_resolve(&d) < 0)
-		goto out;
-	depmod_drop_symbols(&d);
-	if (depmod_write(&d) < 0)
+	/* the tool's stages, with one parse thread */
+	if (depmod_scan(&d) < 0 || depmod_pipeline(&d, 1) < 0)
 		goto out;
 	ok = true;
 	if (!use_cache)
 		use_indexes(&d);
 out:
-	depmod_cache_free(&d);
 	depmod_release(&d);
 	return ok;
 }
