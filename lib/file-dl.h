@@ -2,37 +2,65 @@
 #pragma once
 
 /*
- * Layer: file. May use: helpers, file.h. Included by the .c files that wrap an
- * optional library (file-zstd.c, file-xz.c, file-zlib.c, signature.c) and by
- * file.c, which emits their notes.
+ * Layer: file. May use: helpers. Included by the .c files that wrap an optional
+ * library (file-zstd.c, file-xz.c, file-zlib.c, signature.c) and by file-dl.c,
+ * which loads them and carries their ELF notes. The call graph is one-way: the
+ * wrappers call file-dl.c, never file.c, and file-dl.c calls nothing of theirs but
+ * the set-up hook they hand it.
  *
  * The optional libraries of module files (libzstd, liblzma and zlib to decompress,
  * libcrypto to decode signatures) are called through one struct of function
  * pointers per library. meson's dlopen option picks, per library, how that struct
  * is filled (ENABLE_<LIB>_DLOPEN in the config.h meson generates):
  *
- *  - 1, loaded on first use: the struct starts empty; the first caller runs
- *    file_dl_load() (under pthread_once), which dlopen()s the soname and stores
- *    each dlsym() result at its field's offset. The library is declared in the
- *    .note.dlopen ELF note (file.c).
+ *  - 1, loaded on first use: the struct starts empty; the first file_dl_missing()
+ *    dlopen()s the soname and stores each dlsym() result at its field's offset.
+ *    The library is declared in the .note.dlopen ELF note (file-dl.c).
  *  - 0, linked: the struct holds the functions' own addresses from the start
- *    (ordinary relocations, a DT_NEEDED entry); file_dl_load() is never called.
+ *    (ordinary relocations, a DT_NEEDED entry); nothing is loaded.
  *
- * Either way the callers are the same (zstd.createDCtx(...)). A library lists its
- * functions once, as X(arg, field, function) entries of a macro:
+ * Either way the callers are the same (zstd.createDCtx(...)), and each use is
+ * preceded by file_dl_missing(), which also runs the library's set-up hook once.
+ * A library lists its functions once, as X(arg, field, function) entries of a
+ * macro:
  *
  *   #define ZSTD_FUNCTIONS(X, arg) X(arg, createDCtx, ZSTD_createDCtx) ...
- *   FILE_DL_DEFINE(zstd, ZSTD_FUNCTIONS, ZSTD_SONAME, ENABLE_ZSTD_DLOPEN);
+ *   FILE_DL_DEFINE(zstd, ZSTD_FUNCTIONS, ZSTD_SONAME, ENABLE_ZSTD_DLOPEN, setup);
  *
  * which defines the struct `zstd` (of type struct zstd_functions) and
- * struct file_dl zstd_dl, whose err and errmsg tell whether the library is usable.
+ * struct file_dl zstd_dl. Invariants: a library is loaded (and set up) at most once
+ * per process, under a lock, and never unloaded; once file_dl_missing() has
+ * returned, the struct and the verdict do not change.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "file.h"
 #include "macro.h"
+
+struct file_dl_symbol {
+	const char *name;
+	size_t offset; /* of the field in the library's function struct */
+};
+
+struct file_dl {
+	const char *soname;
+	const struct file_dl_symbol *symbols;
+	size_t n_symbols;
+	void *functions; /* the struct the offsets refer to */
+	bool load; /* dlopen() on first use; false: linked */
+	/* run once the functions are there (may be NULL); < 0 makes the library
+	 * unusable */
+	int (*setup)(void);
+	bool tried; /* read and set atomically by file_dl_missing() */
+	int err; /* 0 once usable, else -ENOSYS */
+	char errmsg[256];
+};
+
+/* Loads and sets up the library on the first call (thread-safe); then NULL when it
+ * is usable, else why not, naming it ("libzstd.so.1 is not available"). */
+const char *file_dl_missing(struct file_dl *dl);
 
 #define FILE_DL_FIELD(arg, field, fn) __typeof__(&fn) field;
 #define FILE_DL_SYMBOL(type, field, fn) { #fn, offsetof(type, field) },
@@ -44,7 +72,7 @@
 #define FILE_DL_INIT_(loaded, list) FILE_DL_INIT_##loaded(list)
 #define FILE_DL_INIT(loaded, list) FILE_DL_INIT_(loaded, list)
 
-#define FILE_DL_DEFINE(name, list, soname_, loaded)             \
+#define FILE_DL_DEFINE(name, list, soname_, loaded, setup_)     \
 	static struct name##_functions {                        \
 		list(FILE_DL_FIELD, )                           \
 	} name = { FILE_DL_INIT(loaded, list) };                \
@@ -56,47 +84,6 @@
 		.symbols = name##_symbols,                      \
 		.n_symbols = ARRAY_SIZE(name##_symbols),        \
 		.functions = &name,                             \
+		.load = (loaded),                               \
+		.setup = (setup_),                              \
 	}
-
-/*
- * ELF dlopen metadata (the freedesktop.org / UAPI group "ELF dlopen metadata"
- * format): a note in section .note.dlopen, owner "FDO", type 0x407c0c0a, whose
- * descriptor is a NUL-terminated JSON array of objects naming the feature, a
- * description, a priority ("required", "recommended" or "suggested") and the
- * sonames that dlopen() may be given. Packaging tools read it to add dependencies
- * that DT_NEEDED does not show. The strings must not need JSON escaping.
- */
-#define FILE_DL_NOTE_OWNER "FDO"
-#define FILE_DL_NOTE_TYPE UINT32_C(0x407c0c0a)
-
-#define FILE_DL_NOTE_PAYLOAD(feature, description, priority, soname)   \
-	"[{\"feature\":\"" feature "\",\"description\":\"" description \
-	"\",\"priority\":\"" priority "\",\"soname\":[\"" soname "\"]}]"
-
-/* clang's AddressSanitizer pads each global it instruments with a redzone, which
- * would sit between the notes (gcc's leaves variables with a section alone). */
-#if defined(__clang__)
-#define FILE_DL_NOTE_NO_REDZONE __attribute__((no_sanitize("address")))
-#else
-#define FILE_DL_NOTE_NO_REDZONE
-#endif
-
-/* One note; the descriptor is zero-padded to a multiple of 4 bytes, as the owner
- * name "FDO\0" already is. */
-#define FILE_DL_NOTE_RAW(var, text)                                            \
-	static const struct {                                                  \
-		uint32_t n_namesz, n_descsz, n_type;                           \
-		char n_owner[sizeof(FILE_DL_NOTE_OWNER)];                      \
-		char n_desc[(sizeof(text) + 3) / 4 * 4];                       \
-	} var FILE_DL_NOTE_NO_REDZONE                                          \
-		__attribute__((used, section(".note.dlopen"), aligned(4))) = { \
-			.n_namesz = sizeof(FILE_DL_NOTE_OWNER),                \
-			.n_descsz = sizeof(text),                              \
-			.n_type = FILE_DL_NOTE_TYPE,                           \
-			.n_owner = FILE_DL_NOTE_OWNER,                         \
-			.n_desc = text,                                        \
-		}
-
-#define FILE_DL_NOTE(var, feature, description, priority, soname) \
-	FILE_DL_NOTE_RAW(var,                                     \
-			 FILE_DL_NOTE_PAYLOAD(feature, description, priority, soname))

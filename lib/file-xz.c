@@ -7,7 +7,6 @@
  * (file-dl.h).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "file-dl.h"
@@ -23,20 +22,11 @@
 	X(arg, stream_decoder, lzma_stream_decoder) \
 	X(arg, code, lzma_code)                     \
 	X(arg, end, lzma_end)
-FILE_DL_DEFINE(xz, XZ_FUNCTIONS, XZ_SONAME, ENABLE_XZ_DLOPEN);
-
-static pthread_once_t xz_once = PTHREAD_ONCE_INIT;
-
-static void xz_load(void)
-{
-	if (ENABLE_XZ_DLOPEN)
-		file_dl_load(&xz_dl);
-}
+FILE_DL_DEFINE(xz, XZ_FUNCTIONS, XZ_SONAME, ENABLE_XZ_DLOPEN, NULL);
 
 const char *file_xz_missing(void)
 {
-	pthread_once(&xz_once, xz_load);
-	return xz_dl.err < 0 ? xz_dl.errmsg : NULL;
+	return file_dl_missing(&xz_dl);
 }
 
 static void xz_endp(lzma_stream **strm)
@@ -70,17 +60,13 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 {
 	lzma_stream strm_storage = LZMA_STREAM_INIT;
 	_cleanup_(xz_endp) lzma_stream *strm = NULL;
-	_cleanup_free_ uint8_t *buf = NULL;
-	size_t cap;
+	_cleanup_free_ void *buf = NULL;
+	size_t cap = module_size_guess(in_size, 0);
 	lzma_ret ret;
 
 	if (file_xz_missing() != NULL)
 		return -ENOSYS;
 
-	/* modules compress about 3-4:1 with xz; a good first guess saves reallocs */
-	if (umul_overflow(in_size, 4, &cap))
-		cap = in_size;
-	cap = MIN(MAX(cap, (size_t)4096), MODULE_SIZE_MAX);
 	buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;
@@ -101,17 +87,12 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 		if (ret == LZMA_STREAM_END)
 			break;
 		if ((ret == LZMA_OK || ret == LZMA_BUF_ERROR) && strm->avail_out == 0) {
-			size_t used = cap - strm->avail_out, ncap;
-			uint8_t *p;
+			size_t used = cap;
+			int err = module_buf_grow(&buf, &cap);
 
-			if (module_size_grow(cap, &ncap) < 0)
-				return -EFBIG;
-			p = realloc(buf, ncap);
-			if (p == NULL)
-				return -ENOMEM;
-			buf = p;
-			cap = ncap;
-			strm->next_out = buf + used;
+			if (err < 0)
+				return err;
+			strm->next_out = (uint8_t *)buf + used;
 			strm->avail_out = cap - used;
 			continue;
 		}

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "file-dl.h"
@@ -28,20 +27,26 @@
 	X(arg, inflate, inflate)             \
 	X(arg, inflateReset, inflateReset)   \
 	X(arg, inflateEnd, inflateEnd)
-FILE_DL_DEFINE(zlib, ZLIB_FUNCTIONS, ZLIB_SONAME, ENABLE_ZLIB_DLOPEN);
-
-static pthread_once_t zlib_once = PTHREAD_ONCE_INIT;
-
-static void zlib_load(void)
-{
-	if (ENABLE_ZLIB_DLOPEN)
-		file_dl_load(&zlib_dl);
-}
+FILE_DL_DEFINE(zlib, ZLIB_FUNCTIONS, ZLIB_SONAME, ENABLE_ZLIB_DLOPEN, NULL);
 
 const char *file_zlib_missing(void)
 {
-	pthread_once(&zlib_once, zlib_load);
-	return zlib_dl.err < 0 ? zlib_dl.errmsg : NULL;
+	return file_dl_missing(&zlib_dl);
+}
+
+/* The image size a gzip stream claims: the last member's trailer holds it modulo
+ * 2^32, little endian; 0 (no hint) when absent or implausible. */
+static size_t zlib_size_hint(const uint8_t *src, size_t in_size)
+{
+	const uint8_t *t;
+	size_t isize;
+
+	if (in_size < 18)
+		return 0;
+	t = src + in_size - 4;
+	isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 |
+		(size_t)t[3] << 24;
+	return isize > ZLIB_PREALLOC_MAX ? 0 : isize;
 }
 
 static void zlib_endp(z_stream **zs)
@@ -56,25 +61,14 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	const uint8_t *src = in;
 	z_stream zs_storage = { 0 };
 	_cleanup_(zlib_endp) z_stream *zs = NULL;
-	_cleanup_free_ uint8_t *buf = NULL;
-	size_t cap, in_pos = 0, out_pos = 0;
+	_cleanup_free_ void *buf = NULL;
+	size_t cap = module_size_guess(in_size, zlib_size_hint(src, in_size));
+	size_t in_pos = 0, out_pos = 0;
 	int ret;
 
 	if (file_zlib_missing() != NULL)
 		return -ENOSYS;
 
-	cap = 0;
-	if (in_size >= 18) {
-		const uint8_t *t = src + in_size - 4;
-
-		cap = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 |
-		      (size_t)t[3] << 24;
-		if (cap > ZLIB_PREALLOC_MAX)
-			cap = 0;
-	}
-	if (cap == 0 && umul_overflow(in_size, 4, &cap))
-		cap = in_size;
-	cap = MIN(MAX(cap, (size_t)4096), MODULE_SIZE_MAX);
 	buf = malloc(cap);
 	if (buf == NULL)
 		return -ENOMEM;
@@ -90,22 +84,16 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 		size_t out_chunk;
 
 		if (out_pos == cap) {
-			size_t ncap;
-			uint8_t *p;
+			int err = module_buf_grow(&buf, &cap);
 
-			if (module_size_grow(cap, &ncap) < 0)
-				return -EFBIG;
-			p = realloc(buf, ncap);
-			if (p == NULL)
-				return -ENOMEM;
-			buf = p;
-			cap = ncap;
+			if (err < 0)
+				return err;
 		}
 		out_chunk = MIN(cap - out_pos, (size_t)UINT_MAX);
 
 		zs->next_in = (Bytef *)(src + in_pos);
 		zs->avail_in = (uInt)in_chunk;
-		zs->next_out = buf + out_pos;
+		zs->next_out = (Bytef *)buf + out_pos;
 		zs->avail_out = (uInt)out_chunk;
 		ret = zlib.inflate(zs, Z_NO_FLUSH);
 		in_pos += in_chunk - zs->avail_in;

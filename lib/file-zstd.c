@@ -34,9 +34,9 @@
 	X(arg, getFrameContentSize, ZSTD_getFrameContentSize) \
 	X(arg, isError, ZSTD_isError)                         \
 	X(arg, getErrorName, ZSTD_getErrorName)
-FILE_DL_DEFINE(zstd, ZSTD_FUNCTIONS, ZSTD_SONAME, ENABLE_ZSTD_DLOPEN);
+static int zstd_setup(void);
+FILE_DL_DEFINE(zstd, ZSTD_FUNCTIONS, ZSTD_SONAME, ENABLE_ZSTD_DLOPEN, zstd_setup);
 
-static pthread_once_t zstd_once = PTHREAD_ONCE_INIT;
 static pthread_key_t zstd_dctx_key;
 static bool zstd_key_ok;
 
@@ -45,12 +45,12 @@ static void zstd_dctx_free(void *dctx)
 	zstd.freeDCtx(dctx);
 }
 
-static void zstd_load(void)
+/* A failed key leaves the library usable but zstd_dctx() without a context to
+ * give, so that decoding fails as out of memory. */
+static int zstd_setup(void)
 {
-	if (ENABLE_ZSTD_DLOPEN)
-		file_dl_load(&zstd_dl);
-	if (zstd_dl.err == 0)
-		zstd_key_ok = pthread_key_create(&zstd_dctx_key, zstd_dctx_free) == 0;
+	zstd_key_ok = pthread_key_create(&zstd_dctx_key, zstd_dctx_free) == 0;
+	return 0;
 }
 
 /* This thread's decoding context (freed when the thread exits). */
@@ -75,23 +75,7 @@ static ZSTD_DCtx *zstd_dctx(void)
 
 const char *file_zstd_missing(void)
 {
-	pthread_once(&zstd_once, zstd_load);
-	return zstd_dl.err < 0 ? zstd_dl.errmsg : NULL;
-}
-
-static int zstd_grow(void **buf, size_t *cap)
-{
-	size_t n;
-	void *p;
-
-	if (module_size_grow(*cap, &n) < 0)
-		return -EFBIG;
-	p = realloc(*buf, n);
-	if (p == NULL)
-		return -ENOMEM;
-	*buf = p;
-	*cap = n;
-	return 0;
+	return file_dl_missing(&zstd_dl);
 }
 
 int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_size,
@@ -108,13 +92,10 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 		return -ENOSYS;
 
 	content = zstd.getFrameContentSize(in, in_size);
-	if (content != ZSTD_CONTENTSIZE_UNKNOWN && content != ZSTD_CONTENTSIZE_ERROR &&
-	    content > 0 && content <= ZSTD_PREALLOC_MAX)
-		cap = (size_t)content;
-	else if (in_size <= ZSTD_PREALLOC_MAX / 4)
-		cap = MAX(in_size * 4, (size_t)4096);
-	else
-		cap = ZSTD_PREALLOC_MAX;
+	if (content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR ||
+	    content > ZSTD_PREALLOC_MAX)
+		content = 0;
+	cap = module_size_guess(in_size, (size_t)content);
 
 	buf = malloc(cap);
 	if (buf == NULL)
@@ -126,10 +107,10 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	/* The usual case: one frame of known size, decoded in one call. Anything
 	 * else (several frames, a wrong size, an error) goes the streaming way,
 	 * which also reports the errors. */
-	if (cap == content) {
+	if (content > 0) {
 		size_t ret = zstd.decompressDCtx(dctx, buf, cap, in, in_size);
 
-		if (!zstd.isError(ret) && ret == cap) {
+		if (!zstd.isError(ret) && ret == content) {
 			*out_size = ret;
 			*out = TAKE_PTR(buf);
 			return 0;
@@ -150,7 +131,7 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 		if (ret == 0 && inb.pos == inb.size)
 			break;
 		if (outb.pos == outb.size) {
-			int err = zstd_grow(&buf, &cap);
+			int err = module_buf_grow(&buf, &cap);
 
 			if (err < 0)
 				return err;

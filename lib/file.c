@@ -16,7 +16,6 @@
  * missing at run time) fails with -ENOSYS and an error naming the file and the
  * library: the caller must not mistake it for a module without contents.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -25,7 +24,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file-dl.h"
 #include "file.h"
 #include "log-lib.h"
 #include "macro.h"
@@ -282,57 +280,4 @@ const char *file_decompressor_missing(enum kmod_file_compression_type type)
 	default:
 		return NULL;
 	}
-}
-
-/*
- * Every library this build may dlopen(), declared once here: file.c is linked
- * into everything that reads module files (libkmod.so.2 and the kmod binary), so
- * each of them carries the whole list. A decompressor is "recommended": without
- * it depmod fails on such modules; libcrypto only adds the signer details that
- * modinfo shows, hence "suggested".
- */
-#if ENABLE_ZSTD && ENABLE_ZSTD_DLOPEN
-FILE_DL_NOTE(file_dl_note_zstd, "zstd",
-	     "decompression of zstd-compressed modules (.ko.zst)", "recommended",
-	     ZSTD_SONAME);
-#endif
-#if ENABLE_XZ && ENABLE_XZ_DLOPEN
-FILE_DL_NOTE(file_dl_note_xz, "xz", "decompression of xz-compressed modules (.ko.xz)",
-	     "recommended", XZ_SONAME);
-#endif
-#if ENABLE_ZLIB && ENABLE_ZLIB_DLOPEN
-FILE_DL_NOTE(file_dl_note_zlib, "zlib",
-	     "decompression of gzip-compressed modules (.ko.gz)", "recommended",
-	     ZLIB_SONAME);
-#endif
-#if ENABLE_OPENSSL && ENABLE_OPENSSL_DLOPEN
-FILE_DL_NOTE(file_dl_note_openssl, "openssl",
-	     "signer, key and hash of PKCS#7 module signatures (modinfo)", "suggested",
-	     OPENSSL_SONAME);
-#endif
-
-void file_dl_load(struct file_dl *dl)
-{
-	void *handle;
-
-	dl->err = -ENOSYS;
-	handle = dlopen(dl->soname, RTLD_NOW | RTLD_LOCAL);
-	if (handle == NULL) {
-		snprintf(dl->errmsg, sizeof(dl->errmsg), "%s is not available",
-			 dl->soname);
-		return;
-	}
-	for (size_t i = 0; i < dl->n_symbols; i++) {
-		void *sym = dlsym(handle, dl->symbols[i].name);
-
-		if (sym == NULL) {
-			snprintf(dl->errmsg, sizeof(dl->errmsg),
-				 "%s is not usable (no symbol %s)", dl->soname,
-				 dl->symbols[i].name);
-			/* keep the handle: unloading a library has global side effects */
-			return;
-		}
-		memcpy((char *)dl->functions + dl->symbols[i].offset, &sym, sizeof(sym));
-	}
-	dl->err = 0;
 }

@@ -64,21 +64,3 @@ const char *file_zstd_missing(void);
 const char *file_xz_missing(void);
 const char *file_zlib_missing(void);
 const char *file_decompressor_missing(enum kmod_file_compression_type type);
-
-/* A library loaded with dlopen() on first use, once per process (pthread_once in
- * the owner calls file_dl_load()); symbol addresses are stored into a struct of
- * typed function pointers at the given offsets. Never unloaded. The macros that
- * declare such a library are in file-dl.h. */
-struct file_dl_symbol {
-	const char *name;
-	size_t offset;
-};
-struct file_dl {
-	const char *soname;
-	const struct file_dl_symbol *symbols;
-	size_t n_symbols;
-	void *functions; /* the struct the offsets refer to */
-	int err; /* 0 once loaded, else -ENOSYS */
-	char errmsg[256];
-};
-void file_dl_load(struct file_dl *dl);

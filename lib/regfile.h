@@ -42,13 +42,40 @@
  */
 #define MODULE_SIZE_MAX ((size_t)512 << 20)
 
-/* Next capacity of a growing decompression buffer: doubled, but at most
- * MODULE_SIZE_MAX; -EFBIG when cap is there already. */
-static inline int module_size_grow(size_t cap, size_t *ncap)
+/*
+ * First capacity of a decompression buffer for in_size compressed bytes, given a
+ * hint of the image size (0: none): the hint, else four times the input (modules
+ * compress about 3-4:1), at least a page and at most MODULE_SIZE_MAX.
+ */
+static inline size_t module_size_guess(size_t in_size, size_t hint)
 {
-	if (cap >= MODULE_SIZE_MAX)
+	size_t cap = hint;
+
+	if (cap == 0 && __builtin_mul_overflow(in_size, 4, &cap))
+		cap = in_size;
+	if (cap < 4096)
+		cap = 4096;
+	return cap < MODULE_SIZE_MAX ? cap : MODULE_SIZE_MAX;
+}
+
+/*
+ * Grows a decompression buffer *buf of *cap bytes: doubled, but at most
+ * MODULE_SIZE_MAX. -EFBIG when *cap is there already, -ENOMEM; on failure *buf and
+ * *cap are unchanged (the caller still owns *buf).
+ */
+static inline int module_buf_grow(void **buf, size_t *cap)
+{
+	size_t ncap;
+	void *p;
+
+	if (*cap >= MODULE_SIZE_MAX)
 		return -EFBIG;
-	*ncap = cap > MODULE_SIZE_MAX / 2 ? MODULE_SIZE_MAX : cap * 2;
+	ncap = *cap > MODULE_SIZE_MAX / 2 ? MODULE_SIZE_MAX : *cap * 2;
+	p = realloc(*buf, ncap);
+	if (p == NULL)
+		return -ENOMEM;
+	*buf = p;
+	*cap = ncap;
 	return 0;
 }
 

@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,20 +132,24 @@ static bool sig_set_fields(struct sig_info *info, const void *signer, size_t sig
 	X(arg, OBJ_nid2obj, OBJ_nid2obj)
 /* libcrypto stays loaded on first use in every build (ENABLE_OPENSSL_DLOPEN): most
  * runs never decode a signature, and loading it costs more than a whole lookup. */
-FILE_DL_DEFINE(crypto, CRYPTO_FUNCTIONS, OPENSSL_SONAME, ENABLE_OPENSSL_DLOPEN);
+static int crypto_setup(void);
+FILE_DL_DEFINE(crypto, CRYPTO_FUNCTIONS, OPENSSL_SONAME, ENABLE_OPENSSL_DLOPEN,
+	       crypto_setup);
 
-static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
-
-static void crypto_load(void)
+/* Decoding needs no openssl.cnf: skipping it halves libcrypto's start-up. */
+static int crypto_setup(void)
 {
-	if (ENABLE_OPENSSL_DLOPEN)
-		file_dl_load(&crypto_dl);
-	/* Decoding needs no openssl.cnf: skipping it halves libcrypto's start-up. */
-	if (crypto_dl.err == 0 &&
-	    crypto.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	if (crypto.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
 					       OPENSSL_INIT_NO_ATEXIT,
 				       NULL) != 1)
-		crypto_dl.err = -ENOSYS;
+		return -ENOSYS;
+	return 0;
+}
+
+/* libcrypto is usable: loaded on the first call and set up (file-dl.h). */
+static bool crypto_ready(void)
+{
+	return file_dl_missing(&crypto_dl) == NULL;
 }
 
 static void pkcs7_freep(PKCS7 **p7)
@@ -253,8 +256,7 @@ static bool sig_fill_pkcs7(struct sig_info *info, const void *der, size_t len)
 
 static bool sig_fill_pkcs7_or_unknown(struct sig_info *info, const void *der, size_t len)
 {
-	pthread_once(&crypto_once, crypto_load);
-	if (crypto_dl.err < 0) {
+	if (!crypto_ready()) {
 		/* as if built without libcrypto */
 		info->hash_algo = "unknown";
 		return sig_set_fields(info, NULL, 0, NULL, 0, NULL, 0);
@@ -563,8 +565,7 @@ int sig_keyring_add(struct sig_keyring *kr, const void *data, size_t len)
 	static const char pem_begin[] = "-----BEGIN ";
 	int r;
 
-	pthread_once(&crypto_once, crypto_load);
-	if (crypto_dl.err < 0)
+	if (!crypto_ready())
 		return -ENOSYS;
 	if (len == 0 || len > INT_MAX)
 		return -EBADMSG;
@@ -581,8 +582,7 @@ int sig_keyring_add_embedded(struct sig_keyring *kr, const void *data, size_t le
 	const uint8_t *m = data, *p = m, *end = m + len;
 	size_t before = kr->n;
 
-	pthread_once(&crypto_once, crypto_load);
-	if (crypto_dl.err < 0)
+	if (!crypto_ready())
 		return -ENOSYS;
 	while (end - p >= 8 && (p = memchr(p, 0x30, (size_t)(end - p - 7))) != NULL) {
 		size_t total = 4 + ((size_t)p[2] << 8 | p[3]);
@@ -870,8 +870,7 @@ int sig_verify_image(const struct sig_keyring *kr, const void *image, size_t siz
 	res->cert = -1;
 	if (!verify_trailer(image, size, &content_len, &sig, &sig_len, res))
 		return 0;
-	pthread_once(&crypto_once, crypto_load);
-	if (crypto_dl.err < 0)
+	if (!crypto_ready())
 		return -ENOSYS;
 	r = verify_pkcs7(kr, image, content_len, sig, sig_len, res);
 	crypto.ERR_clear_error();
