@@ -15,29 +15,11 @@ kver=2.0.0-shim
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() {
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-check_eq() {
-	if cmp -s "$2" "$3"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diff -u "$2" "$3" | head -30 | sed 's/^/# /'
-	fi
-}
+# shellcheck source=testsuite/tap.sh
+source "${MODKIT_SOURCE_ROOT:?}/testsuite/tap.sh"
 
 debian_depmod=
-if [ -x /sbin/depmod ] && env -u LD_LIBRARY_PATH -u LD_PRELOAD /sbin/depmod -V 2>/dev/null |
-	grep -q '^kmod version'; then
-	debian_depmod=/sbin/depmod
-fi
+have_kmod_oracle && debian_depmod=/sbin/depmod
 
 echo "TAP version 13"
 
@@ -97,7 +79,7 @@ if [ -n "$debian_depmod" ]; then
 			"$work/c1/lib/modules/$kver/$f"
 	done
 else
-	ok "defaults: compared with Debian's depmod # SKIP Debian's depmod (package kmod) not installed"
+	skip "defaults: compared with Debian's depmod" "$no_debian_depmod"
 fi
 
 # ---- kmod 34.2 also reads /usr/lib/depmod.d (kmod 30 does not) ---------------------------
@@ -121,8 +103,7 @@ if [ -n "$debian_depmod" ]; then
 	run_in "$work/d3" d3 env -u LD_LIBRARY_PATH "$debian_depmod"
 	check_eq "subdirectory: stderr as Debian's" "$work/d3.err" "$work/c3.err"
 else
-	ok "subdirectory: stderr as Debian's # SKIP Debian's depmod (package kmod) not installed"
+	skip "subdirectory: stderr as Debian's" "$no_debian_depmod"
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_finish

@@ -12,23 +12,8 @@ kver=1.0.0-tool
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() {
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-check_eq() {
-	if cmp -s "$2" "$3"; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diff -u "$2" "$3" | head -30 | sed 's/^/# /'
-	fi
-}
+# shellcheck source=testsuite/tap.sh
+source "${MODKIT_SOURCE_ROOT:?}/testsuite/tap.sh"
 # run PREFIX CMD...: stdout, stderr and status into $work/PREFIX.{out,err,rc}
 run() {
 	local p=$1
@@ -46,10 +31,7 @@ expect() {
 }
 
 debian_depmod=
-if [ -x /sbin/depmod ] && env -u LD_LIBRARY_PATH -u LD_PRELOAD /sbin/depmod -V 2>/dev/null |
-	grep -q '^kmod version'; then
-	debian_depmod=/sbin/depmod
-fi
+have_kmod_oracle && debian_depmod=/sbin/depmod
 
 echo "TAP version 13"
 
@@ -92,7 +74,7 @@ same() { # same LABEL ARGS... (@T@ = tree root of the run's own copy)
 	rm -rf "$work/td" && cp -a "$work/t" "$work/td"
 	run o "$work/ours-bin/depmod" "${args_o[@]}"
 	if [ -z "$debian_depmod" ]; then
-		ok "$label: compared with Debian's depmod # SKIP Debian's depmod (package kmod) not installed"
+		skip "$label: compared with Debian's depmod" "$no_debian_depmod"
 		return
 	fi
 	run d env -u LD_LIBRARY_PATH -u LD_PRELOAD "$work/deb-bin/depmod" "${args_d[@]}"
@@ -240,5 +222,4 @@ check "non-ASCII alias: modules.alias.bin kept its previous contents" \
 check "non-ASCII alias: no temporary file left" \
 	test "$(ls "$nm" | grep -c '^modules\..*\.[0-9]*\.[0-9]*\.[0-9]*$')" = 0
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_finish

@@ -11,16 +11,12 @@ src=$(realpath "$2")
 shim=$(realpath "$3")
 kver=6.1.0-50-amd64
 ref=$src/testsuite/reference/$kver/tools
+# shellcheck source=testsuite/tap.sh
+source "$src/testsuite/tap.sh"
 echo "TAP version 13"
-bail() { echo "Bail out! $*"; exit 1; }
 
 [ -d "$ref" ] || bail "no reference outputs at $ref"
-debroot=$(bash "$src/testsuite/debian-tree.sh" 2>"${TMPDIR:-/tmp}/modkit-reftools.$$.err")
-rc=$?
-why=$(tail -n1 "${TMPDIR:-/tmp}/modkit-reftools.$$.err" | sed 's/^debian-tree.sh: //')
-rm -f "${TMPDIR:-/tmp}/modkit-reftools.$$.err"
-[ $rc -eq 77 ] && { echo "1..0 # SKIP $why"; exit 0; }
-[ $rc -eq 0 ] || bail "the Debian kernel package linux-image-6.1.0-50-amd64=6.1.176-1: $why"
+need_debian_tree debroot
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/modkit-reftools.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -39,19 +35,10 @@ run_tool() {
 		"$@"
 }
 
-n=0
-failed=0
 compare() { # compare NAME OURS: against the reference file NAME.zst
 	local name=$1 ours=$2 expected=$tmp/$1.expected
-	n=$((n + 1))
 	zstd -dc "$ref/$name.zst" | sed "s|@ROOT@|$root|g" >"$expected"
-	if cmp -s "$ours" "$expected"; then
-		echo "ok $n - $name"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $name"
-		diff "$ours" "$expected" | head -20 | sed 's/^/# /'
-	fi
+	check_eq "$name" "$expected" "$ours"
 }
 
 zstd -dc "$ref/sample-modules.txt.zst" >"$tmp/modules"
@@ -85,5 +72,4 @@ compare resolve-alias.txt "$tmp/resolve-alias.txt"
 run_tool $mp -c >"$tmp/showconfig.txt" 2>&1
 compare showconfig.txt "$tmp/showconfig.txt"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_finish
