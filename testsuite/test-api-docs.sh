@@ -23,10 +23,7 @@ header=$src/lib/libkmod.h
 symfile=$src/lib/libkmod.sym
 symawk=$src/docs/api/libkmod-sym.awk
 for f in "$header" "$symfile" "$symawk"; do
-	[ -f "$f" ] || {
-		echo "Bail out! $f is missing"
-		exit 1
-	}
+	[ -f "$f" ] || bail "$f is missing"
 done
 
 tmp=$(mktemp -d)
@@ -290,10 +287,7 @@ analyse() {
 }
 
 # ---- the real header --------------------------------------------------------------
-analyse "$header" "$symfile" >"$tmp/result" || {
-	echo "Bail out! the analysis failed"
-	exit 1
-}
+analyse "$header" "$symfile" >"$tmp/result" || bail "the analysis failed"
 nfuncs=$(grep -c '^F' "$tmp/result")
 nsym=$(awk -f "$symawk" "$symfile" | wc -l)
 if [ "$nfuncs" -gt 0 ] && [ "$nfuncs" -eq "$nsym" ]; then

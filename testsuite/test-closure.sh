@@ -121,8 +121,8 @@ end
 file lib/firmware/custom.bin
 end
 EOF
-"$mktree" "$tmp/tree.spec" "$root" || { echo "Bail out! modkit-mktree failed"; exit 1; }
-"$build/src/depmod" -b "$root" "$kv" 2>/dev/null || { echo "Bail out! depmod failed"; exit 1; }
+"$mktree" "$tmp/tree.spec" "$root" || bail "modkit-mktree failed"
+"$build/src/depmod" -b "$root" "$kv" 2>/dev/null || bail "depmod failed"
 rm "$root/lib/modules/$kv/kernel/gone.ko"
 
 M=$root/lib/modules/$kv/kernel

@@ -28,6 +28,8 @@ build=$(realpath "${1:?usage: run-fuzz.sh BUILD_DIR SECONDS_PER_TARGET [TARGET..
 seconds=${2:?usage: run-fuzz.sh BUILD_DIR SECONDS_PER_TARGET [TARGET...]}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=testsuite/tap.sh
+source "$here/../tap.sh"
 work=$(realpath -m "${FUZZ_WORK:-$build/fuzz-run}")
 parallel=${FUZZ_PARALLEL:-1}
 
@@ -40,16 +42,18 @@ else
 	done
 fi
 
-# run_target INDEX TARGET: fuzzes, writes WORK/TARGET/result (one TAP line + comments)
+# run_target TARGET: fuzzes, writes WORK/TARGET/result: "ok" or "not ok" and the
+# case's description on the first line, then TAP comments (the targets run in
+# parallel; the main shell numbers the cases in target order)
 run_target() {
-	local i=$1 t=$2 bin=$build/testsuite/fuzz/fuzz-$2 dir=$work/$2
+	local t=$1 bin=$build/testsuite/fuzz/fuzz-$1 dir=$work/$1
 	local start end execs units bytes findings status tmp cpu um us sm ss dict=()
 
 	rm -rf "$dir"
 	mkdir -p "$dir/corpus" "$dir/findings"
 	if [ ! -x "$bin" ]; then
-		printf 'not ok %d - %s: %s missing (configure with CC=clang -Dfuzz=true)\n' \
-			"$i" "$t" "$bin" >"$dir/result"
+		printf 'not ok %s: %s missing (configure with CC=clang -Dfuzz=true)\n' \
+			"$t" "$bin" >"$dir/result"
 		return
 	fi
 	# the trees some targets write are fsync'd by depmod: keep them in memory
@@ -79,13 +83,13 @@ run_target() {
 	bytes=$(du -sb "$dir/corpus" | cut -f1)
 	findings=$(find "$dir/findings" -type f | sort)
 	if [ $status -eq 0 ] && [ -z "$findings" ]; then
-		printf 'ok %d - %s: %s execs in %d s (%d s CPU), corpus %d inputs %d KiB\n' \
-			"$i" "$t" "${execs:-?}" $((end - start)) "$cpu" "$units" $((bytes / 1024)) \
+		printf 'ok %s: %s execs in %d s (%d s CPU), corpus %d inputs %d KiB\n' \
+			"$t" "${execs:-?}" $((end - start)) "$cpu" "$units" $((bytes / 1024)) \
 			>"$dir/result"
 	else
 		{
-			printf 'not ok %d - %s: exit %d after %d s, %s execs, corpus %d inputs\n' \
-				"$i" "$t" "$status" $((end - start)) "${execs:-?}" "$units"
+			printf 'not ok %s: exit %d after %d s, %s execs, corpus %d inputs\n' \
+				"$t" "$status" $((end - start)) "${execs:-?}" "$units"
 			for f in $findings; do
 				printf '# finding: %s (regression input: cp it to %s)\n' "$f" \
 					"testsuite/fuzz/regressions/$t/"
@@ -99,7 +103,7 @@ run_target() {
 }
 
 mkdir -p "$work"
-printf 'TAP version 13\n1..%d\n' "${#targets[@]}"
+echo "TAP version 13"
 printf '# %s s per target, %d at a time, work directory %s\n' "$seconds" "$parallel" "$work"
 running=0
 for i in "${!targets[@]}"; do
@@ -107,15 +111,21 @@ for i in "${!targets[@]}"; do
 		wait -n
 		running=$((running - 1))
 	fi
-	run_target $((i + 1)) "${targets[$i]}" &
+	run_target "${targets[$i]}" &
 	running=$((running + 1))
 done
 wait
 
-failed=0
 for t in "${targets[@]}"; do
-	cat "$work/$t/result"
-	grep -q '^not ok' "$work/$t/result" && failed=$((failed + 1))
+	[ -s "$work/$t/result" ] || { not_ok "$t: no result (the run was cut short)"; continue; }
+	{
+		read -r result
+		case $result in
+		"ok "*) ok "${result#ok }" ;;
+		*) not_ok "${result#not ok }" ;;
+		esac
+		cat
+	} <"$work/$t/result"
 done
-printf '# %d of %d targets failed (a finding, or no program)\n' "$failed" "${#targets[@]}"
-[ "$failed" -eq 0 ]
+printf '# %d of %d targets failed (a finding, or no program)\n' "$tap_failed" "${#targets[@]}"
+tap_finish

@@ -13,10 +13,9 @@ KVER=6.1.0-50-amd64
 PKG=linux-image-$KVER
 VER=6.1.176-1
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+# shellcheck source=testsuite/tap.sh
+source "$here/tap.sh"
+# fail MESSAGE: a case's step failed; says why on stderr
 fail() { echo "# $*" >&2; return 1; }
 
 # A small module tree: two modules (one with a dash), a symlink, the kbuild lists.
@@ -179,18 +178,16 @@ cases=(t_compress_each_kind t_compress_refuses_bad_input t_debian_tree_unavailab
 	t_debian_tree_download_and_cache t_debian_tree_unusable_cache t_debian_tree_bad_args)
 [ $# -gt 0 ] && cases=("${@/#/t_}")
 echo "TAP version 13"
-echo "1..${#cases[@]}"
 for c in "${cases[@]}"; do
 	# (set -e is ignored in a condition: each case checks its own steps)
 	if (set -e; "$c"); then
 		if [ -s "$work/skip.${c#t_}" ]; then
-			n=$((n + 1))
-			echo "ok $n - ${c#t_} # SKIP $(cat "$work/skip.${c#t_}")"
+			skip "${c#t_}" "$(cat "$work/skip.${c#t_}")"
 		else
 			ok "${c#t_}"
 		fi
 	else
-		notok "${c#t_}"
+		not_ok "${c#t_}"
 	fi
 done
-[ $failed -eq 0 ]
+tap_finish
