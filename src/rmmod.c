@@ -13,6 +13,7 @@
 #include "libkmod.h"
 #include "lib/macro.h"
 #include "log.h"
+#include "options.h"
 
 static void help(void)
 {
@@ -73,92 +74,98 @@ static int check_module_removable(struct kmod_module *mod)
 	return refcnt < 0 ? refcnt : 0;
 }
 
+struct rmmod_opts {
+	struct tool_common common;
+	unsigned int flags;
+};
+
+static int rmmod_option(int c, const char *arg, void *data)
+{
+	struct rmmod_opts *o = data;
+
+	if (c != 'f')
+		return OPTION_COMMON;
+	o->flags |= KMOD_REMOVE_FORCE;
+	return 0;
+}
+
+/* One operand: a path if it names a file, else a module name. */
+static int rmmod_lookup(struct kmod_ctx *ctx, const char *arg, struct kmod_module **mod)
+{
+	struct stat st;
+	int r;
+
+	if (stat(arg, &st) == 0)
+		r = kmod_module_new_from_path(ctx, arg, mod);
+	else
+		r = kmod_module_new_from_name(ctx, arg, mod);
+	if (r < 0)
+		ERR("could not use module %s: %s\n", arg, strerror(-r));
+	return r;
+}
+
+static int rmmod_remove(struct kmod_module *mod, unsigned int flags, const char *arg)
+{
+	int r;
+
+	if (!(flags & KMOD_REMOVE_FORCE)) {
+		r = check_module_removable(mod);
+		if (r < 0)
+			return r;
+	}
+	r = kmod_module_remove_module(mod, flags);
+	if (r < 0)
+		ERR("could not remove module %s: %s\n", arg, strerror(-r));
+	return r;
+}
+
+/* A module that cannot be removed fails the run; one that cannot be named stops it. */
+static int rmmod_run(const struct rmmod_opts *o, int nargs, char *args[])
+{
+	_cleanup_kmod_ctx_ struct kmod_ctx *ctx = NULL;
+	int ret = 0;
+
+	if (nargs < 1) {
+		ERR("missing module name.\n");
+		return -EINVAL;
+	}
+	ctx = log_kmod_new(NULL, NULL, o->common.verbose);
+	if (ctx == NULL)
+		return -ENOMEM;
+	for (int i = 0; i < nargs; i++) {
+		_cleanup_kmod_module_ struct kmod_module *mod = NULL;
+		int r = rmmod_lookup(ctx, args[i], &mod);
+
+		if (r < 0)
+			return r;
+		r = rmmod_remove(mod, o->flags, args[i]);
+		if (r < 0)
+			ret = r;
+	}
+	return ret;
+}
+
 static int do_rmmod(int argc, char *argv[])
 {
-	static const struct option options[] = {
+	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
-		{ "syslog", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		OPTION_LONG_SYSLOG,
+		OPTION_LONG_VERBOSE,
+		OPTION_LONG_VERSION,
+		OPTION_LONG_HELP,
+		OPTION_LONG_END,
 	};
-	struct kmod_ctx *ctx;
-	unsigned int flags = 0;
-	bool use_syslog = false;
-	int verbose = LOG_ERR, ret = EXIT_SUCCESS;
+	struct rmmod_opts o = { .common = { .verbose = LOG_ERR, .help = help } };
+	enum options_result res;
+	int r;
 
-	for (;;) {
-		int c = getopt_long(argc, argv, "fsvVh", options, NULL);
-
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'f':
-			flags |= KMOD_REMOVE_FORCE;
-			break;
-		case 's':
-			use_syslog = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'V':
-			kmod_print_version();
-			return EXIT_SUCCESS;
-		case 'h':
-			help();
-			return EXIT_SUCCESS;
-		default:
-			return EXIT_FAILURE;
-		}
-	}
-
-	log_open(use_syslog);
-	if (optind >= argc) {
-		ERR("missing module name.\n");
-		log_close();
-		return EXIT_FAILURE;
-	}
-
-	ctx = log_kmod_new(NULL, NULL, verbose);
-	if (ctx == NULL) {
-		log_close();
-		return EXIT_FAILURE;
-	}
-
-	for (int i = optind; i < argc; i++) {
-		const char *arg = argv[i];
-		struct kmod_module *mod;
-		struct stat st;
-		int r;
-
-		if (stat(arg, &st) == 0)
-			r = kmod_module_new_from_path(ctx, arg, &mod);
-		else
-			r = kmod_module_new_from_name(ctx, arg, &mod);
-		if (r < 0) {
-			ERR("could not use module %s: %s\n", arg, strerror(-r));
-			ret = EXIT_FAILURE;
-			break;
-		}
-
-		if (!(flags & KMOD_REMOVE_FORCE) && check_module_removable(mod) < 0) {
-			ret = EXIT_FAILURE;
-		} else {
-			r = kmod_module_remove_module(mod, flags);
-			if (r < 0) {
-				ERR("could not remove module %s: %s\n", arg,
-				    strerror(-r));
-				ret = EXIT_FAILURE;
-			}
-		}
-		kmod_module_unref(mod);
-	}
-
-	kmod_unref(ctx);
+	res = options_parse(argc, argv, "fsvVh", longopts, &o.common, rmmod_option, &o);
+	if (res != OPTIONS_RUN)
+		return options_exit_status(res);
+	log_open(o.common.use_syslog);
+	r = rmmod_run(&o, argc - optind, argv + optind);
 	log_close();
-	return ret;
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 const struct kmod_cmd kmod_cmd_compat_rmmod = {
