@@ -14,6 +14,7 @@
 #include "lib/macro.h"
 #include "lib/util.h"
 #include "log.h"
+#include "options.h"
 
 static const struct kmod_cmd kmod_cmd_help;
 
@@ -48,7 +49,7 @@ int tool_module_dir(const char *root, const char *kversion, char buf[static PATH
 	return r;
 }
 
-static int kmod_help(int argc, char *argv[])
+static void kmod_usage(void)
 {
 	printf("kmod - manage kernel modules: list, load, remove, query and index them\n"
 	       "Usage:\n"
@@ -66,6 +67,11 @@ static int kmod_help(int argc, char *argv[])
 	for (size_t i = 0; i < ARRAY_SIZE(kmod_compat_cmds); i++)
 		printf("  %-12s %s\n", kmod_compat_cmds[i]->name,
 		       kmod_compat_cmds[i]->help);
+}
+
+static int kmod_help(int argc, char *argv[])
+{
+	kmod_usage();
 	return EXIT_SUCCESS;
 }
 
@@ -75,61 +81,56 @@ static const struct kmod_cmd kmod_cmd_help = {
 	.help = "show this help",
 };
 
+static const struct kmod_cmd *find_cmd(const char *name,
+				       const struct kmod_cmd *const *cmds, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (streq(cmds[i]->name, name))
+			return cmds[i];
+	}
+	return NULL;
+}
+
 static int handle_kmod_commands(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	static const struct option longopts[] = {
+		OPTION_LONG_HELP,
+		OPTION_LONG_VERSION,
+		OPTION_LONG_END,
 	};
-	const char *cmd;
+	struct tool_common common = { .help = kmod_usage };
+	enum options_result res;
+	const struct kmod_cmd *cmd;
+	int first;
 
-	for (;;) {
-		int c = getopt_long(argc, argv, "+hV", options, NULL);
-
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'h':
-			kmod_help(argc, argv);
-			return EXIT_SUCCESS;
-		case 'V':
-			kmod_print_version();
-			return EXIT_SUCCESS;
-		default:
-			return EXIT_FAILURE;
-		}
-	}
+	res = options_parse(argc, argv, "+hV", longopts, &common, NULL, NULL);
+	if (res != OPTIONS_RUN)
+		return options_exit_status(res);
 	if (optind >= argc) {
 		fputs("missing command\n", stderr);
-		kmod_help(argc, argv);
+		kmod_usage();
 		return EXIT_FAILURE;
 	}
-	cmd = argv[optind];
-	for (size_t i = 0; i < ARRAY_SIZE(kmod_cmds); i++) {
-		if (streq(kmod_cmds[i]->name, cmd)) {
-			int first = optind;
-
-			/* The sub-command sees its own word as argv[0]; getopt restarts. */
-			optind = 0;
-			return kmod_cmds[i]->cmd(argc - first, argv + first);
-		}
+	cmd = find_cmd(argv[optind], kmod_cmds, ARRAY_SIZE(kmod_cmds));
+	if (cmd == NULL) {
+		fprintf(stderr, "invalid command '%s'\n", argv[optind]);
+		kmod_usage();
+		return EXIT_FAILURE;
 	}
-	fprintf(stderr, "invalid command '%s'\n", cmd);
-	kmod_help(argc, argv);
-	return EXIT_FAILURE;
+	/* The sub-command sees its own word as argv[0]; getopt restarts. */
+	first = optind;
+	optind = 0;
+	return cmd->cmd(argc - first, argv + first);
 }
 
 int main(int argc, char *argv[])
 {
 	const char *name = strrchr(argv[0], '/');
+	const struct kmod_cmd *cmd;
 
 	name = name ? name + 1 : argv[0];
 	if (streq(name, "kmod"))
 		return handle_kmod_commands(argc, argv);
-	for (size_t i = 0; i < ARRAY_SIZE(kmod_compat_cmds); i++) {
-		if (streq(kmod_compat_cmds[i]->name, name))
-			return kmod_compat_cmds[i]->cmd(argc, argv);
-	}
-	return EXIT_FAILURE;
+	cmd = find_cmd(name, kmod_compat_cmds, ARRAY_SIZE(kmod_compat_cmds));
+	return cmd != NULL ? cmd->cmd(argc, argv) : EXIT_FAILURE;
 }
