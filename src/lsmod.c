@@ -25,6 +25,7 @@
 #include "lib/macro.h"
 #include "lib/util.h"
 #include "log.h"
+#include "options.h"
 
 #define SYSFS_MODULE_DIR "/sys/module/"
 #define LSMOD_PASSES 5
@@ -79,6 +80,8 @@ struct lsmod_row {
 };
 
 struct lsmod_options {
+	struct tool_common common;
+	const char *sort_arg, *columns_arg; /* checked once logging is open */
 	bool json;
 	enum lsmod_sort sort;
 	bool want[N_COLUMNS]; /* columns to read */
@@ -155,6 +158,18 @@ static char *read_attribute(const char *path, size_t *len, int *err)
 	return s;
 }
 
+/* Opens /sys/module/<name>/<sub>, its path left in dname; -errno on failure. */
+static int open_module_subdir(const char *name, const char *sub,
+			      char dname[static PATH_MAX], DIR **d)
+{
+	int len = snprintf(dname, PATH_MAX, SYSFS_MODULE_DIR "%s/%s", name, sub);
+
+	if (len < 0 || len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	*d = opendir(dname);
+	return *d == NULL ? -errno : 0;
+}
+
 /*
  * The entries of holders/, in directory order, as kmod_module_get_holders() names
  * them. On failure returns -errno and the caller reports it (after checking that
@@ -166,13 +181,10 @@ static int read_holders(const char *name, struct lsmod_row *row)
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *dent;
 	size_t cap = 0;
-	int len = snprintf(dname, sizeof(dname), SYSFS_MODULE_DIR "%s/holders", name);
+	int r = open_module_subdir(name, "holders", dname, &d);
 
-	if (len < 0 || (size_t)len >= sizeof(dname))
-		return -ENAMETOOLONG;
-	d = opendir(dname);
-	if (d == NULL)
-		return -errno;
+	if (r < 0)
+		return r;
 	row->holders = calloc(1, sizeof(char *));
 	if (row->holders == NULL)
 		return -ENOMEM;
@@ -215,13 +227,12 @@ static int read_params(const char *name, struct lsmod_row *row)
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *dent;
 	size_t cap = 0;
-	int len = snprintf(dname, sizeof(dname), SYSFS_MODULE_DIR "%s/parameters", name);
+	int len = open_module_subdir(name, "parameters", dname, &d);
 
-	if (len < 0 || (size_t)len >= sizeof(dname))
-		return -ENAMETOOLONG;
-	d = opendir(dname);
-	if (d == NULL)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	if (len == -ENOENT || len == -ENOTDIR)
+		return 0;
+	if (len < 0)
+		return len;
 	while ((dent = readdir(d)) != NULL) {
 		struct lsmod_param *p;
 		char path[PATH_MAX];
@@ -380,19 +391,19 @@ static bool loaded_unchanged(struct kmod_list *list)
 
 /* ---- sorting -------------------------------------------------------------------- */
 
-static enum lsmod_sort sort_key;
-
 static int cmp_long(long a, long b)
 {
 	return a < b ? -1 : a > b;
 }
 
-static int row_cmp(const void *a, const void *b)
+/* data: the enum lsmod_sort key (qsort_r, so the key is no file-scope variable) */
+static int row_cmp(const void *a, const void *b, void *data)
 {
 	const struct lsmod_row *ra = a, *rb = b;
+	const enum lsmod_sort *key = data;
 	int r = 0;
 
-	switch (sort_key) {
+	switch (*key) {
 	case SORT_NAME:
 		r = strcmp(ra->name, rb->name);
 		break;
@@ -606,99 +617,72 @@ static bool parse_columns(const char *arg, struct lsmod_options *opts)
 	return true;
 }
 
-static int do_lsmod(int argc, char *argv[])
+enum {
+	OPT_SORT = 256,
+	OPT_COLUMNS,
+	OPT_JSON,
+};
+
+static int lsmod_option(int c, const char *arg, void *data)
 {
-	enum {
-		OPT_SORT = 256,
-		OPT_COLUMNS,
-		OPT_JSON,
-	};
-	static const struct option options[] = {
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "columns", required_argument, NULL, OPT_COLUMNS },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "syslog", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct lsmod_options opts = { 0 };
-	const char *sort_arg = NULL, *columns_arg = NULL;
-	struct lsmod_row *rows = NULL;
-	struct kmod_list *list = NULL;
-	struct kmod_ctx *ctx;
-	bool use_syslog = false;
-	int verbose = LOG_ERR, ret = EXIT_FAILURE, r;
-	ssize_t n = 0;
+	struct lsmod_options *opts = data;
 
-	for (;;) {
-		int c = getopt_long(argc, argv, "svVh", options, NULL);
-
-		if (c == -1)
-			break;
-		switch (c) {
-		case OPT_SORT:
-			sort_arg = optarg;
-			break;
-		case OPT_COLUMNS:
-			columns_arg = optarg;
-			break;
-		case OPT_JSON:
-			opts.json = true;
-			break;
-		case 's':
-			use_syslog = true;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'V':
-			kmod_print_version();
-			return EXIT_SUCCESS;
-		case 'h':
-			help();
-			return EXIT_SUCCESS;
-		default:
-			return EXIT_FAILURE;
-		}
+	switch (c) {
+	case OPT_SORT:
+		opts->sort_arg = arg;
+		return 0;
+	case OPT_COLUMNS:
+		opts->columns_arg = arg;
+		return 0;
+	case OPT_JSON:
+		opts->json = true;
+		return 0;
+	default:
+		return OPTION_COMMON;
 	}
+}
 
-	log_open(use_syslog);
-	if (optind < argc) {
+/* Checks the operands and the values of --sort and --columns; reports failures. */
+static int lsmod_check(struct lsmod_options *opts, int nargs)
+{
+	if (nargs > 0) {
 		ERR("too many arguments provided.\n");
-		log_close();
-		return EXIT_FAILURE;
+		return -EINVAL;
 	}
-	if ((sort_arg != NULL && !parse_sort(sort_arg, &opts.sort)) ||
-	    (columns_arg != NULL && !parse_columns(columns_arg, &opts))) {
-		log_close();
-		return EXIT_FAILURE;
-	}
-	if (opts.json) {
+	if ((opts->sort_arg != NULL && !parse_sort(opts->sort_arg, &opts->sort)) ||
+	    (opts->columns_arg != NULL && !parse_columns(opts->columns_arg, opts)))
+		return -EINVAL;
+	if (opts->json) {
 		/* the document always has every column */
 		for (size_t c = 0; c < N_COLUMNS; c++)
-			opts.want[c] = true;
+			opts->want[c] = true;
 	}
+	return 0;
+}
 
-	ctx = log_kmod_new(NULL, NULL, verbose);
-	if (ctx == NULL) {
-		log_close();
-		return EXIT_FAILURE;
-	}
+/*
+ * Reads the rows of the loaded modules, again while /proc/modules changes under the
+ * reading (at most LSMOD_PASSES times). Returns the number of rows; reports failures.
+ */
+static ssize_t lsmod_read(struct kmod_ctx *ctx, const struct lsmod_options *opts,
+			  struct lsmod_row **out)
+{
+	_cleanup_kmod_list_ struct kmod_list *list = NULL;
+	struct lsmod_row *rows = NULL;
+	ssize_t n;
+	int r = kmod_module_new_from_loaded(ctx, &list);
 
-	r = kmod_module_new_from_loaded(ctx, &list);
 	if (r < 0) {
 		ERR("could not get list of modules: %s\n", strerror(-r));
-		goto out;
+		return r;
 	}
 	for (int pass = 1;; pass++) {
 		struct kmod_list *again = NULL;
 
-		n = read_rows(list, &opts, &rows);
+		n = read_rows(list, opts, &rows);
 		if (n < 0) {
 			ERR("could not list modules: %s\n", strerror((int)-n));
-			goto out;
+			return n;
 		}
 		if (pass == LSMOD_PASSES || loaded_unchanged(list))
 			break;
@@ -710,23 +694,58 @@ static int do_lsmod(int argc, char *argv[])
 		kmod_module_unref_list(list);
 		list = again;
 	}
+	*out = rows;
+	return n;
+}
 
-	if (opts.sort != SORT_NONE) {
-		sort_key = opts.sort;
-		qsort(rows, (size_t)n, sizeof(*rows), row_cmp);
-	}
-	r = opts.json ? print_json(rows, (size_t)n) : print_table(rows, (size_t)n, &opts);
+static int lsmod_run(struct lsmod_options *opts, int nargs)
+{
+	_cleanup_kmod_ctx_ struct kmod_ctx *ctx = NULL;
+	struct lsmod_row *rows = NULL;
+	ssize_t n;
+	int r = lsmod_check(opts, nargs);
+
+	if (r < 0)
+		return r;
+	ctx = log_kmod_new(NULL, NULL, opts->common.verbose);
+	if (ctx == NULL)
+		return -ENOMEM;
+	n = lsmod_read(ctx, opts, &rows);
+	if (n < 0)
+		return (int)n;
+	if (opts->sort != SORT_NONE)
+		qsort_r(rows, (size_t)n, sizeof(*rows), row_cmp, &opts->sort);
+	r = opts->json ? print_json(rows, (size_t)n) : print_table(rows, (size_t)n, opts);
 	if (r == -ENOMEM)
 		ERR("could not list modules: %s\n", strerror(-r));
-	else if (r >= 0)
-		ret = EXIT_SUCCESS;
-out:
-	if (rows != NULL)
-		rows_free(rows, n > 0 ? (size_t)n : 0);
-	kmod_module_unref_list(list);
-	kmod_unref(ctx);
+	rows_free(rows, (size_t)n);
+	return r;
+}
+
+static int do_lsmod(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "columns", required_argument, NULL, OPT_COLUMNS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		OPTION_LONG_SYSLOG,
+		OPTION_LONG_VERBOSE,
+		OPTION_LONG_VERSION,
+		OPTION_LONG_HELP,
+		OPTION_LONG_END,
+	};
+	struct lsmod_options opts = { .common = { .verbose = LOG_ERR, .help = help } };
+	enum options_result res;
+	int r;
+
+	res = options_parse(argc, argv, "svVh", longopts, &opts.common, lsmod_option,
+			    &opts);
+	if (res != OPTIONS_RUN)
+		return options_exit_status(res);
+	log_open(opts.common.use_syslog);
+	r = lsmod_run(&opts, argc - optind);
 	log_close();
-	return ret;
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 const struct kmod_cmd kmod_cmd_compat_lsmod = {
