@@ -109,11 +109,6 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 
 #else
 
-const char *file_xz_missing(void)
-{
-	return "xz support was not built in (" XZ_SONAME ")";
-}
-
 int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 		       void **out, size_t *out_size)
 {

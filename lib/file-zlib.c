@@ -129,11 +129,6 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 
 #else
 
-const char *file_zlib_missing(void)
-{
-	return "zlib support was not built in (" ZLIB_SONAME ")";
-}
-
 int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			 void **out, size_t *out_size)
 {

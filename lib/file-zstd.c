@@ -156,11 +156,6 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 
 #else
 
-const char *file_zstd_missing(void)
-{
-	return "zstd support was not built in (" ZSTD_SONAME ")";
-}
-
 int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			 void **out, size_t *out_size)
 {

@@ -63,24 +63,60 @@ static ssize_t pread_full(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-static const struct {
+/* A format's decoder, or for one compiled out of this build (ENABLE_<LIB> is 0)
+ * NULL functions and the text that file_decompressor_missing() gives instead.
+ * (The _ level expands ENABLE_<LIB> to its value before it is pasted.) */
+#define FILE_DECODER(enabled, decompress, missing, label, soname) \
+	FILE_DECODER_(enabled, decompress, missing, label, soname)
+#define FILE_DECODER_(enabled, decompress, missing, label, soname) \
+	FILE_DECODER_##enabled(decompress, missing, label, soname)
+#define FILE_DECODER_1(decompress, missing, label, soname) decompress, missing, NULL
+#define FILE_DECODER_0(decompress, missing, label, soname) \
+	NULL, NULL, label " support was not built in (" soname ")"
+
+static const struct file_format {
 	enum kmod_file_compression_type type;
 	const char *name;
 	size_t magic_len;
 	unsigned char magic[FILE_MAGIC_LEN];
-} file_magics[] = {
-	{ KMOD_FILE_COMPRESSION_ZSTD, "zstd", 4, { 0x28, 0xb5, 0x2f, 0xfd } },
-	{ KMOD_FILE_COMPRESSION_XZ, "xz", 6, { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 } },
-	{ KMOD_FILE_COMPRESSION_ZLIB, "gzip", 2, { 0x1f, 0x8b } },
+	int (*decompress)(const struct kmod_ctx *ctx, const void *in, size_t in_size,
+			  void **out, size_t *out_size);
+	const char *(*missing)(void);
+	const char *not_built; /* why, when decompress is NULL */
+} file_formats[] = {
+	{ KMOD_FILE_COMPRESSION_ZSTD,
+	  "zstd",
+	  4,
+	  { 0x28, 0xb5, 0x2f, 0xfd },
+	  FILE_DECODER(ENABLE_ZSTD, file_decompress_zstd, file_zstd_missing, "zstd",
+		       ZSTD_SONAME) },
+	{ KMOD_FILE_COMPRESSION_XZ,
+	  "xz",
+	  6,
+	  { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 },
+	  FILE_DECODER(ENABLE_XZ, file_decompress_xz, file_xz_missing, "xz", XZ_SONAME) },
+	{ KMOD_FILE_COMPRESSION_ZLIB,
+	  "gzip",
+	  2,
+	  { 0x1f, 0x8b },
+	  FILE_DECODER(ENABLE_ZLIB, file_decompress_zlib, file_zlib_missing, "zlib",
+		       ZLIB_SONAME) },
 };
+
+static const struct file_format *file_format(enum kmod_file_compression_type type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(file_formats); i++) {
+		if (file_formats[i].type == type)
+			return &file_formats[i];
+	}
+	return NULL;
+}
 
 const char *file_compression_name(enum kmod_file_compression_type type)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(file_magics); i++) {
-		if (file_magics[i].type == type)
-			return file_magics[i].name;
-	}
-	return NULL;
+	const struct file_format *f = file_format(type);
+
+	return f != NULL ? f->name : NULL;
 }
 
 int file_open(const struct kmod_ctx *ctx, const char *filename, struct kmod_file **out)
@@ -123,9 +159,10 @@ int file_open(const struct kmod_ctx *ctx, const char *filename, struct kmod_file
 	memcpy(file->path, filename, pathlen + 1);
 	file->ctx = ctx;
 	file->compression = KMOD_FILE_COMPRESSION_NONE;
-	for (size_t i = 0; i < ARRAY_SIZE(file_magics); i++) {
-		if (memcmp(magic, file_magics[i].magic, file_magics[i].magic_len) == 0) {
-			file->compression = file_magics[i].type;
+	for (size_t i = 0; i < ARRAY_SIZE(file_formats); i++) {
+		if (memcmp(magic, file_formats[i].magic, file_formats[i].magic_len) ==
+		    0) {
+			file->compression = file_formats[i].type;
 			break;
 		}
 	}
@@ -155,6 +192,7 @@ static int file_map(int fd, void **memory, size_t *size)
 
 int file_load_contents(struct kmod_file *file)
 {
+	const struct file_format *format;
 	void *in = NULL, *out = NULL;
 	size_t in_size = 0, out_size = 0;
 	int err;
@@ -166,26 +204,20 @@ int file_load_contents(struct kmod_file *file)
 	if (err < 0)
 		return err;
 
-	switch (file->compression) {
-	case KMOD_FILE_COMPRESSION_NONE:
+	if (file->compression == KMOD_FILE_COMPRESSION_NONE) {
 		file->memory = in;
 		file->size = in_size;
 		file->mapped = true;
 		file->loaded = true;
 		return 0;
-	case KMOD_FILE_COMPRESSION_ZSTD:
-		err = file_decompress_zstd(file->ctx, in, in_size, &out, &out_size);
-		break;
-	case KMOD_FILE_COMPRESSION_XZ:
-		err = file_decompress_xz(file->ctx, in, in_size, &out, &out_size);
-		break;
-	case KMOD_FILE_COMPRESSION_ZLIB:
-		err = file_decompress_zlib(file->ctx, in, in_size, &out, &out_size);
-		break;
-	default:
-		err = -EINVAL;
-		break;
 	}
+	format = file_format(file->compression);
+	if (format == NULL)
+		err = -EINVAL;
+	else if (format->decompress == NULL)
+		err = -ENOSYS;
+	else
+		err = format->decompress(file->ctx, in, in_size, &out, &out_size);
 	munmap(in, in_size);
 	if (err == -ENOSYS) {
 		const char *why = file_decompressor_missing(file->compression);
@@ -270,14 +302,9 @@ void file_free(struct kmod_file *file)
 
 const char *file_decompressor_missing(enum kmod_file_compression_type type)
 {
-	switch (type) {
-	case KMOD_FILE_COMPRESSION_ZSTD:
-		return file_zstd_missing();
-	case KMOD_FILE_COMPRESSION_XZ:
-		return file_xz_missing();
-	case KMOD_FILE_COMPRESSION_ZLIB:
-		return file_zlib_missing();
-	default:
+	const struct file_format *f = file_format(type);
+
+	if (f == NULL)
 		return NULL;
-	}
+	return f->decompress != NULL ? f->missing() : f->not_built;
 }

@@ -45,8 +45,14 @@ void file_free(struct kmod_file *file);
 /* Name as in /sys/module/compression ("zstd", "xz", "gzip"), NULL for NONE. */
 const char *file_compression_name(enum kmod_file_compression_type type);
 
+/* Why the decompressor of a format cannot be used (NULL: it can, or the file is
+ * not compressed): compiled out, or its library missing at run time. Loads the
+ * library if that has not been tried yet. The text names the library, e.g.
+ * "libzstd.so.1 is not available". */
+const char *file_decompressor_missing(enum kmod_file_compression_type type);
+
 /* Whole-image decompressors behind file_load_contents() (file-zstd.c, file-xz.c,
- * file-zlib.c): in[0..in_size) into a malloc'd *out of *out_size bytes. -ENOSYS,
+ * file-zlib.c), also used on kernel images (src/verify.c): in[0..in_size) into a malloc'd *out of *out_size bytes. -ENOSYS,
  * without a message, when the library is unavailable (the caller says why, see
  * file_decompressor_missing()); -EINVAL, with an error naming the format, for
  * corrupt or truncated data; -EFBIG past MODULE_SIZE_MAX; -ENOMEM. */
@@ -57,10 +63,8 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			 void **out, size_t *out_size);
 
-/* Why the decompressor of each format cannot be used (NULL: it can). Loads the
- * library if that has not been tried yet. The text names the library, e.g.
- * "libzstd.so.1 is not available". */
+/* Why the decompressor of each format cannot be used (NULL: it can), for
+ * file_decompressor_missing(); defined only when the format is built in. */
 const char *file_zstd_missing(void);
 const char *file_xz_missing(void);
 const char *file_zlib_missing(void);
-const char *file_decompressor_missing(enum kmod_file_compression_type type);
