@@ -107,8 +107,9 @@ static int insmod_insert(struct kmod_ctx *ctx, const struct insmod_opts *o,
 }
 
 /* operands: the module file, then its parameters */
-static int insmod_run(const struct insmod_opts *o, int nargs, char *args[])
+static int insmod_run(void *data, int nargs, char *args[])
 {
+	const struct insmod_opts *o = data;
 	_cleanup_kmod_ctx_ struct kmod_ctx *ctx = NULL;
 	_cleanup_free_ char *params = NULL;
 
@@ -142,17 +143,15 @@ static int do_insmod(int argc, char *argv[])
 		OPTION_LONG_HELP,
 		OPTION_LONG_END,
 	};
+	static const struct tool_spec spec = {
+		.shortopts = "fsvVh",
+		.longopts = longopts,
+		.option = insmod_option,
+		.run = insmod_run,
+	};
 	struct insmod_opts o = { .common = { .verbose = LOG_ERR, .help = help } };
-	enum options_result res;
-	int r;
 
-	res = options_parse(argc, argv, "fsvVh", longopts, &o.common, insmod_option, &o);
-	if (res != OPTIONS_RUN)
-		return options_exit_status(res);
-	log_open(o.common.use_syslog);
-	r = insmod_run(&o, argc - optind, argv + optind);
-	log_close();
-	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tool_main(argc, argv, &spec, &o.common, &o);
 }
 
 const struct kmod_cmd kmod_cmd_compat_insmod = {

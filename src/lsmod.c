@@ -698,8 +698,9 @@ static ssize_t lsmod_read(struct kmod_ctx *ctx, const struct lsmod_options *opts
 	return n;
 }
 
-static int lsmod_run(struct lsmod_options *opts, int nargs)
+static int lsmod_run(void *data, int nargs, char *args[])
 {
+	struct lsmod_options *opts = data;
 	_cleanup_kmod_ctx_ struct kmod_ctx *ctx = NULL;
 	struct lsmod_row *rows = NULL;
 	ssize_t n;
@@ -734,18 +735,15 @@ static int do_lsmod(int argc, char *argv[])
 		OPTION_LONG_HELP,
 		OPTION_LONG_END,
 	};
+	static const struct tool_spec spec = {
+		.shortopts = "svVh",
+		.longopts = longopts,
+		.option = lsmod_option,
+		.run = lsmod_run,
+	};
 	struct lsmod_options opts = { .common = { .verbose = LOG_ERR, .help = help } };
-	enum options_result res;
-	int r;
 
-	res = options_parse(argc, argv, "svVh", longopts, &opts.common, lsmod_option,
-			    &opts);
-	if (res != OPTIONS_RUN)
-		return options_exit_status(res);
-	log_open(opts.common.use_syslog);
-	r = lsmod_run(&opts, argc - optind);
-	log_close();
-	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tool_main(argc, argv, &spec, &opts.common, &opts);
 }
 
 const struct kmod_cmd kmod_cmd_compat_lsmod = {

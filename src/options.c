@@ -91,6 +91,22 @@ enum options_result options_parse(int argc, char *argv[], const char *shortopts,
 	}
 }
 
+int tool_main(int argc, char *argv[], const struct tool_spec *spec,
+	      struct tool_common *common, void *opts)
+{
+	enum options_result res;
+	int r;
+
+	res = options_parse(argc, argv, spec->shortopts, spec->longopts, common,
+			    spec->option, opts);
+	if (res != OPTIONS_RUN)
+		return options_exit_status(res);
+	log_open(common->use_syslog);
+	r = spec->run(opts, argc - optind, argv + optind);
+	log_close();
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int config_paths_add(struct config_paths *list, const char *path)
 {
 	const char **tmp = realloc(list->paths, (list->n + 2) * sizeof(*tmp));

@@ -14,8 +14,8 @@
  *   2. Acting reads only that struct: it opens logging (tool_common's use_syslog),
  *      makes the context with tool_common's verbosity, does the work, and releases
  *      what the struct owns (config_paths_free() for a -C list).
- * The tool's main is then a few lines: parse, act, free. See insmod.c for the
- * smallest example.
+ * tool_main() runs the two steps, so a tool's main is its option table, its
+ * struct with the defaults, and one call. See insmod.c for the smallest example.
  */
 
 #include <getopt.h>
@@ -68,6 +68,26 @@ enum options_result options_parse(int argc, char *argv[], const char *shortopts,
 				  struct tool_common *common,
 				  int (*one)(int c, const char *arg, void *data),
 				  void *data);
+
+/*
+ * What a tool's main hands to tool_main(): its options (shortopts and longopts as
+ * getopt_long() takes them), the callback for its own options (NULL: none) and
+ * what acts on the parsed struct, given the operands. run returns 0 or a negative
+ * errno it has reported.
+ */
+struct tool_spec {
+	const char *shortopts;
+	const struct option *longopts;
+	int (*option)(int c, const char *arg, void *opts);
+	int (*run)(void *opts, int nargs, char *args[]);
+};
+
+/*
+ * The whole main of a tool: options_parse() into opts (whose struct tool_common is
+ * common), then with logging open spec->run(). Returns the exit status.
+ */
+int tool_main(int argc, char *argv[], const struct tool_spec *spec,
+	      struct tool_common *common, void *opts);
 
 /*
  * The -C/--config list: the paths in order of the command line, NULL-terminated,

@@ -120,8 +120,9 @@ static int rmmod_remove(struct kmod_module *mod, unsigned int flags, const char 
 }
 
 /* A module that cannot be removed fails the run; one that cannot be named stops it. */
-static int rmmod_run(const struct rmmod_opts *o, int nargs, char *args[])
+static int rmmod_run(void *data, int nargs, char *args[])
 {
+	const struct rmmod_opts *o = data;
 	_cleanup_kmod_ctx_ struct kmod_ctx *ctx = NULL;
 	int ret = 0;
 
@@ -155,17 +156,15 @@ static int do_rmmod(int argc, char *argv[])
 		OPTION_LONG_HELP,
 		OPTION_LONG_END,
 	};
+	static const struct tool_spec spec = {
+		.shortopts = "fsvVh",
+		.longopts = longopts,
+		.option = rmmod_option,
+		.run = rmmod_run,
+	};
 	struct rmmod_opts o = { .common = { .verbose = LOG_ERR, .help = help } };
-	enum options_result res;
-	int r;
 
-	res = options_parse(argc, argv, "fsvVh", longopts, &o.common, rmmod_option, &o);
-	if (res != OPTIONS_RUN)
-		return options_exit_status(res);
-	log_open(o.common.use_syslog);
-	r = rmmod_run(&o, argc - optind, argv + optind);
-	log_close();
-	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tool_main(argc, argv, &spec, &o.common, &o);
 }
 
 const struct kmod_cmd kmod_cmd_compat_rmmod = {
