@@ -782,8 +782,7 @@ static void print_step(struct explain *e, size_t n, const char *action,
 	printf(" (%s%s%s)\n", role, note != NULL ? "; " : "", note != NULL ? note : "");
 }
 
-/* The install command as it runs: every $CMDLINE_OPTS replaced by the options. */
-static char *with_options(const char *cmd, const char *options)
+char *modprobe_command_with_options(const char *cmd, const char *options)
 {
 	static const char token[] = "$CMDLINE_OPTS";
 	struct strbuf buf;
@@ -836,9 +835,8 @@ static int explain_load_order(struct explain *e, struct kmod_module *mod,
 
 		if (a->install) {
 			action = "install";
-			what = command = with_options(kmod_module_get_install_commands(
-							      a->mod),
-						      a->options);
+			what = command = modprobe_command_with_options(
+				kmod_module_get_install_commands(a->mod), a->options);
 			if (what == NULL)
 				what = kmod_module_get_install_commands(a->mod);
 		} else if (kmod_module_get_path(a->mod) != NULL) {

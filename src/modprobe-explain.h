@@ -29,3 +29,9 @@ struct explain_opts {
  */
 int modprobe_explain(struct kmod_ctx *ctx, const struct explain_opts *opts, char **args,
 		     int nargs);
+
+/*
+ * A configured install or remove command as it runs: every "$CMDLINE_OPTS"
+ * replaced by options ("" for a remove command). NULL on out-of-memory.
+ */
+char *modprobe_command_with_options(const char *cmd, const char *options);

@@ -435,7 +435,7 @@ _Noreturn static void worker_main(struct kmod_ctx *ctx, const struct jobs_opts *
 		child.sub = 0;
 		child.cursor = 0;
 		child.inner = NULL;
-		r = opts->run(ctx, jobs[index].arg);
+		r = opts->run(opts->data, jobs[index].arg);
 		fflush(stdout);
 		fflush(stderr);
 		child.active = false;

@@ -32,7 +32,8 @@ struct jobs_opts {
 	const char *dirname; /* as given to the library context, or NULL */
 	const char *const *config_paths;
 	/* the sequential -a step for one operand; returns < 0 on failure */
-	int (*run)(struct kmod_ctx *ctx, const char *arg);
+	int (*run)(const void *data, const char *arg);
+	const void *data; /* passed to run */
 };
 
 /*

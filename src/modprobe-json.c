@@ -41,6 +41,20 @@ void modprobe_json_options(struct json_writer *w, const char *options)
 	json_array_end(w);
 }
 
+void modprobe_json_operand_begin(struct json_writer *w, const char *arg, const char *key)
+{
+	json_object_begin(w);
+	json_member_string(w, "argument", arg);
+	json_key(w, key);
+	json_array_begin(w);
+}
+
+void modprobe_json_operand_end(struct json_writer *w)
+{
+	json_array_end(w);
+	json_object_end(w);
+}
+
 static void json_names(struct json_writer *w, const char *const *names,
 		       unsigned int count)
 {

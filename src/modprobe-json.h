@@ -20,3 +20,10 @@ int modprobe_json_config(struct json_writer *w, struct kmod_ctx *ctx);
  * quotes, the way the kernel splits module parameters; quotes are kept.
  */
 void modprobe_json_options(struct json_writer *w, const char *options);
+
+/*
+ * The object of one operand of a query: {"argument": arg, key: [ ...; the caller
+ * writes the array's elements, then _end closes both.
+ */
+void modprobe_json_operand_begin(struct json_writer *w, const char *arg, const char *key);
+void modprobe_json_operand_end(struct json_writer *w);

@@ -18,6 +18,7 @@
 #include "kmod.h"
 #include "libkmod.h"
 #include "lib/macro.h"
+#include "lib/module.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
 #include "log.h"
@@ -30,35 +31,52 @@
 
 #define DEFAULT_VERBOSE LOG_WARNING
 
-static int verbose = DEFAULT_VERBOSE;
-static bool dry_run;
-static bool ignore_loaded;
-static bool lookup_only;
-static bool first_time;
-static bool ignore_commands;
-static bool use_blacklist;
-static bool force;
-static bool strip_modversion;
-static bool strip_vermagic;
-static bool remove_holders;
-static unsigned long long wait_msec;
-static bool show_depends;
-/* --json: the document of a query mode (modprobe(8), "JSON OUTPUT") */
-static struct json_writer *json;
+/* What the command line asks for; filled by parse_options(), then only read. */
+struct modprobe_opts {
+	int verbose; /* log threshold */
+	bool use_syslog; /* -s, or stderr closed */
+	bool all; /* -a: every operand is a module; "not found" is a WARNING */
+	bool remove; /* -r */
+	bool show_config; /* -c */
+	bool show_modversions; /* --show-modversions */
+	bool show_exports; /* --show-exports */
+	bool explain; /* --explain (modprobe-explain.c) */
+	bool closure; /* --closure (modprobe-closure.c) */
+	bool json; /* --json: the document of a query mode (modprobe(8), "JSON OUTPUT") */
+	bool lookup_only; /* -R */
+	bool show_depends; /* -D */
+	bool dry_run; /* -n, -D */
+	bool ignore_loaded; /* -D */
+	bool first_time; /* --first-time */
+	bool ignore_commands; /* -i */
+	bool use_blacklist; /* -b */
+	bool force; /* -f */
+	bool strip_modversion; /* --force-modversion */
+	bool strip_vermagic; /* --force-vermagic */
+	bool remove_holders; /* --remove-holders */
+	unsigned long long wait_msec; /* -w */
+	unsigned int jobs; /* --jobs (modprobe-jobs.c); 0: sequential */
+	struct verify_opts verify; /* --require-signature (docs/signatures.md) */
+	const char **config_paths; /* -C, NULL-terminated, or NULL */
+	size_t n_config;
+	const char *root; /* -d */
+	const char *kversion; /* -S */
+	struct strbuf child_env; /* MODPROBE_OPTIONS for install/remove commands */
+	char **args; /* the operands */
+	int nargs;
+};
+
+/* One run: the options and what acting on them set up. */
+struct modprobe {
+	const struct modprobe_opts *o;
+	struct kmod_ctx *ctx;
+	const char *dirname; /* the module directory given to the library, or NULL */
+	struct json_writer *json; /* with --json, the document being written */
+	struct verify_certs *certs; /* with --require-signature */
+};
+
 /* Level of the "not found"-style failures: FATAL, or WARNING with -a. */
-static int fatal_priority = LOG_CRIT;
-
-#define LOG(...) log_printf(fatal_priority, __VA_ARGS__)
-
-/* --require-signature (docs/signatures.md): the options seen, then the certificates */
-#define OPT_REQUIRE_SIGNATURE 0x300
-static struct verify_opts verify_opts;
-static struct verify_certs *verify_certs;
-
-/* --closure (modprobe-closure.c) and --jobs (modprobe-jobs.c) */
-#define OPT_CLOSURE 0x310
-#define OPT_JOBS 0x311
-static unsigned int jobs; /* 0: sequential */
+#define LOG(o, ...) log_printf((o)->all ? LOG_WARNING : LOG_CRIT, __VA_ARGS__)
 
 static const char cmdopts_s[] = "arw:ibfRDcnC:d:S:sqvVh";
 enum {
@@ -71,6 +89,9 @@ enum {
 	OPT_SHOW_EXPORTS,
 	OPT_EXPLAIN,
 	OPT_JSON,
+	OPT_CLOSURE,
+	OPT_JOBS,
+	OPT_REQUIRE_SIGNATURE,
 };
 static const struct option cmdopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -214,7 +235,7 @@ static int show_config(struct kmod_ctx *ctx)
 	return 0;
 }
 
-static int show_modversions_or_exports(struct kmod_ctx *ctx, const char *filename,
+static int show_modversions_or_exports(const struct modprobe *mp, const char *filename,
 				       bool exports)
 {
 	struct kmod_list *list = NULL, *l;
@@ -223,8 +244,8 @@ static int show_modversions_or_exports(struct kmod_ctx *ctx, const char *filenam
 	int r;
 
 	if (stat(filename, &st) < 0 ||
-	    kmod_module_new_from_path(ctx, filename, &mod) < 0) {
-		LOG("Module %s not found.\n", filename);
+	    kmod_module_new_from_path(mp->ctx, filename, &mod) < 0) {
+		LOG(mp->o, "Module %s not found.\n", filename);
 		return -ENOENT;
 	}
 	r = exports ? kmod_module_get_symbols(mod, &list) :
@@ -232,27 +253,26 @@ static int show_modversions_or_exports(struct kmod_ctx *ctx, const char *filenam
 	if (r == 0 && exports)
 		r = -ENODATA;
 	if (r < 0) {
-		LOG("could not get %s of %s: %s\n", exports ? "symbols" : "modversions",
-		    filename, strerror(-r));
+		LOG(mp->o, "could not get %s of %s: %s\n",
+		    exports ? "symbols" : "modversions", filename, strerror(-r));
 		kmod_module_unref(mod);
 		return r;
 	}
 	kmod_list_foreach (l, list) {
-		if (json != NULL) {
-			json_object_begin(json);
-			json_member_string(json, "symbol",
-					   exports ? kmod_module_symbol_get_symbol(l) :
-						     kmod_module_version_get_symbol(l));
-			json_key(json, "crc");
-			json_uint(json, exports ? kmod_module_symbol_get_crc(l) :
-						  kmod_module_version_get_crc(l));
-			json_object_end(json);
-		} else if (exports)
-			printf("0x%08" PRIx64 "\t%s\n", kmod_module_symbol_get_crc(l),
-			       kmod_module_symbol_get_symbol(l));
-		else
-			printf("0x%08" PRIx64 "\t%s\n", kmod_module_version_get_crc(l),
-			       kmod_module_version_get_symbol(l));
+		const char *symbol = exports ? kmod_module_symbol_get_symbol(l) :
+					       kmod_module_version_get_symbol(l);
+		uint64_t crc = exports ? kmod_module_symbol_get_crc(l) :
+					 kmod_module_version_get_crc(l);
+
+		if (mp->json != NULL) {
+			json_object_begin(mp->json);
+			json_member_string(mp->json, "symbol", symbol);
+			json_key(mp->json, "crc");
+			json_uint(mp->json, crc);
+			json_object_end(mp->json);
+		} else {
+			printf("0x%08" PRIx64 "\t%s\n", crc, symbol);
+		}
 	}
 	if (exports)
 		kmod_module_symbols_free_list(list);
@@ -263,31 +283,29 @@ static int show_modversions_or_exports(struct kmod_ctx *ctx, const char *filenam
 }
 
 /* With --json: {"argument": FILE, "symbols": [...]} */
-static int show_symbols(struct kmod_ctx *ctx, const char *filename, bool exports)
+static int show_symbols(const struct modprobe *mp, bool exports)
 {
+	const char *filename = mp->o->args[0];
 	int r;
 
-	if (json == NULL)
-		return show_modversions_or_exports(ctx, filename, exports);
-	json_object_begin(json);
-	json_member_string(json, "argument", filename);
-	json_key(json, "symbols");
-	json_array_begin(json);
-	r = show_modversions_or_exports(ctx, filename, exports);
-	json_array_end(json);
-	json_object_end(json);
+	if (mp->json == NULL)
+		return show_modversions_or_exports(mp, filename, exports);
+	modprobe_json_operand_begin(mp->json, filename, "symbols");
+	r = show_modversions_or_exports(mp, filename, exports);
+	modprobe_json_operand_end(mp->json);
 	return r;
 }
 
 /* ---- commands --------------------------------------------------------------- */
 
 /* Runs a configured command through the shell with MODPROBE_MODULE set. */
-static int run_command(struct kmod_module *mod, const char *command)
+static int run_command(const struct modprobe_opts *o, struct kmod_module *mod,
+		       const char *command)
 {
 	const char *name = kmod_module_get_name(mod);
 	int r;
 
-	if (dry_run)
+	if (o->dry_run)
 		return 0;
 	setenv("MODPROBE_MODULE", name, 1);
 	r = system(command);
@@ -295,27 +313,6 @@ static int run_command(struct kmod_module *mod, const char *command)
 	if (r == -1 || WEXITSTATUS(r) != 0)
 		return -EINVAL;
 	return 0;
-}
-
-/* The command with every $CMDLINE_OPTS removed (remove commands get no options). */
-static char *command_without_cmdline_opts(const char *cmd)
-{
-	static const char token[] = "$CMDLINE_OPTS";
-	struct strbuf buf;
-	const char *p;
-
-	strbuf_init(&buf);
-	while ((p = strstr(cmd, token)) != NULL) {
-		if (!strbuf_pushmem(&buf, cmd, p - cmd))
-			goto fail;
-		cmd = p + STRLEN(token);
-	}
-	if (!strbuf_pushchars(&buf, cmd))
-		goto fail;
-	return strbuf_steal(&buf);
-fail:
-	strbuf_release(&buf);
-	return NULL;
 }
 
 /* ---- removal ---------------------------------------------------------------- */
@@ -326,7 +323,8 @@ enum rmmod_flags {
 	RMMOD_DEPENDENCIES = 1 << 2, /* the operand itself: unused dependencies go too */
 };
 
-static int rmmod_do_module(struct kmod_module *mod, unsigned int flags);
+static int rmmod_do_module(const struct modprobe *mp, struct kmod_module *mod,
+			   unsigned int flags);
 
 static void sleep_until_msec(unsigned long long msec)
 {
@@ -341,7 +339,8 @@ static void sleep_until_msec(unsigned long long msec)
 
 /* Removes with --wait: retry a busy module with a growing, then shrinking pause
  * that ends exactly at the deadline (tools.md 6.7). */
-static int remove_with_wait(struct kmod_module *mod, unsigned int rflags)
+static int remove_with_wait(struct kmod_module *mod, unsigned int rflags,
+			    unsigned long long wait_msec)
 {
 	unsigned long long deadline = 0, step = 1, now;
 	int r;
@@ -368,157 +367,170 @@ static int remove_with_wait(struct kmod_module *mod, unsigned int rflags)
 	return r;
 }
 
-static void rmmod_do_modlist(struct kmod_list *list, unsigned int flags)
+/* Removes each module of list, last first; stops at the first failure if asked. */
+static int rmmod_do_modlist(const struct modprobe *mp, struct kmod_list *list,
+			    bool stop_on_error)
 {
 	struct kmod_list *l;
+	int r = 0;
 
 	kmod_list_foreach_reverse (l, list) {
 		struct kmod_module *m = kmod_module_get_module(l);
 
-		rmmod_do_module(m, flags);
+		r = rmmod_do_module(mp, m, RMMOD_IGNORE_BUILTIN);
 		kmod_module_unref(m);
+		if (r < 0 && stop_on_error)
+			return r;
 	}
+	return stop_on_error ? r : 0;
 }
 
-static int rmmod_do_remove(struct kmod_module *mod)
+static int rmmod_do_remove(const struct modprobe_opts *o, struct kmod_module *mod)
 {
-	unsigned int rflags = force ? KMOD_REMOVE_FORCE : 0;
+	unsigned int rflags = o->force ? KMOD_REMOVE_FORCE : 0;
 
-	if (verbose > DEFAULT_VERBOSE) {
+	if (o->verbose > DEFAULT_VERBOSE) {
 		printf("rmmod %s\n", kmod_module_get_name(mod));
 		fflush(stdout);
 	}
-	if (dry_run)
+	if (o->dry_run)
 		return 0;
-	if (wait_msec > 0)
-		return remove_with_wait(mod, rflags);
+	if (o->wait_msec > 0)
+		return remove_with_wait(mod, rflags, o->wait_msec);
 	return kmod_module_remove_module(mod, rflags);
 }
 
-static int rmmod_do_module(struct kmod_module *mod, unsigned int flags)
+/*
+ * Whether a module without a remove command can be removed at all: 1 to go on,
+ * else what the removal ends with (0 for nothing to do, or a negative errno).
+ */
+static int rmmod_check_state(const struct modprobe_opts *o, struct kmod_module *mod,
+			     unsigned int flags)
 {
 	const char *name = kmod_module_get_name(mod);
+	int state = kmod_module_get_initstate(mod);
+
+	if (state < 0) {
+		if (!o->first_time)
+			return 0;
+		LOG(o, "Module %s is not in kernel.\n", name);
+		return -ENOENT;
+	}
+	if (state == KMOD_MODULE_BUILTIN) {
+		if (flags & RMMOD_IGNORE_BUILTIN)
+			return 0;
+		LOG(o, "Module %s is builtin.\n", name);
+		return -ENOENT;
+	}
+	return 1;
+}
+
+static int rmmod_run_command(const struct modprobe_opts *o, struct kmod_module *mod,
+			     const char *cmd)
+{
+	_cleanup_free_ char *command = modprobe_command_with_options(cmd, "");
+	int r;
+
+	if (command == NULL)
+		return -ENOMEM;
+	if (o->verbose > DEFAULT_VERBOSE) {
+		printf("remove %s\n", command);
+		fflush(stdout);
+	}
+	r = run_command(o, mod, command);
+	if (r < 0)
+		LOG(o, "Error running remove command for %s\n",
+		    kmod_module_get_name(mod));
+	return r;
+}
+
+/* Removes mod itself, then (for an operand) the dependencies nobody uses any more. */
+static int rmmod_remove_with_deps(const struct modprobe_opts *o, struct kmod_module *mod,
+				  unsigned int flags)
+{
+	struct kmod_list *deps = NULL, *l;
+	int r;
+
+	if (o->wait_msec == 0 && kmod_module_get_refcnt(mod) > 0) {
+		LOG(o, "Module %s is in use.\n", kmod_module_get_name(mod));
+		return -EBUSY;
+	}
+	r = rmmod_do_remove(o, mod);
+	if (r < 0)
+		return r;
+	/* errors removing the dependencies are ignored */
+	if (flags & RMMOD_DEPENDENCIES)
+		deps = kmod_module_get_dependencies(mod);
+	kmod_list_foreach (l, deps) {
+		struct kmod_module *dep = kmod_module_get_module(l);
+
+		if (kmod_module_get_refcnt(dep) == 0)
+			(void)rmmod_do_remove(o, dep);
+		kmod_module_unref(dep);
+	}
+	kmod_module_unref_list(deps);
+	return 0;
+}
+
+static int rmmod_do_module(const struct modprobe *mp, struct kmod_module *mod,
+			   unsigned int flags)
+{
+	const struct modprobe_opts *o = mp->o;
 	struct kmod_list *pre = NULL, *post = NULL;
 	const char *cmd = NULL;
-	int r = 0;
+	int r;
 
-	if (!ignore_commands) {
+	if (!o->ignore_commands) {
 		r = kmod_module_get_softdeps(mod, &pre, &post);
 		if (r < 0) {
-			WRN("could not get softdeps of '%s': %s\n", name, strerror(-r));
+			WRN("could not get softdeps of '%s': %s\n",
+			    kmod_module_get_name(mod), strerror(-r));
 			return r;
 		}
 		cmd = kmod_module_get_remove_commands(mod);
 	}
+	r = cmd == NULL ? rmmod_check_state(o, mod, flags) : 1;
+	if (r <= 0)
+		goto done;
 
-	if (cmd == NULL) {
-		int state = kmod_module_get_initstate(mod);
-
-		if (state < 0) {
-			if (first_time) {
-				LOG("Module %s is not in kernel.\n", name);
-				r = -ENOENT;
-			} else {
-				r = 0;
-			}
-			goto done;
-		}
-		if (state == KMOD_MODULE_BUILTIN) {
-			if (flags & RMMOD_IGNORE_BUILTIN) {
-				r = 0;
-			} else {
-				LOG("Module %s is builtin.\n", name);
-				r = -ENOENT;
-			}
-			goto done;
-		}
-	}
-
-	rmmod_do_modlist(post, RMMOD_IGNORE_BUILTIN);
-
+	(void)rmmod_do_modlist(mp, post, false);
 	if (flags & RMMOD_HOLDERS) {
-		struct kmod_list *holders = kmod_module_get_holders(mod), *l;
+		struct kmod_list *holders = kmod_module_get_holders(mod);
 
-		kmod_list_foreach_reverse (l, holders) {
-			struct kmod_module *h = kmod_module_get_module(l);
-
-			r = rmmod_do_module(h, RMMOD_IGNORE_BUILTIN);
-			kmod_module_unref(h);
-			if (r < 0)
-				break;
-		}
+		r = rmmod_do_modlist(mp, holders, true);
 		kmod_module_unref_list(holders);
 		if (r < 0)
 			goto done;
 	}
-
-	if (cmd == NULL && wait_msec == 0) {
-		int usage = kmod_module_get_refcnt(mod);
-
-		if (usage > 0) {
-			LOG("Module %s is in use.\n", name);
-			r = -EBUSY;
-			goto done;
-		}
-	}
-
-	if (cmd != NULL) {
-		_cleanup_free_ char *command = command_without_cmdline_opts(cmd);
-
-		if (command == NULL) {
-			r = -ENOMEM;
-			goto done;
-		}
-		if (verbose > DEFAULT_VERBOSE) {
-			printf("remove %s\n", command);
-			fflush(stdout);
-		}
-		r = run_command(mod, command);
-		if (r < 0) {
-			LOG("Error running remove command for %s\n", name);
-			goto done;
-		}
-	} else {
-		struct kmod_list *deps = NULL, *l;
-
-		r = rmmod_do_remove(mod);
-		if (r < 0)
-			goto done;
-		/* Dependencies nobody else uses any more go too; errors are ignored. */
-		if (flags & RMMOD_DEPENDENCIES)
-			deps = kmod_module_get_dependencies(mod);
-		kmod_list_foreach (l, deps) {
-			struct kmod_module *dep = kmod_module_get_module(l);
-
-			if (kmod_module_get_refcnt(dep) == 0)
-				(void)rmmod_do_remove(dep);
-			kmod_module_unref(dep);
-		}
-		kmod_module_unref_list(deps);
-	}
-
-	rmmod_do_modlist(pre, RMMOD_IGNORE_BUILTIN);
+	if (cmd != NULL)
+		r = rmmod_run_command(o, mod, cmd);
+	else
+		r = rmmod_remove_with_deps(o, mod, flags);
+	if (r < 0)
+		goto done;
+	(void)rmmod_do_modlist(mp, pre, false);
 done:
 	kmod_module_unref_list(pre);
 	kmod_module_unref_list(post);
 	return r;
 }
 
-static int rmmod(struct kmod_ctx *ctx, const char *alias)
+static int rmmod(const struct modprobe *mp, const char *alias)
 {
+	unsigned int flags = RMMOD_DEPENDENCIES |
+			     (mp->o->remove_holders ? RMMOD_HOLDERS : 0);
 	struct kmod_list *list = NULL, *l;
-	int r = kmod_module_new_from_lookup(ctx, alias, &list);
+	int r = kmod_module_new_from_lookup(mp->ctx, alias, &list);
 
 	if (r < 0 || list == NULL) {
-		hint_not_found(ctx, alias);
-		LOG("Module %s not found.\n", alias);
+		hint_not_found(mp->ctx, alias);
+		LOG(mp->o, "Module %s not found.\n", alias);
 		return -ENOENT;
 	}
 	kmod_list_foreach (l, list) {
 		struct kmod_module *mod = kmod_module_get_module(l);
 
-		r = rmmod_do_module(mod, RMMOD_DEPENDENCIES |
-						 (remove_holders ? RMMOD_HOLDERS : 0));
+		r = rmmod_do_module(mp, mod, flags);
 		kmod_module_unref(mod);
 		if (r < 0)
 			break;
@@ -527,22 +539,19 @@ static int rmmod(struct kmod_ctx *ctx, const char *alias)
 	return r;
 }
 
-static int rmmod_all(struct kmod_ctx *ctx, char **args, int nargs)
-{
-	int ret = 0;
-
-	for (int i = 0; i < nargs; i++) {
-		int r = rmmod(ctx, args[i]);
-
-		if (r < 0)
-			ret = r;
-	}
-	return ret;
-}
-
 /* ---- insertion -------------------------------------------------------------- */
 
-static void print_action_json(struct kmod_module *m, bool install, const char *options)
+/*
+ * The library calls print_action without a data pointer: the run is reached
+ * through the user data of the module's context (set by act()).
+ */
+static const struct modprobe *action_run(const struct kmod_module *m)
+{
+	return kmod_get_userdata(m->ctx);
+}
+
+static void print_action_json(struct json_writer *json, struct kmod_module *m,
+			      bool install, const char *options)
 {
 	const char *path = install ? NULL : kmod_module_get_path(m);
 	const char *action = "install";
@@ -568,10 +577,11 @@ static void print_action_json(struct kmod_module *m, bool install, const char *o
 
 static void print_action(struct kmod_module *m, bool install, const char *options)
 {
+	struct json_writer *json = action_run(m)->json;
 	const char *path;
 
 	if (json != NULL) {
-		print_action_json(m, install, options);
+		print_action_json(json, m, install, options);
 		return;
 	}
 
@@ -586,49 +596,35 @@ static void print_action(struct kmod_module *m, bool install, const char *option
 		printf("builtin %s\n", kmod_module_get_name(m));
 }
 
-static unsigned int probe_flags(void)
+static unsigned int probe_flags(const struct modprobe_opts *o)
 {
 	unsigned int flags = KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY;
 
-	if (use_blacklist)
+	if (o->use_blacklist)
 		flags |= KMOD_PROBE_APPLY_BLACKLIST;
-	if (first_time)
+	if (o->first_time)
 		flags |= KMOD_PROBE_FAIL_ON_LOADED;
-	if (ignore_commands)
+	if (o->ignore_commands)
 		flags |= KMOD_PROBE_IGNORE_COMMAND;
-	if (ignore_loaded)
+	if (o->ignore_loaded)
 		flags |= KMOD_PROBE_IGNORE_LOADED;
-	if (dry_run)
+	if (o->dry_run)
 		flags |= KMOD_PROBE_DRY_RUN;
-	if (strip_modversion || force)
+	if (o->strip_modversion || o->force)
 		flags |= KMOD_PROBE_FORCE_MODVERSION;
-	if (strip_vermagic || force)
+	if (o->strip_vermagic || o->force)
 		flags |= KMOD_PROBE_FORCE_VERMAGIC;
 	return flags;
 }
 
-static int probe_one(struct kmod_module *mod, const char *extra_options)
+static void report_probe_failure(struct kmod_module *mod, int r)
 {
-	bool show = show_depends || verbose > DEFAULT_VERBOSE;
 	const char *name = kmod_module_get_name(mod);
-	modprobe_action_fn act;
-	int r;
 
-	modprobe_jobs_probe_begin();
-	if (verify_certs != NULL && verify_probe(verify_certs, mod, probe_flags()) < 0) {
-		modprobe_jobs_probe_end();
-		return -EKEYREJECTED;
-	}
-	act = modprobe_jobs_action(show ? print_action : NULL);
-	r = kmod_module_probe_insert_module(mod, probe_flags(), extra_options, NULL, NULL,
-					    act);
-	modprobe_jobs_probe_end();
-	if (r >= 0)
-		return 0; /* positive: stopped by a blacklist, silently */
 	switch (r) {
 	case -EEXIST:
 		ERR("could not insert '%s': Module already in kernel\n", name);
-		break;
+		return;
 	case -ENOENT:
 		ERR("could not insert '%s': Unknown symbol in module, or unknown parameter (see dmesg)\n",
 		    name);
@@ -637,20 +633,48 @@ static int probe_one(struct kmod_module *mod, const char *extra_options)
 		ERR("could not insert '%s': %s\n", name, strerror(-r));
 		break;
 	}
-	if (r != -EEXIST)
-		hint_probe_failed(mod, r);
+	hint_probe_failed(mod, r);
+}
+
+static int probe_one(const struct modprobe *mp, struct kmod_module *mod,
+		     const char *extra_options)
+{
+	const struct modprobe_opts *o = mp->o;
+	bool show = o->show_depends || o->verbose > DEFAULT_VERBOSE;
+	unsigned int flags = probe_flags(o);
+	modprobe_action_fn act;
+	int r;
+
+	modprobe_jobs_probe_begin();
+	if (mp->certs != NULL && verify_probe(mp->certs, mod, flags) < 0) {
+		modprobe_jobs_probe_end();
+		return -EKEYREJECTED;
+	}
+	act = modprobe_jobs_action(show ? print_action : NULL);
+	r = kmod_module_probe_insert_module(mod, flags, extra_options, NULL, NULL, act);
+	modprobe_jobs_probe_end();
+	if (r >= 0)
+		return 0; /* positive: stopped by a blacklist, silently */
+	report_probe_failure(mod, r);
 	return r;
 }
 
-static void print_resolved(struct kmod_module *mod)
+/* -R prints what a name resolves to; otherwise it is loaded. */
+static int resolve_or_probe(const struct modprobe *mp, struct kmod_module *mod,
+			    const char *extra_options)
 {
-	if (json != NULL)
-		json_string(json, kmod_module_get_name(mod));
+	const char *name = kmod_module_get_name(mod);
+
+	if (!mp->o->lookup_only)
+		return probe_one(mp, mod, extra_options);
+	if (mp->json != NULL)
+		json_string(mp->json, name);
 	else
-		printf("%s\n", kmod_module_get_name(mod));
+		printf("%s\n", name);
+	return 0;
 }
 
-static int insmod_lookup(struct kmod_ctx *ctx, const char *alias,
+static int insmod_lookup(const struct modprobe *mp, const char *alias,
 			 const char *extra_options)
 {
 	struct kmod_list *list = NULL, *l;
@@ -659,36 +683,28 @@ static int insmod_lookup(struct kmod_ctx *ctx, const char *alias,
 	if (strncmp(alias, "/", 1) == 0 || strncmp(alias, "./", 2) == 0) {
 		struct kmod_module *mod;
 
-		r = kmod_module_new_from_path(ctx, alias, &mod);
+		r = kmod_module_new_from_path(mp->ctx, alias, &mod);
 		if (r < 0) {
-			LOG("Failed to get module from path %s: %s\n", alias,
+			LOG(mp->o, "Failed to get module from path %s: %s\n", alias,
 			    strerror(-r));
 			return -ENOENT;
 		}
-		if (lookup_only)
-			print_resolved(mod);
-		else
-			r = probe_one(mod, extra_options);
+		r = resolve_or_probe(mp, mod, extra_options);
 		kmod_module_unref(mod);
 		return r;
 	}
 
-	r = kmod_module_new_from_lookup(ctx, alias, &list);
+	r = kmod_module_new_from_lookup(mp->ctx, alias, &list);
 	if (r < 0 || list == NULL) {
-		hint_not_found(ctx, alias);
-		LOG("Module %s not found in directory %s\n", alias,
-		    kmod_get_dirname(ctx));
+		hint_not_found(mp->ctx, alias);
+		LOG(mp->o, "Module %s not found in directory %s\n", alias,
+		    kmod_get_dirname(mp->ctx));
 		return -ENOENT;
 	}
 	kmod_list_foreach (l, list) {
 		struct kmod_module *mod = kmod_module_get_module(l);
 
-		if (lookup_only) {
-			print_resolved(mod);
-			r = 0;
-		} else {
-			r = probe_one(mod, extra_options);
-		}
+		r = resolve_or_probe(mp, mod, extra_options);
 		kmod_module_unref(mod);
 	}
 	kmod_module_unref_list(list);
@@ -696,34 +712,38 @@ static int insmod_lookup(struct kmod_ctx *ctx, const char *alias,
 }
 
 /* With --json, one object per operand: what it resolves to (-R) or loads (-D). */
-static int insmod(struct kmod_ctx *ctx, const char *alias, const char *extra_options)
+static int insmod(const struct modprobe *mp, const char *alias, const char *extra_options)
 {
 	int r;
 
-	if (json == NULL)
-		return insmod_lookup(ctx, alias, extra_options);
-	json_object_begin(json);
-	json_member_string(json, "argument", alias);
-	json_key(json, lookup_only ? "modules" : "actions");
-	json_array_begin(json);
-	r = insmod_lookup(ctx, alias, extra_options);
-	json_array_end(json);
-	json_object_end(json);
+	if (mp->json == NULL)
+		return insmod_lookup(mp, alias, extra_options);
+	modprobe_json_operand_begin(mp->json, alias,
+				    mp->o->lookup_only ? "modules" : "actions");
+	r = insmod_lookup(mp, alias, extra_options);
+	modprobe_json_operand_end(mp->json);
 	return r;
 }
 
-/* One operand of -a in a --jobs child (modprobe-jobs.c). */
-static int insmod_job(struct kmod_ctx *ctx, const char *arg)
+/* One operand of -a (in a --jobs child: modprobe-jobs.c). */
+static int insmod_operand(const void *data, const char *arg)
 {
-	return insmod(ctx, arg, NULL);
+	return insmod(data, arg, NULL);
 }
 
-static int insmod_all(struct kmod_ctx *ctx, char **args, int nargs)
+static int rmmod_operand(const void *data, const char *arg)
+{
+	return rmmod(data, arg);
+}
+
+/* Runs fn on every operand; the result is that of the last failure. */
+static int for_each_operand(const struct modprobe *mp,
+			    int (*fn)(const void *data, const char *arg))
 {
 	int ret = 0;
 
-	for (int i = 0; i < nargs; i++) {
-		int r = insmod(ctx, args[i], NULL);
+	for (int i = 0; i < mp->o->nargs; i++) {
+		int r = fn(mp, mp->o->args[i]);
 
 		if (r < 0)
 			ret = r;
@@ -732,6 +752,45 @@ static int insmod_all(struct kmod_ctx *ctx, char **args, int nargs)
 }
 
 /* ---- MODPROBE_OPTIONS --------------------------------------------------------- */
+
+static void free_words(char **words, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(words[k]);
+	free(words);
+}
+
+/* One word of the variable that does not start with a matched quote. */
+static int split_plain_word(const char *env, size_t len, size_t *pos, struct strbuf *w)
+{
+	size_t i = *pos;
+
+	while (i < len && env[i] != ' ') {
+		const char *end;
+
+		if (env[i] != '"' && env[i] != '\'') {
+			if (!strbuf_pushchar(w, env[i]))
+				return -ENOMEM;
+			i++;
+			continue;
+		}
+		end = strchr(env + i + 1, env[i]);
+		if (end == NULL) {
+			/* unmatched: kept, and the word takes the rest */
+			if (!strbuf_pushchars(w, env + i))
+				return -ENOMEM;
+			i = len;
+			break;
+		}
+		if (!strbuf_pushmem(w, env + i + 1, end - env - i - 1))
+			return -ENOMEM;
+		i = (size_t)(end - env) + 1;
+	}
+	if (i < len)
+		i++; /* the space that ended the word */
+	*pos = i;
+	return 0;
+}
 
 /*
  * Splits the variable the way kmod does (tools.md 6.2): each space ends a word;
@@ -749,53 +808,29 @@ static int split_env_words(const char *env, char ***words, int *n)
 	if (out == NULL)
 		return -ENOMEM;
 	while (i < len) {
+		const char *end = NULL;
 		struct strbuf w;
+		int r = 0;
 
 		strbuf_init(&w);
-		if ((env[i] == '"' || env[i] == '\'') &&
-		    strchr(env + i + 1, env[i]) != NULL) {
-			const char *end = strchr(env + i + 1, env[i]);
+		if (env[i] == '"' || env[i] == '\'')
+			end = strchr(env + i + 1, env[i]);
+		if (end != NULL) {
 			size_t stop = (size_t)(end - env);
 
 			if (!strbuf_pushmem(&w, env + i + 1, stop - i - 1))
-				goto oom;
+				r = -ENOMEM;
 			i = stop + 1;
 		} else {
-			while (i < len && env[i] != ' ') {
-				if (env[i] == '"' || env[i] == '\'') {
-					const char *end = strchr(env + i + 1, env[i]);
-
-					if (end == NULL) {
-						/* unmatched: kept, and the word takes the rest */
-						if (!strbuf_pushchars(&w, env + i))
-							goto oom;
-						i = len;
-						break;
-					}
-					if (!strbuf_pushmem(&w, env + i + 1,
-							    end - env - i - 1))
-						goto oom;
-					i = (size_t)(end - env) + 1;
-				} else {
-					if (!strbuf_pushchar(&w, env[i]))
-						goto oom;
-					i++;
-				}
-			}
-			if (i < len)
-				i++; /* the space that ended the word */
+			r = split_plain_word(env, len, &i, &w);
 		}
-		out[count] = strbuf_steal(&w);
-		if (out[count] == NULL)
-			goto oom;
+		out[count] = r < 0 ? NULL : strbuf_steal(&w);
+		if (out[count] == NULL) {
+			strbuf_release(&w);
+			free_words(out, count);
+			return -ENOMEM;
+		}
 		count++;
-		continue;
-	oom:
-		strbuf_release(&w);
-		for (size_t k = 0; k < count; k++)
-			free(out[k]);
-		free(out);
-		return -ENOMEM;
 	}
 	*words = out;
 	*n = (int)count;
@@ -818,9 +853,7 @@ static char **prepend_options_from_env(int *argc, char **argv, char ***env_words
 	}
 	new_argv = calloc(*argc + n + 1, sizeof(char *));
 	if (new_argv == NULL) {
-		for (int i = 0; i < n; i++)
-			free(words[i]);
-		free(words);
+		free_words(words, n);
 		return argv;
 	}
 	new_argv[0] = argv[0];
@@ -844,7 +877,158 @@ static void env_append(struct strbuf *buf, const char *word, const char *arg)
 	}
 }
 
-/* ---- main ----------------------------------------------------------------------- */
+/* ---- options ------------------------------------------------------------------ */
+
+static int parse_wait(const char *arg, unsigned long long *msec)
+{
+	char *end = NULL;
+
+	errno = 0;
+	*msec = strtoull(arg, &end, 0);
+	if (arg[0] == '\0' || *end != '\0' || errno != 0) {
+		ERR("unexpected wait value '%s'.\n", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int add_config_path(struct modprobe_opts *o, const char *path)
+{
+	const char **tmp = realloc(o->config_paths, (o->n_config + 2) * sizeof(char *));
+
+	if (tmp == NULL) {
+		ERR("out of memory\n");
+		return -ENOMEM;
+	}
+	o->config_paths = tmp;
+	o->config_paths[o->n_config++] = path;
+	o->config_paths[o->n_config] = NULL;
+	env_append(&o->child_env, "-C", path);
+	return 0;
+}
+
+/* The options whose only effect is a flag. Returns false for any other. */
+static bool parse_flag(struct modprobe_opts *o, int c)
+{
+	switch (c) {
+	case 'a':
+		o->all = true;
+		break;
+	case 'r':
+		o->remove = true;
+		break;
+	case OPT_REMOVE_DEPENDENCIES:
+	case OPT_REMOVE_HOLDERS:
+		o->remove_holders = true;
+		break;
+	case OPT_FIRST_TIME:
+		o->first_time = true;
+		break;
+	case 'i':
+		o->ignore_commands = true;
+		break;
+	case 'b':
+		o->use_blacklist = true;
+		break;
+	case 'f':
+		o->force = true;
+		break;
+	case OPT_FORCE_MODVERSION:
+		o->strip_modversion = true;
+		break;
+	case OPT_FORCE_VERMAGIC:
+		o->strip_vermagic = true;
+		break;
+	case 'R':
+		o->lookup_only = true;
+		break;
+	case 'D':
+		o->show_depends = o->ignore_loaded = o->dry_run = true;
+		break;
+	case 'c':
+		o->show_config = true;
+		break;
+	case OPT_SHOW_MODVERSIONS:
+		o->show_modversions = true;
+		break;
+	case OPT_SHOW_EXPORTS:
+		o->show_exports = true;
+		break;
+	case OPT_EXPLAIN:
+		o->explain = true;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case 'n':
+		o->dry_run = true;
+		break;
+	case OPT_CLOSURE:
+		o->closure = true;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* One option that takes a value or feeds the children's environment. */
+static int parse_one(struct modprobe_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'w':
+		return parse_wait(arg, &o->wait_msec);
+	case 'C':
+		return add_config_path(o, arg);
+	case 'd':
+		o->root = arg;
+		return 0;
+	case 'S':
+		o->kversion = arg;
+		return 0;
+	case 's':
+		env_append(&o->child_env, "-s", NULL);
+		o->use_syslog = true;
+		return 0;
+	case 'q':
+		env_append(&o->child_env, "-q", NULL);
+		o->verbose = LOG_EMERG;
+		return 0;
+	case 'v':
+		env_append(&o->child_env, "-v", NULL);
+		o->verbose++;
+		return 0;
+	case OPT_REQUIRE_SIGNATURE:
+		env_append(&o->child_env, "--require-signature", arg);
+		return verify_opts_add(&o->verify, arg);
+	case OPT_JOBS:
+		return modprobe_jobs_parse(arg, &o->jobs);
+	default:
+		return -EINVAL; /* getopt reported it */
+	}
+}
+
+/* The combinations no mode accepts; each is reported. */
+static int check_modes(const struct modprobe_opts *o)
+{
+	bool query = o->explain || o->closure || o->show_config || o->show_modversions ||
+		     o->show_exports;
+
+	if (!o->show_config && o->nargs == 0) {
+		ERR("missing parameters. See -h.\n");
+		return -EINVAL;
+	}
+	if (o->json && !query && (o->remove || (!o->lookup_only && !o->show_depends))) {
+		ERR("--json goes with -R, -D, -c, --show-exports or --show-modversions.\n");
+		return -EINVAL;
+	}
+	if (o->jobs > 0 &&
+	    (!o->all || o->remove || query || o->lookup_only || o->show_depends)) {
+		ERR("--jobs goes with -a, for loading only.\n");
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static bool stderr_usable(void)
 {
@@ -853,310 +1037,209 @@ static bool stderr_usable(void)
 	return fstat(STDERR_FILENO, &st) == 0;
 }
 
+/*
+ * Fills o from argv (MODPROBE_OPTIONS already in it). Returns 1 to act on o, 0
+ * when -h or -V answered, or a negative errno (reported). Logging is open after
+ * a return of 1, or after a failure of the checks of the operands.
+ */
+static int parse_options(struct modprobe_opts *o, int argc, char *argv[])
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL)) != -1) {
+		if (parse_flag(o, c))
+			continue;
+		if (c == 'V') {
+			kmod_print_version();
+			return 0;
+		}
+		if (c == 'h') {
+			help();
+			return 0;
+		}
+		r = parse_one(o, c, optarg);
+		if (r < 0)
+			return r;
+	}
+	if (strbuf_used(&o->child_env) > 0 && strbuf_str(&o->child_env) != NULL)
+		setenv("MODPROBE_OPTIONS", strbuf_str(&o->child_env), 1);
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	log_open(o->use_syslog || !stderr_usable());
+	r = check_modes(o);
+	return r < 0 ? r : 1;
+}
+
+/* ---- modes ------------------------------------------------------------------ */
+
+static int act_explain(const struct modprobe *mp)
+{
+	const struct modprobe_opts *o = mp->o;
+	struct explain_opts eo = {
+		.remove = o->remove,
+		.all = o->all,
+		.use_blacklist = o->use_blacklist,
+		.ignore_commands = o->ignore_commands,
+		.ignore_loaded = o->ignore_loaded,
+		.first_time = o->first_time,
+		.remove_holders = o->remove_holders,
+		.json = o->json,
+		.config_paths = o->config_paths,
+	};
+
+	return modprobe_explain(mp->ctx, &eo, o->args, o->nargs);
+}
+
+static int act_closure(const struct modprobe *mp)
+{
+	struct closure_opts co = {
+		.root = mp->o->root,
+		.kversion = mp->o->kversion,
+		.json = mp->o->json,
+	};
+
+	return modprobe_closure(mp->ctx, &co, mp->o->args, mp->o->nargs);
+}
+
+static int act_show_config(const struct modprobe *mp)
+{
+	if (mp->json != NULL)
+		return modprobe_json_config(mp->json, mp->ctx);
+	return show_config(mp->ctx);
+}
+
+static int act_load_all(const struct modprobe *mp)
+{
+	struct jobs_opts jo = {
+		.jobs = mp->o->jobs,
+		.probe_flags = probe_flags(mp->o),
+		.dirname = mp->dirname,
+		.config_paths = mp->o->config_paths,
+		.run = insmod_operand,
+		.data = mp,
+	};
+
+	if (mp->o->jobs == 0)
+		return for_each_operand(mp, insmod_operand);
+	return modprobe_jobs_run(mp->ctx, &jo, mp->o->args, mp->o->nargs);
+}
+
+/* One module and its parameters. */
+static int act_load(const struct modprobe *mp)
+{
+	_cleanup_free_ char *opts = options_from_array(mp->o->args + 1, mp->o->nargs - 1);
+
+	if (opts == NULL) {
+		ERR("could not gather module options: out-of-memory\n");
+		return -ENOMEM;
+	}
+	return insmod(mp, mp->o->args[0], opts);
+}
+
+/* The document of a query mode: {"mode": ..., "results": [...]} (-c: no results). */
+static void json_begin(struct modprobe *mp, struct json_writer *doc)
+{
+	const struct modprobe_opts *o = mp->o;
+	const char *mode = "show-depends";
+
+	if (o->show_config)
+		mode = "showconfig";
+	else if (o->show_modversions)
+		mode = "show-modversions";
+	else if (o->show_exports)
+		mode = "show-exports";
+	else if (o->lookup_only)
+		mode = "resolve-alias";
+	mp->json = doc;
+	json_document_begin(doc, stdout, "modprobe");
+	json_member_string(doc, "mode", mode);
+	if (!o->show_config) {
+		json_key(doc, "results");
+		json_array_begin(doc);
+	}
+}
+
+/* The mode the options name, on a context made and certificates loaded. */
+static int act(struct modprobe *mp)
+{
+	const struct modprobe_opts *o = mp->o;
+	struct json_writer doc;
+	int r;
+
+	if (o->explain)
+		return act_explain(mp);
+	if (o->closure)
+		return act_closure(mp);
+	if (o->json)
+		json_begin(mp, &doc);
+	kmod_set_userdata(mp->ctx, mp);
+	if (o->show_config)
+		r = act_show_config(mp);
+	else if (o->show_modversions || o->show_exports)
+		r = show_symbols(mp, !o->show_modversions);
+	else if (o->remove)
+		r = for_each_operand(mp, rmmod_operand);
+	else if (o->all)
+		r = act_load_all(mp);
+	else
+		r = act_load(mp);
+	if (mp->json != NULL && json_finish(mp->json) < 0)
+		r = -EIO;
+	mp->json = NULL;
+	return r;
+}
+
+static int run(const struct modprobe_opts *o)
+{
+	struct modprobe mp = { .o = o };
+	char dirname[PATH_MAX];
+	int r = 0;
+
+	hint_set_options(o->root, "-d", o->config_paths);
+	if (o->root != NULL || o->kversion != NULL) {
+		r = tool_module_dir(o->root, o->kversion, dirname);
+		if (r < 0)
+			return r;
+		mp.dirname = dirname;
+	}
+	mp.ctx = log_kmod_new(mp.dirname, o->config_paths, o->verbose);
+	if (mp.ctx == NULL)
+		return -ENOMEM;
+	(void)kmod_load_resources(mp.ctx);
+	if (o->verify.n > 0)
+		r = verify_opts_load(&o->verify, o->root, o->kversion, &mp.certs);
+	if (r >= 0)
+		r = act(&mp);
+	fflush(stdout);
+	verify_certs_free(mp.certs);
+	kmod_unref(mp.ctx);
+	return r;
+}
+
 static int do_modprobe(int argc, char *argv[])
 {
-	struct kmod_ctx *ctx = NULL;
-	const char **config_paths = NULL;
-	size_t n_config = 0;
-	const char *dirname = NULL, *kversion = NULL, *root = NULL;
-	char dirname_buf[PATH_MAX], **env_words = NULL, **args;
-	bool use_all = false, do_remove = false, do_show_config = false;
-	bool do_show_modversions = false, do_show_exports = false, use_syslog = false;
-	bool do_explain = false, use_json = false;
-	bool do_closure = false;
-	struct json_writer json_doc;
-	struct strbuf env_buf;
-	int n_env = 0, nargs, err = 0;
+	struct modprobe_opts o = { .verbose = DEFAULT_VERBOSE };
+	char **env_words = NULL;
 	const char *old_env = getenv("MODPROBE_OPTIONS");
+	int n_env = 0, r;
 
-	strbuf_init(&env_buf);
+	strbuf_init(&o.child_env);
 	if (old_env != NULL)
-		(void)strbuf_pushchars(&env_buf, old_env);
+		(void)strbuf_pushchars(&o.child_env, old_env);
 	argv = prepend_options_from_env(&argc, argv, &env_words, &n_env);
 
-	for (;;) {
-		int c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL);
+	r = parse_options(&o, argc, argv);
+	if (r > 0)
+		r = run(&o);
 
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'a':
-			fatal_priority = LOG_WARNING;
-			use_all = true;
-			break;
-		case 'r':
-			do_remove = true;
-			break;
-		case OPT_REMOVE_DEPENDENCIES:
-		case OPT_REMOVE_HOLDERS:
-			remove_holders = true;
-			break;
-		case 'w': {
-			char *end = NULL;
-
-			errno = 0;
-			wait_msec = strtoull(optarg, &end, 0);
-			if (optarg[0] == '\0' || *end != '\0' || errno != 0) {
-				ERR("unexpected wait value '%s'.\n", optarg);
-				err = -1;
-				goto done;
-			}
-			break;
-		}
-		case OPT_FIRST_TIME:
-			first_time = true;
-			break;
-		case 'i':
-			ignore_commands = true;
-			break;
-		case 'b':
-			use_blacklist = true;
-			break;
-		case 'f':
-			force = true;
-			break;
-		case OPT_FORCE_MODVERSION:
-			strip_modversion = true;
-			break;
-		case OPT_FORCE_VERMAGIC:
-			strip_vermagic = true;
-			break;
-		case 'R':
-			lookup_only = true;
-			break;
-		case 'D':
-			show_depends = true;
-			ignore_loaded = true;
-			dry_run = true;
-			break;
-		case 'c':
-			do_show_config = true;
-			break;
-		case OPT_SHOW_MODVERSIONS:
-			do_show_modversions = true;
-			break;
-		case OPT_SHOW_EXPORTS:
-			do_show_exports = true;
-			break;
-		case OPT_EXPLAIN:
-			do_explain = true;
-			break;
-		case OPT_JSON:
-			use_json = true;
-			break;
-		case 'n':
-			dry_run = true;
-			break;
-		case 'C': {
-			const char **tmp = realloc(config_paths,
-						   (n_config + 2) * sizeof(char *));
-
-			if (tmp == NULL) {
-				ERR("out of memory\n");
-				err = -1;
-				goto done;
-			}
-			config_paths = tmp;
-			config_paths[n_config++] = optarg;
-			config_paths[n_config] = NULL;
-			env_append(&env_buf, "-C", optarg);
-			break;
-		}
-		case 'd':
-			root = optarg;
-			break;
-		case 'S':
-			kversion = optarg;
-			break;
-		case 's':
-			env_append(&env_buf, "-s", NULL);
-			use_syslog = true;
-			break;
-		case 'q':
-			env_append(&env_buf, "-q", NULL);
-			verbose = LOG_EMERG;
-			break;
-		case 'v':
-			env_append(&env_buf, "-v", NULL);
-			verbose++;
-			break;
-		case OPT_REQUIRE_SIGNATURE:
-			env_append(&env_buf, "--require-signature", optarg);
-			if (verify_opts_add(&verify_opts, optarg) < 0) {
-				err = -1;
-				goto done;
-			}
-			break;
-		case OPT_CLOSURE:
-			do_closure = true;
-			break;
-		case OPT_JOBS:
-			if (modprobe_jobs_parse(optarg, &jobs) < 0) {
-				err = -1;
-				goto done;
-			}
-			break;
-		case 'V':
-			kmod_print_version();
-			goto done;
-		case 'h':
-			help();
-			goto done;
-		default:
-			err = -1;
-			goto done;
-		}
-	}
-	if (strbuf_used(&env_buf) > 0 && strbuf_str(&env_buf) != NULL)
-		setenv("MODPROBE_OPTIONS", strbuf_str(&env_buf), 1);
-
-	args = argv + optind;
-	nargs = argc - optind;
-
-	if (!use_syslog && !stderr_usable())
-		use_syslog = true;
-	log_open(use_syslog);
-
-	if (!do_show_config && nargs == 0) {
-		ERR("missing parameters. See -h.\n");
-		err = -1;
-		goto done;
-	}
-	if (use_json && !do_explain && !do_closure && !do_show_config &&
-	    !do_show_modversions && !do_show_exports &&
-	    (do_remove || (!lookup_only && !show_depends))) {
-		ERR("--json goes with -R, -D, -c, --show-exports or --show-modversions.\n");
-		err = -1;
-		goto done;
-	}
-
-	hint_set_options(root, "-d", config_paths);
-	if (jobs > 0 && (!use_all || do_remove || do_show_config || do_show_modversions ||
-			 do_show_exports || lookup_only || show_depends || do_explain ||
-			 do_closure)) {
-		ERR("--jobs goes with -a, for loading only.\n");
-		err = -1;
-		goto done;
-	}
-
-	if (root != NULL || kversion != NULL) {
-		if (tool_module_dir(root, kversion, dirname_buf) < 0) {
-			err = -1;
-			goto done;
-		}
-		dirname = dirname_buf;
-	}
-
-	ctx = log_kmod_new(dirname, config_paths, verbose);
-	if (ctx == NULL) {
-		err = -1;
-		goto done;
-	}
-	(void)kmod_load_resources(ctx);
-	if (verify_opts.n > 0 &&
-	    verify_opts_load(&verify_opts, root, kversion, &verify_certs) < 0) {
-		err = -1;
-		goto done;
-	}
-
-	if (do_explain) {
-		struct explain_opts eo = {
-			.remove = do_remove,
-			.all = use_all,
-			.use_blacklist = use_blacklist,
-			.ignore_commands = ignore_commands,
-			.ignore_loaded = ignore_loaded,
-			.first_time = first_time,
-			.remove_holders = remove_holders,
-			.json = use_json,
-			.config_paths = config_paths,
-		};
-
-		err = modprobe_explain(ctx, &eo, args, nargs);
-		goto done;
-	}
-	if (do_closure) {
-		struct closure_opts co = {
-			.root = root,
-			.kversion = kversion,
-			.json = use_json,
-		};
-
-		err = modprobe_closure(ctx, &co, args, nargs);
-		goto done;
-	}
-
-	if (use_json) {
-		const char *mode = "show-depends";
-
-		if (do_show_config)
-			mode = "showconfig";
-		else if (do_show_modversions)
-			mode = "show-modversions";
-		else if (do_show_exports)
-			mode = "show-exports";
-		else if (lookup_only)
-			mode = "resolve-alias";
-		json = &json_doc;
-		json_document_begin(json, stdout, "modprobe");
-		json_member_string(json, "mode", mode);
-		if (!do_show_config) {
-			json_key(json, "results");
-			json_array_begin(json);
-		}
-	}
-
-	if (do_show_config && json != NULL)
-		err = modprobe_json_config(json, ctx);
-	else if (do_show_config)
-		err = show_config(ctx);
-	else if (do_show_modversions)
-		err = show_symbols(ctx, args[0], false);
-	else if (do_show_exports)
-		err = show_symbols(ctx, args[0], true);
-	else if (do_remove)
-		err = rmmod_all(ctx, args, nargs);
-	else if (use_all && jobs > 0) {
-		struct jobs_opts jo = {
-			.jobs = jobs,
-			.probe_flags = probe_flags(),
-			.dirname = dirname,
-			.config_paths = config_paths,
-			.run = insmod_job,
-		};
-
-		err = modprobe_jobs_run(ctx, &jo, args, nargs);
-	} else if (use_all)
-		err = insmod_all(ctx, args, nargs);
-	else {
-		_cleanup_free_ char *opts = options_from_array(args + 1, nargs - 1);
-
-		if (opts == NULL) {
-			ERR("could not gather module options: out-of-memory\n");
-			err = -ENOMEM;
-		} else {
-			err = insmod(ctx, args[0], opts);
-		}
-	}
-
-done:
-	if (json != NULL && json_finish(json) < 0)
-		err = -EIO;
-	json = NULL;
-	fflush(stdout);
-	verify_certs_free(verify_certs);
-	verify_certs = NULL;
-	kmod_unref(ctx);
 	log_close();
-	free(config_paths);
+	free(o.config_paths);
 	if (env_words != NULL) {
-		for (int i = 0; i < n_env; i++)
-			free(env_words[i]);
-		free(env_words);
+		free_words(env_words, n_env);
 		free(argv);
 	}
-	strbuf_release(&env_buf);
-	return err < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	strbuf_release(&o.child_env);
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 const struct kmod_cmd kmod_cmd_compat_modprobe = {
