@@ -28,6 +28,7 @@
 #include "log-lib.h"
 #include "macro.h"
 #include "module.h"
+#include "strbuf.h"
 #include "util.h"
 
 /* ---- creation and the per-context cache ------------------------------------------ */
@@ -163,7 +164,7 @@ KMOD_EXPORT struct kmod_module *kmod_module_unref(struct kmod_module *mod)
 	ctx = mod->ctx;
 	DBG(ctx, "kmod_module %p released\n", (void *)mod);
 	ctx_del_module(ctx, mod->hashkey);
-	kmod_module_unref_list(mod->dep);
+	free(mod->dep_paths);
 	file_free(mod->file);
 	free(mod->options);
 	free(mod->path);
@@ -244,14 +245,88 @@ static const char *depline_path(const char *path, char buf[static PATH_MAX],
 	return buf;
 }
 
-int module_parse_depline(struct kmod_module *mod, char *line)
+/*
+ * A module keeps its dependencies as paths, never as module objects: a counted
+ * reference from a module to each dependency (as kmod 34.2 keeps) makes a
+ * modules.dep with a cycle (a: b, b: a, or a module listing itself) hold its
+ * modules, and through them the context, forever. Each call resolves the paths
+ * through kmod_module_new_from_path(), which returns the object cached in the
+ * context while one lives, so callers still get new references to the very
+ * objects kmod_module_new_from_name() would give them; the probe keeps its own
+ * references to the modules whose flags it sets (module-probe.c), so nothing it
+ * marks can drop out of the cache in the middle of a plan.
+ *
+ * On success *out is the list in load order (deepest first, the reverse of the
+ * line's order). On failure *failed is the path that could not be resolved (NULL
+ * when out of memory); the callers log it, under their own names as kmod does.
+ */
+static int module_resolve_deps(const struct kmod_module *mod, struct kmod_list **out,
+			       const char **failed)
 {
 	struct kmod_ctx *ctx = mod->ctx;
 	struct kmod_list *list = NULL;
+	const char *path = mod->dep_paths;
+
+	for (int i = 0; i < mod->n_dep; i++, path += strlen(path) + 1) {
+		struct kmod_module *dep;
+		struct kmod_list *l;
+		int err = kmod_module_new_from_path(ctx, path, &dep);
+
+		if (err < 0) {
+			kmod_module_unref_list(list);
+			*failed = path;
+			return err;
+		}
+		l = kmod_list_prepend(list, dep);
+		if (l == NULL) {
+			kmod_module_unref(dep);
+			kmod_module_unref_list(list);
+			*failed = NULL;
+			return -ENOMEM;
+		}
+		list = l;
+	}
+	*out = list;
+	return 0;
+}
+
+/* Joins the dependencies of a modules.dep line's tail to the module directory,
+ * one NUL-terminated path after another, into *paths; returns their count. */
+static int depline_join_deps(struct kmod_ctx *ctx, char *deps, char buf[static PATH_MAX],
+			     size_t prefixlen, char **paths)
+{
+	_cleanup_(strbuf_releasep) struct strbuf sb;
+	char *p, *saveptr;
+	int n = 0;
+
+	strbuf_init(&sb);
+	for (p = strtok_r(deps, " \t", &saveptr); p != NULL;
+	     p = strtok_r(NULL, " \t", &saveptr)) {
+		const char *path = depline_path(p, buf, prefixlen);
+
+		if (path == NULL) {
+			ERR(ctx, "could not join path '%s' and '%s'.\n", ctx->dirname, p);
+			return -ENAMETOOLONG;
+		}
+		if (!strbuf_pushmem(&sb, path, strlen(path) + 1))
+			return -ENOMEM;
+		n++;
+	}
+	*paths = n > 0 ? strbuf_steal(&sb) : NULL;
+	if (n > 0 && *paths == NULL)
+		return -ENOMEM;
+	return n;
+}
+
+int module_parse_depline(struct kmod_module *mod, char *line)
+{
+	struct kmod_ctx *ctx = mod->ctx;
+	struct kmod_list *deps = NULL;
+	const char *failed;
 	char buf[PATH_MAX];
 	size_t prefixlen;
-	char *p, *saveptr;
-	int n = 0, err;
+	char *p;
+	int n, err;
 
 	if (mod->init.dep)
 		return mod->n_dep;
@@ -281,43 +356,29 @@ int module_parse_depline(struct kmod_module *mod, char *line)
 		}
 	}
 
-	for (p = strtok_r(p, " \t", &saveptr); p != NULL;
-	     p = strtok_r(NULL, " \t", &saveptr)) {
-		struct kmod_module *dep;
-		struct kmod_list *l;
-		const char *path = depline_path(p, buf, prefixlen);
-
-		if (path == NULL) {
-			ERR(ctx, "could not join path '%s' and '%s'.\n", ctx->dirname, p);
-			err = -ENAMETOOLONG;
-			goto fail;
-		}
-		err = kmod_module_new_from_path(ctx, path, &dep);
-		if (err < 0) {
-			ERR(ctx, "ctx=%p path=%s error=%s\n", (void *)ctx, path,
-			    strerror(-err));
-			goto fail;
-		}
-		/* kept deepest-first: the order in which they must be loaded */
-		l = kmod_list_prepend(list, dep);
-		if (l == NULL) {
-			kmod_module_unref(dep);
-			err = -ENOMEM;
-			goto fail;
-		}
-		list = l;
-		n++;
+	n = depline_join_deps(ctx, p, buf, prefixlen, &mod->dep_paths);
+	if (n < 0) {
+		mod->init.dep = false;
+		return n;
 	}
+	mod->n_dep = n;
+	/* Resolved once now, as kmod does when it reads the line, so that a missing
+	 * dependency is reported at the same moment; the objects are not kept. */
+	err = module_resolve_deps(mod, &deps, &failed);
+	if (err < 0) {
+		if (failed != NULL)
+			ERR(ctx, "ctx=%p path=%s error=%s\n", (void *)ctx, failed,
+			    strerror(-err));
+		free(mod->dep_paths);
+		mod->dep_paths = NULL;
+		mod->n_dep = 0;
+		mod->init.dep = false;
+		return err;
+	}
+	kmod_module_unref_list(deps);
 
 	DBG(ctx, "%d dependencies for %s\n", n, mod->name);
-	mod->dep = list;
-	mod->n_dep = n;
 	return n;
-
-fail:
-	kmod_module_unref_list(list);
-	mod->init.dep = false;
-	return err;
 }
 
 static char *lookup_moddep(struct kmod_ctx *ctx, const char *name)
@@ -364,24 +425,25 @@ KMOD_EXPORT const char *kmod_module_get_path(const struct kmod_module *mod)
 
 KMOD_EXPORT struct kmod_list *kmod_module_get_dependencies(const struct kmod_module *mod)
 {
-	struct kmod_list *l, *list = NULL;
+	struct kmod_list *list = NULL;
+	const char *failed;
+	int err;
 
 	if (mod == NULL)
 		return NULL;
 	module_init_dep(mod);
 	if (!mod->init.dep)
 		return NULL;
-
-	kmod_list_foreach (l, mod->dep) {
-		struct kmod_list *n = kmod_list_append(list, kmod_module_ref(l->data));
-
-		if (n == NULL) {
-			kmod_module_unref(l->data);
-			ERR(mod->ctx, "out of memory\n");
-			kmod_module_unref_list(list);
-			return NULL;
-		}
-		list = n;
+	err = module_resolve_deps(mod, &list, &failed);
+	if (err == -ENOMEM && failed == NULL) {
+		ERR(mod->ctx, "out of memory\n");
+		return NULL;
+	}
+	if (err < 0) {
+		/* a dependency's file removed since its line was read */
+		ERR(mod->ctx, "ctx=%p path=%s error=%s\n", (void *)mod->ctx, failed,
+		    strerror(-err));
+		return NULL;
 	}
 	return list;
 }

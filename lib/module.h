@@ -28,7 +28,7 @@ struct kmod_module {
 	char *hashkey;
 	char *name;
 	char *path;
-	struct kmod_list *dep;
+	char *dep_paths; /* n_dep NUL-terminated absolute paths, line order */
 	char *options;
 	const char *install_commands; /* owned by the config */
 	const char *remove_commands; /* owned by the config */

@@ -25,7 +25,6 @@
 #include "lib/macro.h"
 #include "lib/module.h"
 #include "lib/util.h"
-#include "lib/hash.h"
 
 #include "fuzz-ctx.h"
 
@@ -102,39 +101,6 @@ static void use_list(struct kmod_list *list)
 static void print_action(struct kmod_module *m, bool install, const char *options)
 {
 	sink += strlen(kmod_module_get_name(m)) + strlen(options);
-}
-
-/*
- * A modules.dep whose dependencies form a cycle (a module depending on itself too)
- * makes modules hold counted references to each other through their dependency
- * lists, so that neither they nor the context are ever freed: kmod 34.2 is built the
- * same way (README.md, Fuzzing). Before the context goes, the dependency lists of
- * the modules still cached are dropped; whatever stays allocated after that is a
- * leak of its own.
- */
-static void break_cycles(struct kmod_ctx *ctx)
-{
-	unsigned int n = hash_get_count(ctx->modules_by_name), i = 0;
-	struct kmod_module **mods = calloc(n > 0 ? n : 1, sizeof(*mods));
-	struct hash_iter it;
-	const char *key;
-	const void *value;
-
-	if (mods == NULL)
-		abort();
-	hash_iter_init(ctx->modules_by_name, &it);
-	while (i < n && hash_iter_next(&it, &key, &value))
-		mods[i++] = kmod_module_ref((struct kmod_module *)value);
-	for (unsigned int j = 0; j < i; j++) {
-		struct kmod_list *deps = mods[j]->dep;
-
-		mods[j]->dep = NULL;
-		mods[j]->n_dep = 0;
-		kmod_module_unref_list(deps);
-	}
-	for (unsigned int j = 0; j < i; j++)
-		kmod_module_unref(mods[j]);
-	free(mods);
 }
 
 /* modules.dep.bin from the lines: key = module name of the path before ':'. */
@@ -247,7 +213,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p = NULL;
 	if (kmod_module_new_from_path(ctx, text, &p) == 0)
 		kmod_module_unref(p);
-	break_cycles(ctx);
 	kmod_unref(ctx);
 out:
 	free(line);
