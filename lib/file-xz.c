@@ -107,12 +107,4 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 	return 0;
 }
 
-#else
-
-int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_size,
-		       void **out, size_t *out_size)
-{
-	return -ENOSYS;
-}
-
-#endif
+#endif /* ENABLE_XZ */

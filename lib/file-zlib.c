@@ -127,12 +127,4 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	return 0;
 }
 
-#else
-
-int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_size,
-			 void **out, size_t *out_size)
-{
-	return -ENOSYS;
-}
-
-#endif
+#endif /* ENABLE_ZLIB */

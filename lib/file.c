@@ -74,6 +74,24 @@ static ssize_t pread_full(int fd, void *buf, size_t len)
 #define FILE_DECODER_0(decompress, missing, label, soname) \
 	NULL, NULL, label " support was not built in (" soname ")"
 
+/* A format compiled out still has its decompressor, which says -ENOSYS: callers
+ * outside this file (kernel images in src/verify.c) call them directly. */
+#define FILE_DECOMPRESS_ABSENT(fmt)                                             \
+	int file_decompress_##fmt(const struct kmod_ctx *ctx, const void *in,   \
+				  size_t in_size, void **out, size_t *out_size) \
+	{                                                                       \
+		return -ENOSYS;                                                 \
+	}
+#if !ENABLE_ZSTD
+FILE_DECOMPRESS_ABSENT(zstd)
+#endif
+#if !ENABLE_XZ
+FILE_DECOMPRESS_ABSENT(xz)
+#endif
+#if !ENABLE_ZLIB
+FILE_DECOMPRESS_ABSENT(zlib)
+#endif
+
 static const struct file_format {
 	enum kmod_file_compression_type type;
 	const char *name;
