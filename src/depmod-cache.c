@@ -146,13 +146,7 @@ struct cache_header {
 };
 
 struct cache_record {
-	uint64_t dev;
-	uint64_t ino;
-	uint64_t size;
-	int64_t mtime_sec;
-	int64_t ctime_sec;
-	uint32_t mtime_nsec;
-	uint32_t ctime_nsec;
+	struct depmod_file_id id; /* the key: 48 bytes, no padding */
 	uint64_t sum_symbols; /* module_sum_symbols() of the results */
 	uint64_t sum_modinfo; /* module_sum_modinfo() of the results */
 	uint32_t record_size;
@@ -167,6 +161,7 @@ struct cache_record {
 
 _Static_assert(sizeof(struct cache_header) == 336, "cache header layout");
 _Static_assert(sizeof(struct cache_record) == 96, "cache record layout");
+_Static_assert(offsetof(struct cache_record, sum_symbols) == 48, "cache record key");
 
 struct depmod_cache {
 	const char *map; /* the old cache file, mapped; NULL when there is none to use */
@@ -460,9 +455,11 @@ static const char *record_strings(const struct cache_record *rec)
 static bool record_key_matches(const struct cache_record *rec,
 			       const struct depmod_file_id *id)
 {
-	return rec->dev == id->dev && rec->ino == id->ino && rec->size == id->size &&
-	       rec->mtime_sec == id->mtime_sec && rec->mtime_nsec == id->mtime_nsec &&
-	       rec->ctime_sec == id->ctime_sec && rec->ctime_nsec == id->ctime_nsec;
+	const struct depmod_file_id *r = &rec->id;
+
+	return r->dev == id->dev && r->ino == id->ino && r->size == id->size &&
+	       r->mtime_sec == id->mtime_sec && r->mtime_nsec == id->mtime_nsec &&
+	       r->ctime_sec == id->ctime_sec && r->ctime_nsec == id->ctime_nsec;
 }
 
 /* Checks the sizes of the record at off; its strings are checked when it is used. */
@@ -997,8 +994,7 @@ int depmod_cache_apply(struct depmod *d, unsigned int n_threads)
 	_cleanup_free_ size_t *dirlen = NULL;
 	_cleanup_free_ size_t *groups = NULL;
 	struct apply_job job = { .d = d };
-	pthread_t *threads;
-	unsigned int started = 0;
+	int err;
 
 	if (c == NULL || c->n_records == 0 || n == 0)
 		return 0;
@@ -1026,19 +1022,10 @@ int depmod_cache_apply(struct depmod *d, unsigned int n_threads)
 	atomic_init(&job.next, 0);
 	if (n_threads > job.n_groups)
 		n_threads = job.n_groups;
-	threads = calloc(n_threads + 1, sizeof(*threads));
-	if (threads == NULL)
-		return -ENOMEM;
 	/* stat() of thousands of files: worth the threads */
-	for (unsigned int t = 1; t < n_threads; t++) {
-		if (pthread_create(&threads[t], NULL, apply_worker, &job) != 0)
-			break;
-		started = t;
-	}
-	apply_worker(&job);
-	for (unsigned int t = 1; t <= started; t++)
-		pthread_join(threads[t], NULL);
-	free(threads);
+	err = depmod_run_workers(n_threads, apply_worker, &job);
+	if (err < 0)
+		return err;
 	for (size_t i = 0; i < n; i++)
 		c->n_hits += c->hits[i] != NULL;
 	return 0;
@@ -1103,13 +1090,7 @@ static void put_record(char *out, const struct depmod_module *mod, size_t size,
 
 	memset(out, 0, size);
 	*rec = (struct cache_record){
-		.dev = mod->file_id.dev,
-		.ino = mod->file_id.ino,
-		.size = mod->file_id.size,
-		.mtime_sec = mod->file_id.mtime_sec,
-		.mtime_nsec = mod->file_id.mtime_nsec,
-		.ctime_sec = mod->file_id.ctime_sec,
-		.ctime_nsec = mod->file_id.ctime_nsec,
+		.id = mod->file_id,
 		.sum_symbols = sum_symbols,
 		.sum_modinfo = sum_modinfo,
 		.record_size = (uint32_t)size,

@@ -8,7 +8,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "depmod.h"
 
@@ -29,6 +31,16 @@ struct depmod_cache_ops {
 	int (*write)(struct depmod *d, FILE *out);
 };
 
+/* kmod's listing order of a hash table of 2^n buckets: the bucket (hash & mask), then
+ * the name. A qsort() comparison's body. */
+static inline int depmod_cmp_bucket(uint32_t ha, const char *a, uint32_t hb,
+				    const char *b, uint32_t mask)
+{
+	if ((ha & mask) != (hb & mask))
+		return (ha & mask) < (hb & mask) ? -1 : 1;
+	return strcmp(a, b);
+}
+
 /* ---- depmod-config.c ------------------------------------------------------------ */
 
 /* Reads every depmod.d file of paths (NULL: the default directories) for kernel
@@ -47,6 +59,9 @@ bool depmod_is_up_to_date(const struct depmod *d);
 
 /* Thread count: MODKIT_DEPMOD_THREADS if set (>= 1), else the online CPUs. */
 unsigned int depmod_parse_threads(void);
+/* Runs worker(job) on n_threads threads, this one included, and waits for them all;
+ * fewer when a thread cannot be started. */
+int depmod_run_workers(unsigned int n_threads, void *(*worker)(void *), void *job);
 /* A worker's reusable read buffer. */
 struct depmod_parse_buf {
 	void *data;

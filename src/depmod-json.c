@@ -48,27 +48,6 @@ static int json_dependencies(struct json_writer *w, struct depmod *d)
 	return 0;
 }
 
-static void json_aliases(struct json_writer *w, const struct depmod *d)
-{
-	json_key(w, "aliases");
-	json_array_begin(w);
-	for (size_t i = 0; i < d->modules.count; i++) {
-		const struct depmod_module *mod = d->modules.array[i];
-
-		for (int j = 0; j < mod->n_modinfo; j++) {
-			const char *v = entry_value(mod->modinfo[j], "alias");
-
-			if (v == NULL)
-				continue;
-			json_object_begin(w);
-			json_member_string(w, "alias", v);
-			json_member_string(w, "module", mod->modname);
-			json_object_end(w);
-		}
-	}
-	json_array_end(w);
-}
-
 /*
  * The words of a softdep or weakdep value, split at blanks. With markers, "pre:" and
  * "post:" choose the list (pre = 0, post = 1) and words before any marker are
@@ -99,11 +78,40 @@ static void json_dep_words(struct json_writer *w, const char *value, bool marker
 	json_array_end(w);
 }
 
-static void json_deps(struct json_writer *w, const struct depmod *d, const char *key)
+static void alias_members(struct json_writer *w, const struct depmod_module *mod,
+			  const char *value)
 {
-	bool soft = streq(key, "softdep");
+	json_member_string(w, "alias", value);
+	json_member_string(w, "module", mod->modname);
+}
 
-	json_key(w, soft ? "softdeps" : "weakdeps");
+static void softdep_members(struct json_writer *w, const struct depmod_module *mod,
+			    const char *value)
+{
+	json_member_string(w, "module", mod->modname);
+	json_key(w, "pre");
+	json_dep_words(w, value, true, 0);
+	json_key(w, "post");
+	json_dep_words(w, value, true, 1);
+}
+
+static void weakdep_members(struct json_writer *w, const struct depmod_module *mod,
+			    const char *value)
+{
+	json_member_string(w, "module", mod->modname);
+	json_key(w, "modules");
+	json_dep_words(w, value, false, 0);
+}
+
+/* Array name: one object for each key= entry of each module's .modinfo, in module
+ * order, with the members members() writes. */
+static void json_modinfo_entries(struct json_writer *w, const struct depmod *d,
+				 const char *name, const char *key,
+				 void (*members)(struct json_writer *w,
+						 const struct depmod_module *mod,
+						 const char *value))
+{
+	json_key(w, name);
 	json_array_begin(w);
 	for (size_t i = 0; i < d->modules.count; i++) {
 		const struct depmod_module *mod = d->modules.array[i];
@@ -114,16 +122,7 @@ static void json_deps(struct json_writer *w, const struct depmod *d, const char 
 			if (v == NULL)
 				continue;
 			json_object_begin(w);
-			json_member_string(w, "module", mod->modname);
-			if (soft) {
-				json_key(w, "pre");
-				json_dep_words(w, v, true, 0);
-				json_key(w, "post");
-				json_dep_words(w, v, true, 1);
-			} else {
-				json_key(w, "modules");
-				json_dep_words(w, v, false, 0);
-			}
+			members(w, mod, v);
 			json_object_end(w);
 		}
 	}
@@ -182,9 +181,9 @@ int depmod_write_json(struct depmod *d)
 	json_member_string(&w, "kernel", d->kver);
 	err = json_dependencies(&w, d);
 	if (err >= 0) {
-		json_aliases(&w, d);
-		json_deps(&w, d, "softdep");
-		json_deps(&w, d, "weakdep");
+		json_modinfo_entries(&w, d, "aliases", "alias", alias_members);
+		json_modinfo_entries(&w, d, "softdeps", "softdep", softdep_members);
+		json_modinfo_entries(&w, d, "weakdeps", "weakdep", weakdep_members);
 		err = json_symbols(&w, d);
 	}
 	if (err >= 0)

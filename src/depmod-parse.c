@@ -271,13 +271,31 @@ static void work_order(struct depmod_module **mods, size_t n)
 		mods[i] = sized[i].mod;
 }
 
+int depmod_run_workers(unsigned int n_threads, void *(*worker)(void *), void *job)
+{
+	_cleanup_free_ pthread_t *threads = calloc(n_threads + 1, sizeof(*threads));
+	unsigned int started = 0;
+
+	if (threads == NULL)
+		return -ENOMEM;
+	/* this thread is worker 0; a thread that cannot start leaves its share to the
+	 * others */
+	for (unsigned int t = 1; t < n_threads; t++) {
+		if (pthread_create(&threads[t], NULL, worker, job) != 0)
+			break;
+		started = t;
+	}
+	worker(job);
+	for (unsigned int t = 1; t <= started; t++)
+		pthread_join(threads[t], NULL);
+	return 0;
+}
+
 int depmod_parse(struct depmod *d, unsigned int n_threads)
 {
 	_cleanup_free_ struct depmod_module **todo = NULL;
 	struct parse_job job = { 0 };
-	pthread_t *threads;
-	unsigned int started = 0;
-	int err = 0;
+	int err;
 
 	/* the modules the cache stage did not fill */
 	todo = calloc(d->modules.count + 1, sizeof(*todo));
@@ -295,19 +313,9 @@ int depmod_parse(struct depmod *d, unsigned int n_threads)
 	atomic_init(&job.next, 0);
 	if (n_threads > job.n)
 		n_threads = job.n ? job.n : 1;
-	threads = calloc(n_threads, sizeof(*threads));
-	if (threads == NULL)
-		return -ENOMEM;
-	/* this thread is worker 0 */
-	for (unsigned int t = 1; t < n_threads; t++) {
-		if (pthread_create(&threads[t], NULL, parse_worker, &job) != 0)
-			break;
-		started = t;
-	}
-	parse_worker(&job);
-	for (unsigned int t = 1; t <= started; t++)
-		pthread_join(threads[t], NULL);
-	free(threads);
+	err = depmod_run_workers(n_threads, parse_worker, &job);
+	if (err < 0)
+		return err;
 
 	/* reported in module order, whatever the work order was */
 	for (size_t i = 0; i < d->modules.count; i++) {

@@ -50,86 +50,96 @@ static int symbols_init(struct depmod *d)
 	return d->symbols ? 0 : -ENOMEM;
 }
 
-int depmod_load_symvers(struct depmod *d, const char *filename)
+/* One line of a kernel symbol file (its newline kept); 0 or a negative errno. */
+typedef int (*symbols_line_fn)(struct depmod *d, char *line, const char *filename,
+			       unsigned int linenum);
+
+/* Reads a kernel symbol file (-E, -F) line by line into the symbol table. */
+static int symbols_read(struct depmod *d, const char *filename, symbols_line_fn fn)
 {
-	_cleanup_fclose_ FILE *fp = fopen(filename, "re");
+	_cleanup_fclose_ FILE *fp = NULL;
 	char line[10240];
 	unsigned int linenum = 0;
-	int err;
+	int err = symbols_init(d);
 
+	if (err < 0)
+		return err;
+	fp = fopen(filename, "re");
 	if (fp == NULL) {
 		err = -errno;
 		FATAL("could not load %s: %m\n", filename);
 		return err;
 	}
-	err = symbols_init(d);
-	if (err < 0)
-		return err;
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		char *saveptr = NULL, *crcstr, *sym, *where, *end;
-		uint64_t crc;
-
-		linenum++;
-		crcstr = strtok_r(line, " \t\n", &saveptr);
-		sym = strtok_r(NULL, " \t\n", &saveptr);
-		where = strtok_r(NULL, " \t\n", &saveptr);
-		/* kmod skips short rows silently */
-		if (crcstr == NULL || sym == NULL || where == NULL)
-			continue;
-		if (!streq(where, "vmlinux"))
-			continue;
-		errno = 0;
-		crc = strtoull(crcstr, &end, 16);
-		if (end == crcstr || *end != '\0' || errno != 0) {
-			/* errno as strtoull() left it: kmod prints "Success" for junk */
-			ERR("%s:%u Invalid symbol version %s: %s\n", filename, linenum,
-			    crcstr, strerror(errno));
-			continue;
-		}
-		err = symbol_add(d, strip_prefix(d, sym), crc, NULL);
+		err = fn(d, line, filename, ++linenum);
 		if (err < 0)
 			return err;
 	}
+	return 0;
+}
+
+/* Module.symvers: "crc symbol where ...", vmlinux rows only. */
+static int symvers_line(struct depmod *d, char *line, const char *filename,
+			unsigned int linenum)
+{
+	char *saveptr = NULL, *crcstr, *sym, *where, *end;
+	uint64_t crc;
+
+	crcstr = strtok_r(line, " \t\n", &saveptr);
+	sym = strtok_r(NULL, " \t\n", &saveptr);
+	where = strtok_r(NULL, " \t\n", &saveptr);
+	/* kmod skips short rows silently */
+	if (crcstr == NULL || sym == NULL || where == NULL)
+		return 0;
+	if (!streq(where, "vmlinux"))
+		return 0;
+	errno = 0;
+	crc = strtoull(crcstr, &end, 16);
+	if (end == crcstr || *end != '\0' || errno != 0) {
+		/* errno as strtoull() left it: kmod prints "Success" for junk */
+		ERR("%s:%u Invalid symbol version %s: %s\n", filename, linenum, crcstr,
+		    strerror(errno));
+		return 0;
+	}
+	return symbol_add(d, strip_prefix(d, sym), crc, NULL);
+}
+
+/* System.map: "address type name", the __ksymtab_ entries only. */
+static int system_map_line(struct depmod *d, char *line, const char *filename,
+			   unsigned int linenum)
+{
+	char orig[10240];
+	char *saveptr = NULL, *name;
+
+	/* the message keeps the newline, as kmod's (fgets() kept the line shorter
+	 * than orig) */
+	memcpy(orig, line, strlen(line) + 1);
+	if (strtok_r(line, " \t\n", &saveptr) == NULL ||
+	    strtok_r(NULL, " \t\n", &saveptr) == NULL ||
+	    (name = strtok_r(NULL, " \t\n", &saveptr)) == NULL) {
+		ERR("%s:%u: invalid line: %s\n", filename, linenum, orig);
+		return 0;
+	}
+	/* the prefix goes before the "__ksymtab_" test (so "-P _" matches nothing) */
+	name = (char *)strip_prefix(d, name);
+	if (!strstartswith(name, "__ksymtab_"))
+		return 0;
+	return symbol_add(d, name + STRLEN("__ksymtab_"), 0, NULL);
+}
+
+int depmod_load_symvers(struct depmod *d, const char *filename)
+{
+	int err = symbols_read(d, filename, symvers_line);
+
+	if (err < 0)
+		return err;
 	d->check_symvers = true;
 	return 0;
 }
 
 int depmod_load_system_map(struct depmod *d, const char *filename)
 {
-	_cleanup_fclose_ FILE *fp = fopen(filename, "re");
-	char line[10240], orig[10240];
-	unsigned int linenum = 0;
-	int err;
-
-	if (fp == NULL) {
-		err = -errno;
-		FATAL("could not load %s: %m\n", filename);
-		return err;
-	}
-	err = symbols_init(d);
-	if (err < 0)
-		return err;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		char *saveptr = NULL, *name;
-
-		linenum++;
-		memcpy(orig, line,
-		       sizeof(orig)); /* the message keeps the newline, as kmod's */
-		if (strtok_r(line, " \t\n", &saveptr) == NULL ||
-		    strtok_r(NULL, " \t\n", &saveptr) == NULL ||
-		    (name = strtok_r(NULL, " \t\n", &saveptr)) == NULL) {
-			ERR("%s:%u: invalid line: %s\n", filename, linenum, orig);
-			continue;
-		}
-		/* the prefix goes before the "__ksymtab_" test (so "-P _" matches nothing) */
-		name = (char *)strip_prefix(d, name);
-		if (!strstartswith(name, "__ksymtab_"))
-			continue;
-		err = symbol_add(d, name + STRLEN("__ksymtab_"), 0, NULL);
-		if (err < 0)
-			return err;
-	}
-	return 0;
+	return symbols_read(d, filename, system_map_line);
 }
 
 static int add_dependencies(struct depmod *d, struct depmod_module *mod)
@@ -607,11 +617,7 @@ static int cmp_symbol_order(const void *pa, const void *pb)
 {
 	const struct depmod_symbol *a = *(struct depmod_symbol *const *)pa;
 	const struct depmod_symbol *b = *(struct depmod_symbol *const *)pb;
-	unsigned int ba = a->hash & 2047, bb = b->hash & 2047;
-
-	if (ba != bb)
-		return ba < bb ? -1 : 1;
-	return strcmp(a->name, b->name);
+	return depmod_cmp_bucket(a->hash, a->name, b->hash, b->name, 2047);
 }
 
 int depmod_symbols_sorted(const struct depmod *d, struct depmod_symbol ***syms, size_t *n)

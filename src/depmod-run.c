@@ -5,6 +5,7 @@
  * depmod.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +29,23 @@ static void timing_mark(struct depmod *d, const char *stage)
 	d->timing_last = now;
 }
 
-/* "<root>/<moduledir>/<kver>" with moduledir's leading slashes removed. */
-static char *module_dir_path(const char *root, const char *moduledir, const char *kver)
+/* *dst: a copy of the module directory below root (path_module_dir()). */
+static int module_dir_dup(char **dst, const char *root, const struct depmod_options *o)
 {
-	char *p;
+	char buf[PATH_MAX];
+	int err = path_module_dir(root, o->moduledir, o->kver, buf);
 
-	while (*moduledir == '/')
-		moduledir++;
-	if (asprintf(&p, "%s/%s/%s", root ? root : "", moduledir, kver) < 0)
-		return NULL;
-	return p;
+	if (err < 0) {
+		ERR("could not name the module directory of %s: %s\n", o->kver,
+		    strerror(-err));
+		return err;
+	}
+	*dst = strdup(buf);
+	if (*dst == NULL) {
+		ERR("out of memory\n");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int depmod_config_default(struct depmod_config *cfg, const char *kver)
@@ -122,6 +130,8 @@ static bool cache_off_by_env(void)
 /* The run state of the options: flags, directories, the name table. */
 static int run_setup(struct depmod *d, const struct depmod_options *o)
 {
+	int err;
+
 	d->kver = o->kver;
 	d->sym_prefix = o->sym_prefix;
 	d->verbose = o->verbose;
@@ -133,11 +143,14 @@ static int run_setup(struct depmod *d, const struct depmod_options *o)
 		d->out_verbose = stderr; /* -v lines: stdout holds the document */
 	d->use_cache = !o->no_cache && !cache_off_by_env();
 	d->timing = getenv("MODKIT_DEPMOD_TIMING") != NULL;
-	d->dirname = module_dir_path(o->root, o->moduledir, o->kver);
-	d->outdirname = module_dir_path(o->out_root ? o->out_root : o->root, o->moduledir,
-					o->kver);
+	err = module_dir_dup(&d->dirname, o->root, o);
+	if (err < 0)
+		return err;
+	err = module_dir_dup(&d->outdirname, o->out_root ? o->out_root : o->root, o);
+	if (err < 0)
+		return err;
 	d->modules_by_name = hash_new(8192, NULL);
-	if (d->dirname == NULL || d->outdirname == NULL || d->modules_by_name == NULL) {
+	if (d->modules_by_name == NULL) {
 		ERR("out of memory\n");
 		return -ENOMEM;
 	}

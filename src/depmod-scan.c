@@ -519,11 +519,7 @@ static int cmp_hash_order(const void *pa, const void *pb)
 {
 	const struct depmod_module *a = *(struct depmod_module *const *)pa;
 	const struct depmod_module *b = *(struct depmod_module *const *)pb;
-	unsigned int ba = a->hash & 511, bb = b->hash & 511;
-
-	if (ba != bb)
-		return ba < bb ? -1 : 1;
-	return strcmp(a->modname, b->modname);
+	return depmod_cmp_bucket(a->hash, a->modname, b->hash, b->modname, 511);
 }
 
 static int cmp_order_key(const void *pa, const void *pb)

@@ -13,6 +13,7 @@
 #include "depmod.h"
 #include "hint.h"
 #include "kmod.h"
+#include "options.h"
 
 /* long options without a short one */
 enum {
@@ -36,12 +37,12 @@ static const struct option cmdopts[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "symbol-prefix", required_argument, NULL, 'P' },
-	{ "verbose", no_argument, NULL, 'v' },
+	OPTION_LONG_VERBOSE,
 	{ "warn", no_argument, NULL, 'w' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "help", no_argument, NULL, 'h' },
+	OPTION_LONG_VERSION,
+	OPTION_LONG_HELP,
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
-	{ NULL, 0, NULL, 0 },
+	OPTION_LONG_END,
 };
 
 static void help(void)
@@ -88,10 +89,10 @@ static bool version_ok(const char *s)
 /* The options and what they own. */
 struct depmod_cmdline {
 	struct depmod_options o;
+	struct tool_common common;
 	char *root;
 	char *out_root;
-	const char **config_paths;
-	size_t n_config_paths;
+	struct config_paths config;
 	struct utsname u;
 };
 
@@ -99,7 +100,7 @@ static void cmdline_release(struct depmod_cmdline *cl)
 {
 	free(cl->root);
 	free(cl->out_root);
-	free(cl->config_paths);
+	config_paths_free(&cl->config);
 }
 
 /* -b and -o: the directory made absolute into *dst. */
@@ -116,26 +117,10 @@ static int set_dir(char **dst, const char *arg)
 	return 0;
 }
 
-/* -C: one more configuration path. */
-static int add_config_path(struct depmod_cmdline *cl, const char *path)
+/* One of depmod's own options (options_parse()'s callback). */
+static int depmod_option(int c, const char *arg, void *data)
 {
-	const char **tmp = realloc(cl->config_paths,
-				   (cl->n_config_paths + 2) * sizeof(*tmp));
-
-	if (tmp == NULL) {
-		ERR("out of memory\n");
-		return -ENOMEM;
-	}
-	cl->config_paths = tmp;
-	cl->config_paths[cl->n_config_paths++] = path;
-	cl->config_paths[cl->n_config_paths] = NULL;
-	cl->o.config_paths = cl->config_paths;
-	return 0;
-}
-
-/* One option of getopt's; 1: done (help or version shown). */
-static int parse_option(struct depmod_cmdline *cl, int c)
-{
+	struct depmod_cmdline *cl = data;
 	struct depmod_options *o = &cl->o;
 
 	switch (c) {
@@ -146,19 +131,19 @@ static int parse_option(struct depmod_cmdline *cl, int c)
 		o->quick = true;
 		return 0;
 	case 'b':
-		return set_dir(&cl->root, optarg);
+		return set_dir(&cl->root, arg);
 	case 'm':
-		o->moduledir = optarg;
+		o->moduledir = arg;
 		return 0;
 	case 'o':
-		return set_dir(&cl->out_root, optarg);
+		return set_dir(&cl->out_root, arg);
 	case 'C':
-		return add_config_path(cl, optarg);
+		return config_paths_add(&cl->config, arg);
 	case 'E':
-		o->symvers = optarg;
+		o->symvers = arg;
 		return 0;
 	case 'F':
-		o->system_map = optarg;
+		o->system_map = arg;
 		return 0;
 	case 'e':
 		o->errsyms = true;
@@ -170,14 +155,11 @@ static int parse_option(struct depmod_cmdline *cl, int c)
 		o->json = true;
 		return 0;
 	case 'P':
-		if (optarg[0] == '\0' || optarg[1] != '\0') {
+		if (arg[0] == '\0' || arg[1] != '\0') {
 			FATAL("-P only takes a single char\n");
 			return -EINVAL;
 		}
-		o->sym_prefix = optarg[0];
-		return 0;
-	case 'v':
-		o->verbose++;
+		o->sym_prefix = arg[0];
 		return 0;
 	case 'w':
 		o->warn = true;
@@ -185,34 +167,16 @@ static int parse_option(struct depmod_cmdline *cl, int c)
 	case OPT_NO_CACHE:
 		o->no_cache = true;
 		return 0;
-	case 'V':
-		kmod_print_version();
-		return 1;
-	case 'h':
-		help();
-		return 1;
 	default:
-		/* getopt already printed the diagnostic */
-		return -EINVAL;
+		return OPTION_COMMON;
 	}
 }
 
-/* The whole command line into cl; 1: done (help or version shown). */
-static int parse_cmdline(struct depmod_cmdline *cl, int argc, char *argv[])
+/* The operands: the kernel version, then module files. */
+static int parse_operands(struct depmod_cmdline *cl, int argc, char *argv[])
 {
 	struct depmod_options *o = &cl->o;
-	int c, r;
 
-	while ((c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL)) != -1) {
-		r = parse_option(cl, c);
-		if (r != 0)
-			return r;
-	}
-	log_set_priority(LOG_WARNING + o->verbose);
-	if (o->json && !o->dry_run) {
-		ERR("--json goes with -n.\n");
-		return -EINVAL;
-	}
 	if (optind < argc) {
 		if (!version_ok(argv[optind])) {
 			ERR("Bad version passed %s\n", argv[optind]);
@@ -226,11 +190,34 @@ static int parse_cmdline(struct depmod_cmdline *cl, int argc, char *argv[])
 		}
 		o->kver = cl->u.release;
 	}
-	o->root = cl->root;
-	o->out_root = cl->out_root;
 	o->files = argv + optind;
 	o->n_files = argc - optind;
 	return 0;
+}
+
+/* The whole command line into cl. */
+static enum options_result parse_cmdline(struct depmod_cmdline *cl, int argc,
+					 char *argv[])
+{
+	struct depmod_options *o = &cl->o;
+	enum options_result res;
+
+	res = options_parse(argc, argv, cmdopts_s, cmdopts, &cl->common, depmod_option,
+			    cl);
+	if (res != OPTIONS_RUN)
+		return res;
+	log_set_priority(cl->common.verbose);
+	o->verbose = cl->common.verbose - LOG_WARNING;
+	if (o->json && !o->dry_run) {
+		ERR("--json goes with -n.\n");
+		return OPTIONS_EXIT_FAILURE;
+	}
+	if (parse_operands(cl, argc, argv) < 0)
+		return OPTIONS_EXIT_FAILURE;
+	o->root = cl->root;
+	o->out_root = cl->out_root;
+	o->config_paths = cl->config.paths;
+	return OPTIONS_RUN;
 }
 
 static void scan_failed(const struct depmod_options *o, const char *dirname)
@@ -243,11 +230,12 @@ static int do_depmod(int argc, char *argv[])
 {
 	_cleanup_(cmdline_release) struct depmod_cmdline cl = {
 		.o = { .moduledir = MODULE_DIRECTORY, .scan_failed = scan_failed },
+		.common = { .verbose = LOG_WARNING, .help = help },
 	};
-	int r = parse_cmdline(&cl, argc, argv);
+	enum options_result res = parse_cmdline(&cl, argc, argv);
 
-	if (r != 0)
-		return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	if (res != OPTIONS_RUN)
+		return options_exit_status(res);
 	return depmod_run(&cl.o) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
