@@ -4,10 +4,8 @@
 #
 # Usage: test-depmod-debian.sh DEPMOD DUMP
 #   DEPMOD  our depmod binary; DUMP  test-depmod-dump (index reader dump)
-# The tree comes from testsuite/debian-tree.sh (MODKIT_DEBIAN_ROOT or
-# /var/cache/modkit/root-6.1.0-50-amd64 until that script exists); compressed copies
-# from `debian-tree.sh --compressed xz|zst|gz`, or are made once under
-# ${MODKIT_DEPMOD_CACHE:-${TMPDIR:-/tmp}/modkit-depmod-trees}.
+# The tree and its compressed copies come from testsuite/debian-tree.sh
+# (`--compressed xz|zst|gz`).
 # The reference is kmod 34.2's output kept in <source>/testsuite/reference.
 set -u
 depmod=$(realpath -s "$1")
@@ -24,49 +22,8 @@ modules.weakdep modules.symbols modules.symbols.bin modules.builtin.bin
 modules.builtin.alias.bin modules.devname"
 texts="modules.dep modules.alias modules.softdep modules.weakdep modules.symbols modules.devname"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-
-debian_root() {
-	if [ -x "$src/testsuite/debian-tree.sh" ]; then
-		"$src/testsuite/debian-tree.sh" "$@"
-		return
-	fi
-	local root=${MODKIT_DEBIAN_ROOT:-/var/cache/modkit/root-6.1.0-50-amd64}
-	if [ ! -d "$root/lib/modules/$kver" ]; then
-		echo "Debian tree not found: install linux-image-$kver (6.1.176-1) unpacked at $root" >&2
-		return 1
-	fi
-	if [ $# -eq 0 ]; then
-		echo "$root"
-		return
-	fi
-	# --compressed EXT: a recompressed copy, made once
-	local ext=$2 cache=${MODKIT_DEPMOD_CACHE:-${TMPDIR:-/tmp}/modkit-depmod-trees}
-	local dst=$cache/$ext
-	if [ ! -f "$dst/.complete" ]; then
-		rm -rf "$dst.tmp" && mkdir -p "$dst.tmp/lib/modules" || return 1
-		cp -a "$root/lib/modules/$kver" "$dst.tmp/lib/modules/" || return 1
-		local cmd
-		case $ext in
-		xz) cmd="xz -0 --check=crc32" ;;
-		zst) cmd="zstd -q --rm -1" ;;
-		gz) cmd="gzip -1" ;;
-		*) return 1 ;;
-		esac
-		(cd "$dst.tmp" && find lib -name '*.ko' -print0 | xargs -0 -P"$(nproc)" -n64 $cmd) ||
-			return 1
-		rm -rf "$dst" && mv "$dst.tmp" "$dst" && touch "$dst/.complete"
-	fi
-	echo "$dst"
-}
+# shellcheck source=testsuite/tap.sh
+source "$src/testsuite/tap.sh"
 
 # same_as_ref OUTDIR REFSUBDIR FILE
 same_as_ref() {
@@ -75,21 +32,10 @@ same_as_ref() {
 
 echo "TAP version 13"
 if [ ! -d "$ref/depmod-raw" ]; then
-	echo "not ok 1 - reference output not found at $ref"
-	echo "1..1"
-	exit 1
+	not_ok "reference output not found at $ref"
+	tap_finish
 fi
-root=$(debian_root 2>"$work/tree.err")
-case $? in
-0) ;;
-77) echo "1..0 # SKIP $(tail -n1 "$work/tree.err" | sed 's/^debian-tree.sh: //')"; exit 0 ;;
-*)
-	sed 's/^/# /' "$work/tree.err"
-	echo "not ok 1 - the Debian tree is unavailable"
-	echo "1..1"
-	exit 1
-	;;
-esac
+need_debian_tree root
 
 # --- plain tree: every file byte for byte -------------------------------------------
 out1=$work/raw
@@ -122,7 +68,7 @@ check "-n: stdout is the six text files back to back" cmp -s "$work/dry.exp" "$w
 check "-n: nothing written" test ! -e "$work/dry"
 
 # --- compressed trees ----------------------------------------------------------------------
-xzroot=$(debian_root --compressed xz)
+xzroot=$(debian_tree --compressed xz)
 if [ -n "$xzroot" ]; then
 	"$depmod" -b "$xzroot" -o "$work/xz" "$kver" 2>"$work/xz.err"
 	check ".ko.xz tree: exit 0" test $? -eq 0
@@ -134,7 +80,7 @@ else
 fi
 
 for ext in zst gz; do
-	croot=$(debian_root --compressed $ext)
+	croot=$(debian_tree --compressed $ext)
 	if [ -z "$croot" ]; then
 		not_ok ".ko.$ext tree could not be made"
 		continue
@@ -162,5 +108,4 @@ for ext in zst gz; do
 	done
 done
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_finish

@@ -108,12 +108,6 @@ make_tarball() {
 	rm -rf "$tmp"
 }
 
-# A failure that stops the whole program: one failed case, then the plan.
-bail() {
-	not_ok "$*"
-	tap_finish
-}
-
 [ -s "$TARBALL" ] || make_tarball
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/modkit-replace-kmod.XXXXXX") || bail "mktemp failed"

@@ -23,16 +23,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "TAP version 13"
-root=$(bash "$MODKIT_SOURCE_ROOT/testsuite/debian-tree.sh" 2>"$work/tree.err")
-case $? in
-0) ;;
-77) skip_all "$(tail -n1 "$work/tree.err" | sed 's/^debian-tree.sh: //')" ;;
-*)
-	sed 's/^/# /' "$work/tree.err"
-	not_ok "the Debian tree is unavailable"
-	tap_finish
-	;;
-esac
+need_debian_tree root
 moddir=$root/lib/modules/$kver
 
 # --- the certificate built into vmlinuz ---------------------------------------------
@@ -140,7 +131,7 @@ check "with one finit_module call" grep -q '^finit_module name=x_tables ' "$fx/.
 
 # --- compressed copies: checked after decompression -----------------------------------
 for kind in zst xz gz; do
-	croot=$(bash "$MODKIT_SOURCE_ROOT/testsuite/debian-tree.sh" --compressed "$kind" 2>"$work/c.err")
+	croot=$(debian_tree --compressed "$kind" 2>"$work/c.err")
 	if [ $? -ne 0 ]; then
 		sed 's/^/# /' "$work/c.err"
 		not_ok "the .ko.$kind copy of the tree is unavailable"

@@ -26,42 +26,20 @@ build=${MODKIT_BUILD_ROOT:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+# shellcheck source=testsuite/tap.sh
+source "$src/testsuite/tap.sh"
 
 pkg=linux-image-6.1.0-50-amd64=6.1.176-1
-
-# bail MESSAGE [FILE]: the run cannot start; a failed plan of one, FILE as comments.
-bail() {
-	echo "1..1"
-	echo "not ok 1 - $1"
-	[ -z "${2:-}" ] || sed 's/^/# /' "$2"
-	exit 1
-}
-
-debian_root() {
-	if [ -n "${MODKIT_DEBIAN_ROOT:-}" ]; then
-		echo "$MODKIT_DEBIAN_ROOT"
-	else
-		bash "$src/testsuite/debian-tree.sh"
-	fi
-}
 
 # Debian's tools and libraries only: nothing of our build may be picked up.
 # (leak reports about Debian's library are not ours to judge, under ASan builds)
 sys() { env -u LD_LIBRARY_PATH -u LD_PRELOAD ASAN_OPTIONS=detect_leaks=0 "$@"; }
 
-root=$(debian_root 2>"$work/tree.err")
-case $? in
-0) ;;
-77) echo "1..0 # SKIP $(tail -n1 "$work/tree.err" | sed 's/^debian-tree.sh: //')"; exit 0 ;;
-*) bail "the Debian module tree ($pkg) is not available" "$work/tree.err" ;;
-esac
+echo "TAP version 13"
+need_debian_tree root
 [ -d "$root/lib/modules/$kver/kernel" ] ||
 	bail "no $root/lib/modules/$kver/kernel: not the unpacked $pkg"
-have_oracle=1; [ -x /sbin/depmod ] || have_oracle=0; [ $have_oracle = 1 ] ||
+have_kmod_oracle ||
 	bail "/sbin/depmod is missing: Debian's kmod package (.ci/deps.sh) indexes the $pkg tree"
 command -v zstd >/dev/null || bail "zstd is missing (package zstd: run .ci/deps.sh)"
 
@@ -72,12 +50,13 @@ cp -al "$root/lib/modules/$kver" "$work/root/lib/modules/" 2>/dev/null ||
 moddir=$work/root/lib/modules/$kver
 rm -f "$moddir"/modules.*.bin "$moddir"/modules.dep "$moddir"/modules.alias \
 	"$moddir"/modules.symbols "$moddir"/modules.softdep "$moddir"/modules.devname
-sys /sbin/depmod -b "$work/root" "$kver" 2>"$work/depmod.err" ||
-	bail "Debian's depmod failed on the $pkg tree" "$work/depmod.err"
+if ! sys /sbin/depmod -b "$work/root" "$kver" 2>"$work/depmod.err"; then
+	sed 's/^/# /' "$work/depmod.err"
+	bail "Debian's depmod failed on the $pkg tree"
+fi
 # A soft dependency file the way modules.softdep is: part of the configuration.
 echo "softdep 8139too pre: mii" >>"$moddir/modules.softdep"
 
-echo "1..9"
 
 # ---- queries ------------------------------------------------------------------
 q=$work/queries
@@ -193,7 +172,7 @@ if [ -f "$ref" ]; then
 		diff -u "$work/names.ref" "$work/names" | head -30 | sed 's/^/# /'
 	fi
 else
-	ok "kmod 34.2 reference: modalias lookups # SKIP no $ref"
+	skip "kmod 34.2 reference: modalias lookups" "no $ref"
 fi
 
 # modprobe -c of kmod 34.2 ends with the dumps of modules.alias.bin and
@@ -209,7 +188,7 @@ if [ -f "$ref" ]; then
 		diff -u "$work/dump.ref" "$work/dump" | head -30 | sed 's/^/# /'
 	fi
 else
-	ok "kmod 34.2 reference: alias and symbol dumps # SKIP no $ref"
+	skip "kmod 34.2 reference: alias and symbol dumps" "no $ref"
 fi
 
-[ "$failed" -eq 0 ]
+tap_finish
