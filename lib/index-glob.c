@@ -194,6 +194,64 @@ static enum bracket_result bracket_skip(struct glob *g, size_t p, bool neg, size
 	return BRACKET_MATCH;
 }
 
+enum class_item {
+	CLASS_OUT, /* a known class, without the byte */
+	CLASS_IN, /* a known class, with the byte */
+	CLASS_FAIL, /* an unknown class, or the budget is spent: the match fails */
+	CLASS_NONE, /* not a class after all: the '[' is an ordinary byte */
+};
+
+/* "[:name:]" whose ':' is at *pp, against the byte fn; *pp moves after the ":]"
+ * of a known class only. */
+static enum class_item bracket_class(struct glob *g, size_t *pp, unsigned char fn)
+{
+	const unsigned char *pat = g->pat;
+	char name[CLASS_NAME_MAX + 1];
+	size_t p = *pp, n = 0;
+
+	for (;;) {
+		unsigned char c;
+
+		if (n == CLASS_NAME_MAX)
+			return CLASS_FAIL;
+		c = pat[++p];
+		if (c == ':' && pat[p + 1] == ']')
+			break;
+		/* glibc ends a class name at 'z' as well */
+		if (c < 'a' || c >= 'z')
+			return CLASS_NONE;
+		name[n++] = c;
+	}
+	name[n] = '\0';
+	if (!glob_charge(g, n) || !class_known(name))
+		return CLASS_FAIL;
+	*pp = p + 2;
+	return ascii_class(name, fn) ? CLASS_IN : CLASS_OUT;
+}
+
+/* The upper end of a range whose '-' precedes *pp: a byte, an escaped byte or a
+ * one-byte collating symbol "[.x.]"; *pp moves past it. -1 when malformed (the
+ * whole match fails). */
+static int range_end(const unsigned char *pat, size_t *pp)
+{
+	size_t p = *pp, end;
+	unsigned char cend = pat[p++];
+
+	if (cend == '[' && pat[p] == '.') {
+		if (collating_symbol(pat, p, &end) != 1)
+			return -1;
+		cend = pat[p + 1];
+		p = end;
+	} else {
+		if (cend == '\\')
+			cend = pat[p++];
+		if (cend == '\0')
+			return -1;
+	}
+	*pp = p;
+	return cend;
+}
+
 /* The bracket expression whose '[' precedes p, against the byte fn. */
 static enum bracket_result bracket(struct glob *g, size_t p, unsigned char fn,
 				   size_t *next)
@@ -216,30 +274,15 @@ static enum bracket_result bracket(struct glob *g, size_t p, unsigned char fn,
 			c = pat[p++];
 			goto plain;
 		} else if (c == '[' && pat[p] == ':') {
-			char name[CLASS_NAME_MAX + 1];
-			size_t start = p, n = 0;
+			enum class_item r = bracket_class(g, &p, fn);
 
-			for (;;) {
-				if (n == CLASS_NAME_MAX)
-					return BRACKET_FAIL;
-				c = pat[++p];
-				if (c == ':' && pat[p + 1] == ']') {
-					p += 2;
-					break;
-				}
-				if (c < 'a' || c >= 'z') {
-					p = start;
-					c = '[';
-					goto plain;
-				}
-				name[n++] = c;
+			if (r == CLASS_NONE) {
+				c = '[';
+				goto plain;
 			}
-			name[n] = '\0';
-			if (!glob_charge(g, n))
+			if (r == CLASS_FAIL)
 				return BRACKET_FAIL;
-			if (!class_known(name))
-				return BRACKET_FAIL;
-			if (ascii_class(name, fn))
+			if (r == CLASS_IN)
 				return bracket_skip(g, p, neg, next);
 			c = pat[p++];
 		} else if (c == '[' && pat[p] == '=') {
@@ -277,22 +320,10 @@ static enum bracket_result bracket(struct glob *g, size_t p, unsigned char fn,
 				c = pat[p++];
 			}
 			if (c == '-' && pat[p] != ']') {
-				unsigned char cend = pat[p++];
+				int cend = range_end(pat, &p);
 
-				if (cend == '[' && pat[p] == '.') {
-					size_t start = p, end;
-					long n = collating_symbol(pat, p, &end);
-
-					if (n < 0 || n != 1)
-						return BRACKET_FAIL;
-					cend = pat[start + 1];
-					p = end;
-				} else {
-					if (cend == '\\')
-						cend = pat[p++];
-					if (cend == '\0')
-						return BRACKET_FAIL;
-				}
+				if (cend < 0)
+					return BRACKET_FAIL;
 				if (cold <= fn && fn <= cend)
 					return bracket_skip(g, p, neg, next);
 				c = pat[p++];
