@@ -794,54 +794,23 @@ bool config_is_stale(const struct kmod_config *config)
 
 /* ---- accessors ------------------------------------------------------------------ */
 
-const char *config_alias_get_name(const struct kmod_list *l)
-{
-	const struct config_alias *a = l->data;
+/* A getter of one field of a list entry's data (config.h declares them). */
+#define CONFIG_GETTER(fn, type, field)              \
+	const char *fn(const struct kmod_list *l)   \
+	{                                           \
+		const struct type *entry = l->data; \
+                                                    \
+		return entry->field;                \
+	}
 
-	return a->name;
-}
-
-const char *config_alias_get_modname(const struct kmod_list *l)
-{
-	const struct config_alias *a = l->data;
-
-	return a->modname;
-}
-
-const char *config_options_get_modname(const struct kmod_list *l)
-{
-	const struct config_options *o = l->data;
-
-	return o->modname;
-}
-
-const char *config_options_get_options(const struct kmod_list *l)
-{
-	const struct config_options *o = l->data;
-
-	return o->options;
-}
-
-const char *config_command_get_modname(const struct kmod_list *l)
-{
-	const struct config_command *c = l->data;
-
-	return c->modname;
-}
-
-const char *config_command_get_command(const struct kmod_list *l)
-{
-	const struct config_command *c = l->data;
-
-	return c->command;
-}
-
-const char *config_blacklist_get_modname(const struct kmod_list *l)
-{
-	const struct config_blacklist *b = l->data;
-
-	return b->modname;
-}
+CONFIG_GETTER(config_alias_get_name, config_alias, name)
+CONFIG_GETTER(config_alias_get_modname, config_alias, modname)
+CONFIG_GETTER(config_options_get_modname, config_options, modname)
+CONFIG_GETTER(config_options_get_options, config_options, options)
+CONFIG_GETTER(config_command_get_modname, config_command, modname)
+CONFIG_GETTER(config_command_get_command, config_command, command)
+CONFIG_GETTER(config_blacklist_get_modname, config_blacklist, modname)
+CONFIG_GETTER(config_softdep_get_name, config_deps, name)
 
 const char *config_entry_get_origin(const struct kmod_list *l, unsigned int *line)
 {
@@ -854,13 +823,6 @@ const char *config_entry_get_origin(const struct kmod_list *l, unsigned int *lin
 const char *const *config_default_paths(void)
 {
 	return default_config_paths;
-}
-
-const char *config_softdep_get_name(const struct kmod_list *l)
-{
-	const struct config_deps *d = l->data;
-
-	return d->name;
 }
 
 const char *const *config_softdep_get_pre(const struct kmod_list *l, unsigned int *count)

@@ -296,6 +296,25 @@ static bool next_string(const uint8_t *data, uint64_t size, uint64_t *pos,
 	return true;
 }
 
+/* The number of strings of a string section (as next_string() splits it) and
+ * their bytes with a NUL each; -EINVAL when the last one is unterminated or there
+ * are more than INT_MAX. */
+static int count_strings(const struct elf_section *s, size_t *count, size_t *bytes)
+{
+	const char *str;
+	size_t len;
+
+	*count = 0;
+	*bytes = 0;
+	if (s->size > 0 && s->data[s->size - 1] != '\0')
+		return -EINVAL;
+	for (uint64_t pos = 0; next_string(s->data, s->size, &pos, &str, &len);) {
+		(*count)++;
+		*bytes += len + 1;
+	}
+	return *count > INT_MAX ? -EINVAL : 0;
+}
+
 int elf_get_strings(const struct kmod_elf *elf, const char *section, char ***array)
 {
 	struct elf_section s;
@@ -307,19 +326,9 @@ int elf_get_strings(const struct kmod_elf *elf, const char *section, char ***arr
 	err = elf_find_section(elf, section, &s);
 	if (err < 0)
 		return err;
-	if (s.size == 0) {
-		*array = NULL;
-		return 0;
-	}
-	if (s.data[s.size - 1] != '\0')
-		return -EINVAL;
-
-	for (uint64_t pos = 0; next_string(s.data, s.size, &pos, &str, &len);) {
-		count++;
-		bytes += len + 1;
-	}
-	if (count > INT_MAX)
-		return -EINVAL;
+	err = count_strings(&s, &count, &bytes);
+	if (err < 0)
+		return err;
 	if (count == 0) {
 		*array = NULL;
 		return 0;
@@ -573,14 +582,9 @@ static int elf_symbols_from_ksymtab_strings(const struct kmod_elf *elf,
 	err = elf_find_section(elf, "__ksymtab_strings", &s);
 	if (err < 0)
 		return err;
-	if (s.size > 0 && s.data[s.size - 1] != '\0')
-		return -EINVAL;
-	for (uint64_t pos = 0; next_string(s.data, s.size, &pos, &str, &len);) {
-		n++;
-		bytes += len + 1;
-	}
-	if (n > INT_MAX)
-		return -EINVAL;
+	err = count_strings(&s, &n, &bytes);
+	if (err < 0)
+		return err;
 	a = modversions_alloc(n, bytes, &strings);
 	if (a == NULL)
 		return -ENOMEM;

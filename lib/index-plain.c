@@ -229,12 +229,7 @@ static bool is_wildcard(char c)
 
 static bool visit(struct plain_wild *w)
 {
-	if (w->budget == 0) {
-		w->err = -ELOOP;
-		return false;
-	}
-	w->budget--;
-	return true;
+	return index_budget_take(&w->budget, &w->err);
 }
 
 /* formats.md 1.6: a value goes before the first one whose priority is >= its own,

@@ -22,6 +22,7 @@
  * kmod 34.2 writes; backward otherwise, as older kmod writes), so no path loops.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -165,6 +166,19 @@ static _always_inline_ bool node_read(const struct index_mm *idx, uint32_t ptr,
 		n->values = mm + off + 4;
 	}
 
+	return true;
+}
+
+/* Takes one unit of a wildcard lookup's work budget (node and value visits):
+ * false, with *err = -ELOOP, once it is spent, so that a hostile index cannot make
+ * a lookup run for ever. */
+static inline bool index_budget_take(size_t *budget, int *err)
+{
+	if (*budget == 0) {
+		*err = -ELOOP;
+		return false;
+	}
+	(*budget)--;
 	return true;
 }
 

@@ -102,12 +102,7 @@ struct wild {
 
 static bool wild_budget(struct wild *w)
 {
-	if (w->budget == 0) {
-		w->err = -ELOOP;
-		return false;
-	}
-	w->budget--;
-	return true;
+	return index_budget_take(&w->budget, &w->err);
 }
 
 static void wild_add_values(struct wild *w, const struct node *n)
