@@ -36,6 +36,7 @@
 #include "json.h"
 #include "lib/file.h"
 #include "lib/regfile.h"
+#include "lib/util.h"
 /* the tools' message macros, not the library's */
 #undef DBG
 #undef INFO
@@ -43,6 +44,7 @@
 #undef WRN
 #undef ERR
 #include "log.h"
+#include "options.h"
 
 #define BUILD_ID_MAX 64 /* bytes; GNU ld writes 20 (sha1) or 16 (md5/uuid) */
 #define NOTES_MAX 65536 /* a module's whole note section, as sysfs shows it */
@@ -231,25 +233,18 @@ static int file_identity(const char *path, struct identity *id, const char **why
 
 /* ---- the loaded side ------------------------------------------------------------- */
 
+/* Up to size bytes of path; buf holds size + 1 (read_str_safe() ends it with a NUL). */
 static int read_small(const char *path, uint8_t *buf, size_t size, size_t *len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	size_t done = 0;
+	ssize_t r;
 
 	if (fd < 0)
 		return -errno;
-	while (done < size) {
-		ssize_t r = read(fd, buf + done, size - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	*len = done;
+	r = read_str_safe(fd, (char *)buf, size + 1);
+	if (r < 0)
+		return (int)r;
+	*len = (size_t)r;
 	return 0;
 }
 
@@ -257,7 +252,7 @@ static int read_small(const char *path, uint8_t *buf, size_t size, size_t *len)
 static bool loaded_identity(const char *name, struct identity *id)
 {
 	char path[PATH_MAX];
-	_cleanup_free_ uint8_t *buf = malloc(NOTES_MAX);
+	_cleanup_free_ uint8_t *buf = malloc(NOTES_MAX + 1);
 	struct stat st;
 	size_t len = 0;
 	bool notes;
@@ -408,104 +403,129 @@ static void help(void)
 	       program_invocation_short_name);
 }
 
-static int do_check(int argc, char *argv[])
+enum {
+	OPT_JSON = 256
+};
+
+struct check_opts {
+	struct tool_common common; /* -v: list the modules that match too */
+	const char *root, *kversion;
+	bool use_json;
+};
+
+static int check_option(int c, const char *arg, void *data)
 {
-	enum {
-		OPT_JSON = 256
-	};
-	static const struct option options[] = {
-		{ "basedir", required_argument, NULL, 'b' },
-		{ "set-version", required_argument, NULL, 'k' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char *const null_config[] = { NULL };
-	const char *root = NULL, *kversion = NULL;
-	char moddir[PATH_MAX];
-	struct kmod_list *list = NULL, *l;
-	struct kmod_ctx *ctx;
-	struct json_writer w;
-	bool verbose = false, use_json = false, all_ok = true;
-	int r;
+	struct check_opts *o = data;
 
-	for (;;) {
-		int c = getopt_long(argc, argv, "b:k:vh", options, NULL);
+	switch (c) {
+	case 'b':
+		o->root = arg;
+		return 0;
+	case 'k':
+		o->kversion = arg;
+		return 0;
+	case OPT_JSON:
+		o->use_json = true;
+		return 0;
+	default:
+		return OPTION_COMMON;
+	}
+}
 
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'b':
-			root = optarg;
-			break;
-		case 'k':
-			kversion = optarg;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case OPT_JSON:
-			use_json = true;
-			break;
-		case 'h':
-			help();
-			return EXIT_SUCCESS;
-		default:
-			return EXIT_FAILURE;
-		}
-	}
-	log_open(false);
-	if (optind < argc) {
-		ERR("unexpected argument '%s'.\n", argv[optind]);
-		return EXIT_FAILURE;
-	}
-	if (tool_module_dir(root, kversion, moddir) < 0)
-		return EXIT_FAILURE;
-	ctx = log_kmod_new(moddir, null_config, LOG_ERR);
-	if (ctx == NULL)
-		return EXIT_FAILURE;
-	r = kmod_module_new_from_loaded(ctx, &list);
-	if (r < 0) {
-		ERR("could not get the list of loaded modules: %s\n", strerror(-r));
-		kmod_unref(ctx);
-		return EXIT_FAILURE;
-	}
+/* Checks and shows every loaded module but the builtin ones; true when all match. */
+static bool check_modules(const struct check_opts *o, struct kmod_list *list,
+			  const char *moddir, struct json_writer *w)
+{
+	struct kmod_list *l;
+	bool all_ok = true;
 
-	if (use_json) {
-		json_document_begin(&w, stdout, "check");
-		json_member_string(&w, "module_directory", moddir);
-		json_key(&w, "modules");
-		json_array_begin(&w);
-	}
 	kmod_list_foreach (l, list) {
-		struct kmod_module *mod = kmod_module_get_module(l);
+		_cleanup_kmod_module_ struct kmod_module *mod = kmod_module_get_module(l);
+		const char *name = kmod_module_get_name(mod);
 		struct check_result res;
 
 		/* a builtin module is part of the kernel image: no file to compare */
-		if (kmod_module_get_initstate(mod) == KMOD_MODULE_BUILTIN) {
-			kmod_module_unref(mod);
+		if (kmod_module_get_initstate(mod) == KMOD_MODULE_BUILTIN)
 			continue;
-		}
 		check_module(mod, moddir, &res);
 		if (res.status != CHECK_OK)
 			all_ok = false;
-		if (use_json)
-			json_result(&w, kmod_module_get_name(mod), &res);
-		else if (verbose || res.status != CHECK_OK)
-			printf("%s: %s: %s\n", kmod_module_get_name(mod),
-			       status_names[res.status], res.detail);
-		kmod_module_unref(mod);
+		if (w != NULL)
+			json_result(w, name, &res);
+		else if (o->common.verbose > 0 || res.status != CHECK_OK)
+			printf("%s: %s: %s\n", name, status_names[res.status],
+			       res.detail);
 	}
-	if (use_json) {
-		json_array_end(&w);
-		json_member_bool(&w, "all_match", all_ok);
-		if (json_finish(&w) < 0)
-			all_ok = false;
+	return all_ok;
+}
+
+/* Returns 1 (exit status 1, no error) when a module does not match. */
+static int check_report(const struct check_opts *o, struct kmod_list *list,
+			const char *moddir)
+{
+	struct json_writer w;
+	bool all_ok;
+
+	if (!o->use_json)
+		return check_modules(o, list, moddir, NULL) ? 0 : 1;
+	json_document_begin(&w, stdout, "check");
+	json_member_string(&w, "module_directory", moddir);
+	json_key(&w, "modules");
+	json_array_begin(&w);
+	all_ok = check_modules(o, list, moddir, &w);
+	json_array_end(&w);
+	json_member_bool(&w, "all_match", all_ok);
+	if (json_finish(&w) < 0)
+		return -EIO;
+	return all_ok ? 0 : 1;
+}
+
+static int check_run(void *data, int nargs, char *args[])
+{
+	static const char *const null_config[] = { NULL };
+	const struct check_opts *o = data;
+	_cleanup_kmod_ctx_ struct kmod_ctx *ctx = NULL;
+	_cleanup_kmod_list_ struct kmod_list *list = NULL;
+	char moddir[PATH_MAX];
+	int r;
+
+	if (nargs > 0) {
+		ERR("unexpected argument '%s'.\n", args[0]);
+		return -EINVAL;
 	}
-	kmod_module_unref_list(list);
-	kmod_unref(ctx);
-	return all_ok ? EXIT_SUCCESS : EXIT_FAILURE;
+	r = tool_module_dir(o->root, o->kversion, moddir);
+	if (r < 0)
+		return r;
+	ctx = log_kmod_new(moddir, null_config, LOG_ERR);
+	if (ctx == NULL)
+		return -ENOMEM;
+	r = kmod_module_new_from_loaded(ctx, &list);
+	if (r < 0) {
+		ERR("could not get the list of loaded modules: %s\n", strerror(-r));
+		return r;
+	}
+	return check_report(o, list, moddir);
+}
+
+static int do_check(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "basedir", required_argument, NULL, 'b' },
+		{ "set-version", required_argument, NULL, 'k' },
+		OPTION_LONG_VERBOSE,
+		{ "json", no_argument, NULL, OPT_JSON },
+		OPTION_LONG_HELP,
+		OPTION_LONG_END,
+	};
+	static const struct tool_spec spec = {
+		.shortopts = "b:k:vh",
+		.longopts = longopts,
+		.option = check_option,
+		.run = check_run,
+	};
+	struct check_opts o = { .common = { .help = help } };
+
+	return tool_main(argc, argv, &spec, &o.common, &o);
 }
 
 const struct kmod_cmd kmod_cmd_check = {

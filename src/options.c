@@ -104,7 +104,7 @@ int tool_main(int argc, char *argv[], const struct tool_spec *spec,
 	log_open(common->use_syslog);
 	r = spec->run(opts, argc - optind, argv + optind);
 	log_close();
-	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return r == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 int config_paths_add(struct config_paths *list, const char *path)

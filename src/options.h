@@ -72,8 +72,9 @@ enum options_result options_parse(int argc, char *argv[], const char *shortopts,
 /*
  * What a tool's main hands to tool_main(): its options (shortopts and longopts as
  * getopt_long() takes them), the callback for its own options (NULL: none) and
- * what acts on the parsed struct, given the operands. run returns 0 or a negative
- * errno it has reported.
+ * what acts on the parsed struct, given the operands. run returns 0, a negative
+ * errno it has reported, or a positive number for a result that is no error but
+ * still ends in exit status 1 (kmod check: a module differs from its file).
  */
 struct tool_spec {
 	const char *shortopts;

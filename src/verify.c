@@ -17,6 +17,7 @@
 #include "lib/file.h"
 #include "lib/list.h"
 #include "lib/regfile.h"
+#include "lib/util.h"
 /* the tools' message macros, not the library's */
 #undef DBG
 #undef INFO
@@ -92,7 +93,7 @@ static int read_whole(const char *path, size_t max, uint8_t **data, size_t *len)
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ uint8_t *buf = NULL;
 	struct stat st;
-	size_t done = 0;
+	ssize_t done;
 
 	fd = regfile_open(path, 0, &st);
 	if (fd < 0)
@@ -102,19 +103,12 @@ static int read_whole(const char *path, size_t max, uint8_t **data, size_t *len)
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL)
 		return -ENOMEM;
-	while (done < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
+	/* the file as it is now: the extra byte holds read_str_safe()'s NUL */
+	done = read_str_safe(fd, (char *)buf, (size_t)st.st_size + 1);
+	if (done < 0)
+		return (int)done;
 	*data = TAKE_PTR(buf);
-	*len = done;
+	*len = (size_t)done;
 	return 0;
 }
 
