@@ -152,17 +152,18 @@ static bool crypto_ready(void)
 	return file_dl_missing(&crypto_dl) == NULL;
 }
 
-static void pkcs7_freep(PKCS7 **p7)
-{
-	if (*p7 != NULL)
-		crypto.PKCS7_free(*p7);
-}
-
-static void bn_freep(BIGNUM **bn)
-{
-	if (*bn != NULL)
-		crypto.BN_free(*bn);
-}
+/* Cleanup functions for _cleanup_(): name(&p) frees p, if set, with libcrypto's
+ * free function of its type. */
+#define CRYPTO_FREEP(name, type, free_fn)   \
+	static void name(type **p)          \
+	{                                   \
+		if (*p != NULL)             \
+			crypto.free_fn(*p); \
+	}
+CRYPTO_FREEP(pkcs7_freep, PKCS7, PKCS7_free)
+CRYPTO_FREEP(bn_freep, BIGNUM, BN_free)
+CRYPTO_FREEP(cms_freep, CMS_ContentInfo, CMS_ContentInfo_free)
+CRYPTO_FREEP(md_ctx_freep, EVP_MD_CTX, EVP_MD_CTX_free)
 
 /* Bytes of an ASN1_STRING, or NULL/0 for a missing one. */
 static const unsigned char *asn1_bytes(const ASN1_STRING *s, size_t *len)
@@ -609,18 +610,6 @@ int sig_keyring_add_embedded(struct sig_keyring *kr, const void *data, size_t le
 	}
 	crypto.ERR_clear_error();
 	return kr->n > before ? (int)(kr->n - before) : -EBADMSG;
-}
-
-static void cms_freep(CMS_ContentInfo **cms)
-{
-	if (*cms != NULL)
-		crypto.CMS_ContentInfo_free(*cms);
-}
-
-static void md_ctx_freep(EVP_MD_CTX **ctx)
-{
-	if (*ctx != NULL)
-		crypto.EVP_MD_CTX_free(*ctx);
 }
 
 /* The commonName of a name, else its one-line form, into buf. */
