@@ -10,13 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "kmod.h"
 #include "lib/macro.h"
 #include "lib/regfile.h"
 #include "lib/util.h"
+#include "options.h"
 
 struct devname_entry {
 	const char *module;
@@ -25,18 +26,24 @@ struct devname_entry {
 	unsigned int major, minor;
 };
 
-struct static_nodes_format {
-	const char *name;
-	void (*write)(FILE *out, const struct devname_entry *e);
-	const char *description;
-	/* optional: before the first and after the last entry */
-	void (*begin)(FILE *out);
-	int (*end)(FILE *out);
+/* Where the nodes go: the stream, and the document of the json format. */
+struct static_nodes_out {
+	FILE *fp;
+	struct json_writer json;
 };
 
-static void write_human(FILE *out, const struct devname_entry *e)
+struct static_nodes_format {
+	const char *name;
+	void (*write)(struct static_nodes_out *out, const struct devname_entry *e);
+	const char *description;
+	/* optional: before the first and after the last entry */
+	void (*begin)(struct static_nodes_out *out);
+	int (*end)(struct static_nodes_out *out);
+};
+
+static void write_human(struct static_nodes_out *out, const struct devname_entry *e)
 {
-	fprintf(out,
+	fprintf(out->fp,
 		"Module: %s\n"
 		"\tDevice node: /dev/%s\n"
 		"\t\tType: %s device\n"
@@ -46,47 +53,47 @@ static void write_human(FILE *out, const struct devname_entry *e)
 		e->minor);
 }
 
-static void write_tmpfiles(FILE *out, const struct devname_entry *e)
+static void write_tmpfiles(struct static_nodes_out *out, const struct devname_entry *e)
 {
 	const char *slash = strrchr(e->devname, '/');
 
 	if (slash != NULL)
-		fprintf(out, "d /dev/%.*s 0755 - - -\n", (int)(slash - e->devname),
+		fprintf(out->fp, "d /dev/%.*s 0755 - - -\n", (int)(slash - e->devname),
 			e->devname);
-	fprintf(out, "%c! /dev/%s 0600 - - - %u:%u\n", e->type, e->devname, e->major,
+	fprintf(out->fp, "%c! /dev/%s 0600 - - - %u:%u\n", e->type, e->devname, e->major,
 		e->minor);
 }
 
-static void write_devname(FILE *out, const struct devname_entry *e)
+static void write_devname(struct static_nodes_out *out, const struct devname_entry *e)
 {
-	fprintf(out, "%s %s %c%u:%u\n", e->module, e->devname, e->type, e->major,
+	fprintf(out->fp, "%s %s %c%u:%u\n", e->module, e->devname, e->type, e->major,
 		e->minor);
 }
 
 /* json: one document (kmod(8), "JSON OUTPUT") */
-static struct json_writer json;
-
-static void begin_json(FILE *out)
+static void begin_json(struct static_nodes_out *out)
 {
-	json_document_begin(&json, out, "static-nodes");
-	json_key(&json, "devices");
-	json_array_begin(&json);
+	json_document_begin(&out->json, out->fp, "static-nodes");
+	json_key(&out->json, "devices");
+	json_array_begin(&out->json);
 }
 
-static void write_json(FILE *out, const struct devname_entry *e)
+static void write_json(struct static_nodes_out *out, const struct devname_entry *e)
 {
-	json_object_begin(&json);
-	json_member_string(&json, "module", e->module);
-	json_member_string(&json, "devname", e->devname);
-	json_member_string(&json, "type", e->type == 'c' ? "character" : "block");
-	json_member_int(&json, "major", e->major);
-	json_member_int(&json, "minor", e->minor);
-	json_object_end(&json);
+	struct json_writer *w = &out->json;
+
+	json_object_begin(w);
+	json_member_string(w, "module", e->module);
+	json_member_string(w, "devname", e->devname);
+	json_member_string(w, "type", e->type == 'c' ? "character" : "block");
+	json_member_int(w, "major", e->major);
+	json_member_int(w, "minor", e->minor);
+	json_object_end(w);
 }
 
-static int end_json(FILE *out)
+static int end_json(struct static_nodes_out *out)
 {
-	return json_finish(&json);
+	return json_finish(&out->json);
 }
 
 static const struct static_nodes_format formats[] = {
@@ -144,110 +151,98 @@ static bool parse_entry(char *line, struct devname_entry *e)
 	return true;
 }
 
-static int do_static_nodes(int argc, char *argv[])
+enum {
+	OPT_JSON = 256
+};
+
+struct static_nodes_opts {
+	struct tool_common common;
+	const struct static_nodes_format *format;
+	const char *output; /* NULL: stdout */
+};
+
+static int static_nodes_option(int c, const char *arg, void *data)
 {
-	enum {
-		OPT_JSON = 256
-	};
-	static const struct option options[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct static_nodes_format *format = &formats[0];
-	const char *output = NULL;
-	_cleanup_fclose_ FILE *in = NULL;
-	FILE *out = stdout;
-	char path[PATH_MAX], *line = NULL;
-	size_t linesz = 0;
-	struct utsname u;
+	struct static_nodes_opts *o = data;
+
+	switch (c) {
+	case 'o':
+		o->output = arg;
+		return 0;
+	case 'f':
+		for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+			if (streq(formats[i].name, arg)) {
+				o->format = &formats[i];
+				return 0;
+			}
+		}
+		fprintf(stderr, "Unknown format: '%s'.\n", arg);
+		help();
+		return -EINVAL;
+	case OPT_JSON:
+		o->format = &formats[ARRAY_SIZE(formats) - 1];
+		return 0;
+	default:
+		return OPTION_COMMON;
+	}
+}
+
+/* The running kernel's modules.devname, opened as a regular text file. */
+static int open_devname(char path[static PATH_MAX], FILE **in)
+{
+	char dir[PATH_MAX];
 	struct stat st;
-	int fd, ret = EXIT_SUCCESS;
+	int fd, n;
 
-	for (;;) {
-		int c = getopt_long(argc, argv, "o:f:h", options, NULL);
-
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'f':
-			format = NULL;
-			for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
-				if (streq(formats[i].name, optarg))
-					format = &formats[i];
-			}
-			if (format == NULL) {
-				fprintf(stderr, "Unknown format: '%s'.\n", optarg);
-				help();
-				return EXIT_FAILURE;
-			}
-			break;
-		case OPT_JSON:
-			format = &formats[ARRAY_SIZE(formats) - 1];
-			break;
-		case 'h':
-			help();
-			return EXIT_SUCCESS;
-		default:
-			return EXIT_FAILURE;
-		}
+	fd = path_module_dir(NULL, NULL, NULL, dir);
+	if (fd < 0) {
+		fprintf(stderr, "Error: uname failed: %s\n", strerror(-fd));
+		return fd;
 	}
-
-	if (uname(&u) < 0) {
-		fprintf(stderr, "Error: uname failed: %m\n");
-		return EXIT_FAILURE;
-	}
-	snprintf(path, sizeof(path), MODULE_DIRECTORY "/%s/modules.devname", u.release);
+	n = snprintf(path, PATH_MAX, "%s/modules.devname", dir);
 	/* a FIFO or a device there must neither block nor be opened (regfile.h) */
-	fd = regfile_open(path, 0, &st);
-	if (fd == -ENOENT) {
-		fprintf(stderr, "Warning: %s not found - ignoring\n", path);
-		/* a document without devices, for scripts reading stdout */
-		if (format->begin != NULL && output == NULL) {
-			format->begin(stdout);
-			return format->end(stdout) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-		}
-		return EXIT_SUCCESS;
-	}
+	fd = n < PATH_MAX ? regfile_open(path, 0, &st) : -ENAMETOOLONG;
 	if (fd >= 0 && st.st_size > (off_t)REGFILE_TEXT_MAX) {
 		close(fd);
 		fd = -EFBIG;
 	}
 	if (fd >= 0) {
-		in = fdopen(fd, "re");
-		if (in == NULL) {
-			int err = -errno;
-
-			close(fd);
-			fd = err;
-		}
+		*in = fdopen(fd, "re");
+		if (*in != NULL)
+			return 0;
+		n = -errno;
+		close(fd);
+		fd = n;
 	}
-	if (fd < 0) {
+	if (fd != -ENOENT)
 		fprintf(stderr, "Error: could not open %s - %s\n", path,
 			regfile_strerror(fd));
-		return EXIT_FAILURE;
-	}
+	return fd;
+}
 
-	if (output != NULL) {
-		int r = mkdir_parents(output, 0755);
+static FILE *open_output(const char *output)
+{
+	int r = mkdir_parents(output, 0755);
+	FILE *out;
 
-		if (r < 0) {
-			fprintf(stderr,
-				"Error: could not create parent directory for %s - %s.\n",
-				output, strerror(-r));
-			return EXIT_FAILURE;
-		}
-		out = fopen(output, "we");
-		if (out == NULL) {
-			fprintf(stderr, "Error: could not create %s - %m\n", output);
-			return EXIT_FAILURE;
-		}
+	if (r < 0) {
+		fprintf(stderr, "Error: could not create parent directory for %s - %s.\n",
+			output, strerror(-r));
+		return NULL;
 	}
+	out = fopen(output, "we");
+	if (out == NULL)
+		fprintf(stderr, "Error: could not create %s - %m\n", output);
+	return out;
+}
+
+/* Every entry of in through the format; 1 when an entry was invalid (reported). */
+static int write_nodes(const struct static_nodes_format *format, FILE *in,
+		       struct static_nodes_out *out)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t linesz = 0;
+	int ret = 0;
 
 	if (format->begin != NULL)
 		format->begin(out);
@@ -260,21 +255,74 @@ static int do_static_nodes(int argc, char *argv[])
 		copy = strdup(line);
 		if (copy == NULL || !parse_entry(copy, &e)) {
 			fprintf(stderr, "Error: invalid devname entry: %s", line);
-			ret = EXIT_FAILURE;
+			ret = 1;
 			continue;
 		}
 		format->write(out, &e);
 	}
-	free(line);
 	if (format->end != NULL && format->end(out) < 0)
-		ret = EXIT_FAILURE;
-	if (out != stdout && fclose(out) != 0) {
-		fprintf(stderr, "Error: could not write %s - %m\n", output);
-		ret = EXIT_FAILURE;
-	} else if (out == stdout && fflush(stdout) != 0) {
-		ret = EXIT_FAILURE;
-	}
+		ret = -EIO;
 	return ret;
+}
+
+/* Without modules.devname: nothing, or a document without devices for scripts. */
+static int write_no_nodes(const struct static_nodes_opts *o, const char *path)
+{
+	struct static_nodes_out out = { .fp = stdout };
+
+	fprintf(stderr, "Warning: %s not found - ignoring\n", path);
+	if (o->format->begin == NULL || o->output != NULL)
+		return 0;
+	o->format->begin(&out);
+	return o->format->end(&out) < 0 ? -EIO : 0;
+}
+
+static int static_nodes_run(void *data, int nargs, char *args[])
+{
+	const struct static_nodes_opts *o = data;
+	struct static_nodes_out out = { .fp = stdout };
+	_cleanup_fclose_ FILE *in = NULL;
+	char path[PATH_MAX];
+	int r = open_devname(path, &in);
+
+	if (r == -ENOENT)
+		return write_no_nodes(o, path);
+	if (r < 0)
+		return r;
+	if (o->output != NULL) {
+		out.fp = open_output(o->output);
+		if (out.fp == NULL)
+			return -EIO;
+	}
+	r = write_nodes(o->format, in, &out);
+	if (out.fp != stdout && fclose(out.fp) != 0) {
+		fprintf(stderr, "Error: could not write %s - %m\n", o->output);
+		r = -EIO;
+	} else if (out.fp == stdout && fflush(stdout) != 0) {
+		r = -EIO;
+	}
+	return r;
+}
+
+static int do_static_nodes(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		OPTION_LONG_HELP,
+		OPTION_LONG_END,
+	};
+	static const struct tool_spec spec = {
+		.shortopts = "o:f:h",
+		.longopts = longopts,
+		.option = static_nodes_option,
+		.run = static_nodes_run,
+	};
+	struct static_nodes_opts o = { .common = { .help = help },
+				       .format = &formats[0] };
+
+	return tool_main(argc, argv, &spec, &o.common, &o);
 }
 
 const struct kmod_cmd kmod_cmd_static_nodes = {
