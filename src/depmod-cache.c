@@ -1275,18 +1275,121 @@ static const struct depmod_cache_ops cache_ops = {
  * is assembled: the write stage writes the pieces in order. Also the digests, and
  * which indexes are kept.
  */
+/* What the new cache holds of each module, worked out before it is laid out. */
+struct cache_plan {
+	size_t *sizes; /* record size; 0: not stored */
+	size_t *strings; /* a fresh record's strings size */
+	uint64_t *sums; /* module_sum_symbols(), module_sum_modinfo() of each */
+	size_t payload; /* of every stored record */
+	size_t fresh_size; /* of the records written anew */
+	size_t stored;
+	uint64_t dig_alias; /* what GROUP_ALIAS's outputs depend on */
+	uint64_t dig_resolve; /* what GROUP_RESOLVE's outputs depend on */
+};
+
+static void cache_plan_free(struct cache_plan *plan)
+{
+	free(plan->sizes);
+	free(plan->strings);
+	free(plan->sums);
+}
+
+/* Module i's record: the old one when the cache gave it, a new one when its file is
+ * settled; its sums go into the digests. */
+static void plan_module(const struct depmod *d, struct cache_plan *plan, size_t i)
+{
+	const struct depmod_cache *c = d->cache;
+	const struct depmod_module *mod = d->modules.array[i];
+	uint64_t *sums = &plan->sums[2 * i];
+	size_t *size = &plan->sizes[i];
+
+	if (c->hits[i] != NULL) {
+		sums[0] = c->hits[i]->sum_symbols;
+		sums[1] = c->hits[i]->sum_modinfo;
+		*size = c->hits[i]->record_size;
+	} else {
+		sums[0] = module_sum_symbols(mod);
+		sums[1] = module_sum_modinfo(mod);
+		if (mod->parse_err == 0 && mod->have_file_id && settled(c, &mod->file_id))
+			*size = record_size_of(mod, &plan->strings[i]);
+	}
+	/* a cache that would be too big to read back is cut short */
+	if (*size > CACHE_MAX_SIZE - sizeof(struct cache_header) - plan->payload)
+		*size = 0;
+	if (c->hits[i] == NULL)
+		plan->fresh_size += *size;
+	plan->payload += *size;
+	plan->stored += *size != 0;
+
+	plan->dig_alias = mix_u64(mix_str(mix_u64(plan->dig_alias, i), mod->modname),
+				  sums[1]);
+	plan->dig_resolve = mix_str(mix_str(mix_u64(plan->dig_resolve, i), mod->modname),
+				    depmod_module_outpath(mod));
+	plan->dig_resolve = mix_u64(plan->dig_resolve, sums[0]);
+}
+
+static void fill_header(struct depmod *d, const struct cache_plan *plan)
+{
+	struct cache_header *hdr = &d->cache->header;
+	size_t n = d->modules.count;
+	uint64_t dig_resolve = plan->dig_resolve, ksyms;
+	bool ksyms_ok;
+
+	ksyms = kernel_symbols_sum(d, &ksyms_ok);
+	dig_resolve = mix_u64(mix_u64(dig_resolve, (unsigned char)d->sym_prefix), ksyms);
+	memset(hdr, 0, sizeof(*hdr));
+	memcpy(hdr->magic, CACHE_MAGIC, sizeof(hdr->magic));
+	hdr->byte_order = CACHE_BYTE_ORDER;
+	hdr->version = DEPMOD_CACHE_VERSION;
+	producer_id(hdr->producer);
+	hdr->n_records = plan->stored;
+	hdr->payload_size = plan->payload;
+	/* 0 is "none": a digest that happens to be 0 just keeps nothing */
+	hdr->digest[GROUP_ALIAS] = avalanche(mix_u64(plan->dig_alias, n));
+	hdr->digest[GROUP_MODINFO] = hdr->digest[GROUP_ALIAS];
+	hdr->digest[GROUP_RESOLVE] = ksyms_ok ? avalanche(mix_u64(dig_resolve, n)) : 0;
+	hdr->digest[GROUP_BUILTIN] = builtin_digest(d);
+	for (size_t k = 0; k < ARRAY_SIZE(kept_outputs); k++)
+		hdr->output[k].size = UINT64_MAX; /* not written (yet) */
+}
+
+/* The header, then every stored record (old ones where they are mapped, new ones in
+ * c->fresh), as the pieces the write stage writes; the payload's sum last. */
+static void lay_out(struct depmod *d, const struct cache_plan *plan)
+{
+	struct depmod_cache *c = d->cache;
+	struct cache_sum sum;
+	char *p = c->fresh;
+
+	add_piece(c, &c->header, sizeof(c->header));
+	for (size_t i = 0; i < d->modules.count; i++) {
+		size_t size = plan->sizes[i];
+
+		if (size == 0)
+			continue;
+		if (c->hits[i] != NULL) {
+			add_piece(c, c->hits[i], size);
+		} else {
+			put_record(p, d->modules.array[i], size, plan->strings[i],
+				   plan->sums[2 * i], plan->sums[2 * i + 1]);
+			add_piece(c, p, size);
+			p += size;
+		}
+	}
+	sum_init(&sum);
+	for (size_t i = 1; i < c->n_pieces; i++)
+		sum_words(&sum, c->pieces[i].data, c->pieces[i].len);
+	c->header.payload_sum = sum_final(&sum);
+}
+
 int depmod_cache_build(struct depmod *d)
 {
 	struct depmod_cache *c = d->cache;
-	size_t n = d->modules.count, payload = 0, fresh_size = 0, stored = 0;
-	_cleanup_free_ size_t *sizes = NULL;
-	_cleanup_free_ size_t *strings = NULL;
-	_cleanup_free_ uint64_t *sums = NULL;
-	struct cache_header *hdr = &c->header;
-	struct cache_sum sum;
-	uint64_t dig_alias = MIX_A, dig_resolve = MIX_B, ksyms;
-	bool ksyms_ok;
-	char *p;
+	size_t n = d->modules.count;
+	_cleanup_(cache_plan_free) struct cache_plan plan = {
+		.dig_alias = MIX_A,
+		.dig_resolve = MIX_B,
+	};
 
 	if (c == NULL)
 		return 0;
@@ -1294,83 +1397,24 @@ int depmod_cache_build(struct depmod *d)
 		print_stats(d, 0);
 		return 0;
 	}
-	sizes = calloc(n + 1, sizeof(*sizes));
-	strings = calloc(n + 1, sizeof(*strings));
-	sums = calloc(2 * n + 1, sizeof(*sums));
+	plan.sizes = calloc(n + 1, sizeof(*plan.sizes));
+	plan.strings = calloc(n + 1, sizeof(*plan.strings));
+	plan.sums = calloc(2 * n + 1, sizeof(*plan.sums));
 	c->pieces = calloc(n + 2, sizeof(*c->pieces));
-	if (sizes == NULL || strings == NULL || sums == NULL || c->pieces == NULL)
+	if (plan.sizes == NULL || plan.strings == NULL || plan.sums == NULL ||
+	    c->pieces == NULL)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const struct depmod_module *mod = d->modules.array[i];
-		const char *path = depmod_module_outpath(mod);
-
-		if (c->hits[i] != NULL) {
-			sums[2 * i] = c->hits[i]->sum_symbols;
-			sums[2 * i + 1] = c->hits[i]->sum_modinfo;
-			sizes[i] = c->hits[i]->record_size;
-		} else {
-			sums[2 * i] = module_sum_symbols(mod);
-			sums[2 * i + 1] = module_sum_modinfo(mod);
-			if (mod->parse_err == 0 && mod->have_file_id &&
-			    settled(c, &mod->file_id))
-				sizes[i] = record_size_of(mod, &strings[i]);
-		}
-		/* a cache that would be too big to read back is cut short */
-		if (sizes[i] > CACHE_MAX_SIZE - sizeof(*hdr) - payload)
-			sizes[i] = 0;
-		if (c->hits[i] == NULL)
-			fresh_size += sizes[i];
-		payload += sizes[i];
-		stored += sizes[i] != 0;
-
-		dig_alias = mix_u64(mix_str(mix_u64(dig_alias, i), mod->modname),
-				    sums[2 * i + 1]);
-		dig_resolve = mix_str(mix_str(mix_u64(dig_resolve, i), mod->modname),
-				      path);
-		dig_resolve = mix_u64(dig_resolve, sums[2 * i]);
-	}
-	ksyms = kernel_symbols_sum(d, &ksyms_ok);
-	dig_resolve = mix_u64(mix_u64(dig_resolve, (unsigned char)d->sym_prefix), ksyms);
-	c->fresh = malloc(fresh_size + 1);
+	for (size_t i = 0; i < n; i++)
+		plan_module(d, &plan, i);
+	c->fresh = malloc(plan.fresh_size + 1);
 	if (c->fresh == NULL)
 		return -ENOMEM;
-
-	memset(hdr, 0, sizeof(*hdr));
-	memcpy(hdr->magic, CACHE_MAGIC, sizeof(hdr->magic));
-	hdr->byte_order = CACHE_BYTE_ORDER;
-	hdr->version = DEPMOD_CACHE_VERSION;
-	producer_id(hdr->producer);
-	hdr->n_records = stored;
-	hdr->payload_size = payload;
-	/* 0 is "none": a digest that happens to be 0 just keeps nothing */
-	hdr->digest[GROUP_ALIAS] = avalanche(mix_u64(dig_alias, n));
-	hdr->digest[GROUP_MODINFO] = hdr->digest[GROUP_ALIAS];
-	hdr->digest[GROUP_RESOLVE] = ksyms_ok ? avalanche(mix_u64(dig_resolve, n)) : 0;
-	hdr->digest[GROUP_BUILTIN] = builtin_digest(d);
-	for (size_t k = 0; k < ARRAY_SIZE(kept_outputs); k++)
-		hdr->output[k].size = UINT64_MAX; /* not written (yet) */
-	add_piece(c, hdr, sizeof(*hdr));
-	p = c->fresh;
-	for (size_t i = 0; i < n; i++) {
-		if (sizes[i] == 0)
-			continue;
-		if (c->hits[i] != NULL) {
-			add_piece(c, c->hits[i], sizes[i]);
-		} else {
-			put_record(p, d->modules.array[i], sizes[i], strings[i],
-				   sums[2 * i], sums[2 * i + 1]);
-			add_piece(c, p, sizes[i]);
-			p += sizes[i];
-		}
-	}
-	sum_init(&sum);
-	for (size_t i = 1; i < c->n_pieces; i++)
-		sum_words(&sum, c->pieces[i].data, c->pieces[i].len);
-	hdr->payload_sum = sum_final(&sum);
+	fill_header(d, &plan);
+	lay_out(d, &plan);
 
 	decide_kept(d);
 	d->cache_ops = &cache_ops;
-	print_stats(d, stored);
+	print_stats(d, plan.stored);
 	return 0;
 }
 
