@@ -2,6 +2,8 @@
 #pragma once
 
 /*
+ * Layer: helpers. May use: the C library.
+ *
  * A growable array of pointers. Invariant: count <= total. The array does not own
  * the pointed-to elements.
  */

@@ -2,6 +2,8 @@
 #pragma once
 
 /*
+ * Layer: helpers. May use: the C library.
+ *
  * String-keyed hash table with chaining. Keys are not copied: a key must live as
  * long as its entry (usually it points into the value). Values are freed with the
  * free_value callback given at creation, when replaced, deleted or at hash_free().

@@ -2,6 +2,8 @@
 #pragma once
 
 /*
+ * Layer: index. May use: nothing (constants only).
+ *
  * The on-disk constants of the .bin index format (docs/formats.md section 1),
  * shared by the reader (index.c and the index-*.c files beside it) and the
  * writer (index-write.c). Constants only: this header includes nothing and may be

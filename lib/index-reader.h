@@ -2,6 +2,8 @@
 #pragma once
 
 /*
+ * Layer: index, private to its reader. May use: helpers, index-format.h.
+ *
  * What the files of the .bin index reader share, and nothing else includes:
  *
  *   index.c        opening, the public lookups (exact ones here, the wildcard one

@@ -2,6 +2,8 @@
 #pragma once
 
 /*
+ * Layer: helpers (the lowest). May use: the C library.
+ *
  * Small language helpers shared by the library, the tools and the tests.
  * Cleanup attributes make early returns leak-free: a variable declared with
  * _cleanup_free_ is freed when it leaves scope unless TAKE_PTR() moved it out.

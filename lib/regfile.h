@@ -2,6 +2,9 @@
 #pragma once
 
 /*
+ * Layer: file. May use: helpers (macro.h). Used by the file, index and module
+ * layers, depmod and the tools.
+ *
  * Opening a file whose name came from outside (a configuration directory, the
  * module directory, the command line) where only a regular file makes sense:
  * configuration files, index files, module files.
@@ -16,6 +19,10 @@
  * kmod's masking rule is kept for configuration files: one that is /dev/null
  * (normally a symlink to it) reads as empty and so hides its namesakes; such
  * callers pass REGFILE_DEVNULL. Opening /dev/null has no side effects.
+ *
+ * Invariants: a descriptor these functions return is of a regular file (or of
+ * /dev/null where asked), in blocking mode; on error nothing stays open or
+ * allocated.
  */
 
 #include <errno.h>
@@ -26,6 +33,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+
+#include "macro.h"
 
 /*
  * The largest text file read whole: configuration files, modules.order,
@@ -103,7 +112,8 @@ static inline int regfile_open_at(int dirfd, const char *path, unsigned int flag
 				  struct stat *st)
 {
 	struct stat before;
-	int fd, fl, err;
+	_cleanup_close_ int fd = -1;
+	int fl;
 
 	if (fstatat(dirfd, path, &before, 0) < 0)
 		return -errno;
@@ -114,23 +124,14 @@ static inline int regfile_open_at(int dirfd, const char *path, unsigned int flag
 	fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, st) < 0) {
-		err = -errno;
-		goto fail;
-	}
-	if (!regfile_acceptable(st, flags)) {
-		err = S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
-		goto fail;
-	}
+	if (fstat(fd, st) < 0)
+		return -errno;
+	if (!regfile_acceptable(st, flags))
+		return S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
 	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		err = -errno;
-		goto fail;
-	}
-	return fd;
-fail:
-	close(fd);
-	return err;
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return -errno;
+	return TAKE_FD(fd);
 }
 
 static inline int regfile_open(const char *path, unsigned int flags, struct stat *st)
@@ -152,22 +153,18 @@ static inline int regfile_read_text(const char *path, char **data, size_t *size)
 {
 	struct stat st;
 	size_t used = 0, cap;
-	char *buf;
-	int fd = regfile_open(path, 0, &st);
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_close_ int fd = regfile_open(path, 0, &st);
 
 	if (fd < 0)
 		return fd;
-	if (st.st_size > (off_t)REGFILE_TEXT_MAX) {
-		close(fd);
+	if (st.st_size > (off_t)REGFILE_TEXT_MAX)
 		return -EFBIG;
-	}
 	/* the size is a hint only: the file may change while it is read */
 	cap = (size_t)st.st_size + 1;
 	buf = malloc(cap);
-	if (buf == NULL) {
-		close(fd);
+	if (buf == NULL)
 		return -ENOMEM;
-	}
 	for (;;) {
 		ssize_t r;
 
@@ -175,37 +172,25 @@ static inline int regfile_read_text(const char *path, char **data, size_t *size)
 			size_t ncap = cap < 4096 ? 4096 : cap * 2;
 			char *p;
 
-			if (cap > REGFILE_TEXT_MAX) {
-				free(buf);
-				close(fd);
+			if (cap > REGFILE_TEXT_MAX)
 				return -EFBIG;
-			}
 			p = realloc(buf, ncap);
-			if (p == NULL) {
-				free(buf);
-				close(fd);
+			if (p == NULL)
 				return -ENOMEM;
-			}
 			buf = p;
 			cap = ncap;
 		}
 		r = read(fd, buf + used, cap - 1 - used);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			int err = -errno;
-
-			free(buf);
-			close(fd);
-			return err;
-		}
+		if (r < 0)
+			return -errno;
 		if (r == 0)
 			break;
 		used += (size_t)r;
 	}
-	close(fd);
 	buf[used] = '\0';
-	*data = buf;
+	*data = TAKE_PTR(buf);
 	*size = used;
 	return 0;
 }

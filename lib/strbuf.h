@@ -2,6 +2,8 @@
 #pragma once
 
 /*
+ * Layer: helpers. May use: the C library.
+ *
  * A growable byte buffer. Invariant: used <= size; bytes is NULL until the first
  * push. strbuf_str() NUL-terminates without counting the NUL in 'used'.
  */
