@@ -160,7 +160,7 @@ int conffiles_list_report(const char *const *paths, const char *const *extra_pat
 			  conffiles_report_fn report, void *data,
 			  struct conf_file **files, size_t *n)
 {
-	struct array cands;
+	_cleanup_(candidates_release) struct array cands;
 	struct conf_file *result;
 	size_t count = 0;
 	int err = 0;
@@ -188,17 +188,13 @@ int conffiles_list_report(const char *const *paths, const char *const *extra_pat
 		else if (!dir_seen(paths, i, &st))
 			err = add_directory(&cands, paths[i], report, data);
 	}
-	if (err < 0) {
-		candidates_release(&cands);
+	if (err < 0)
 		return err;
-	}
 
 	array_sort(&cands, candidate_cmp);
 	result = calloc(cands.count ? cands.count : 1, sizeof(*result));
-	if (result == NULL) {
-		candidates_release(&cands);
+	if (result == NULL)
 		return -ENOMEM;
-	}
 	for (size_t i = 0; i < cands.count; i++) {
 		struct conf_candidate *c = cands.array[i];
 
@@ -209,7 +205,7 @@ int conffiles_list_report(const char *const *paths, const char *const *extra_pat
 		result[count++] = c->file;
 		free(c);
 	}
-	array_free_array(&cands);
+	cands.count = 0; /* each candidate is freed or its file moved to result */
 	*files = result;
 	*n = count;
 	return 0;

@@ -648,7 +648,7 @@ static const char *module_dir_file_directive(const char *path, const char *const
 static FILE *config_open(const struct kmod_config *config, const char *path)
 {
 	struct stat st;
-	int fd = regfile_open(path, REGFILE_DEVNULL, &st);
+	_cleanup_close_ int fd = regfile_open(path, REGFILE_DEVNULL, &st);
 	FILE *fp;
 
 	if (fd == -EINVAL || fd == -EISDIR) {
@@ -662,12 +662,11 @@ static FILE *config_open(const struct kmod_config *config, const char *path)
 		config_err(config->ctx, "kmod_config_new",
 			   "%s: larger than %u MiB, ignoring\n", path,
 			   REGFILE_TEXT_MAX >> 20);
-		close(fd);
 		return NULL;
 	}
 	fp = fdopen(fd, "re");
-	if (fp == NULL)
-		close(fd);
+	if (fp != NULL)
+		TAKE_FD(fd); /* the stream owns it now */
 	return fp;
 }
 
