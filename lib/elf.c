@@ -364,7 +364,7 @@ static int elf_read_versions(const struct kmod_elf *elf, struct elf_version_rec 
 {
 	const struct elf_layout *l = elf_layout(elf);
 	size_t name_max = VERSION_RECORD_SIZE - l->crc_size;
-	struct elf_version_rec *r;
+	_cleanup_free_ struct elf_version_rec *r = NULL;
 	struct elf_section s;
 	size_t count;
 	int err;
@@ -385,15 +385,13 @@ static int elf_read_versions(const struct kmod_elf *elf, struct elf_version_rec 
 		const char *name = (const char *)rec + l->crc_size;
 		const char *nul = memchr(name, '\0', name_max);
 
-		if (nul == NULL) {
-			free(r);
+		if (nul == NULL)
 			return -EINVAL;
-		}
 		r[i].crc = elf_uint(elf, rec, l->crc_size);
 		r[i].name = name;
 		r[i].len = (size_t)(nul - name);
 	}
-	*recs = r;
+	*recs = TAKE_PTR(r);
 	*n = count;
 	return 0;
 }
@@ -528,7 +526,7 @@ static int elf_crc_of(const struct kmod_elf *elf, const struct elf_sym *s, uint6
 static int elf_symbols_from_crcs(const struct kmod_elf *elf, const struct elf_symtab *t,
 				 struct kmod_modversion **array)
 {
-	struct kmod_modversion *a;
+	_cleanup_free_ struct kmod_modversion *a = NULL;
 	struct elf_sym s;
 	size_t n = 0, bytes = 0, k = 0;
 	char *strings;
@@ -556,16 +554,14 @@ static int elf_symbols_from_crcs(const struct kmod_elf *elf, const struct elf_sy
 		if (s.name == NULL || !strstartswith(s.name, CRC_PREFIX))
 			continue;
 		err = elf_crc_of(elf, &s, &a[k].crc);
-		if (err < 0) {
-			free(a);
+		if (err < 0)
 			return err;
-		}
 		name = s.name + STRLEN(CRC_PREFIX);
 		a[k].bind = KMOD_SYMBOL_NONE;
 		a[k].symbol = copy_name(&strings, name, strlen(name));
 		k++;
 	}
-	*array = a;
+	*array = TAKE_PTR(a);
 	return (int)n;
 }
 
