@@ -329,21 +329,17 @@ oom:
 
 KMOD_EXPORT const char *kmod_module_info_get_key(const struct kmod_list *entry)
 {
-	const struct module_info *info;
+	const struct module_info *info = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return NULL;
-	info = entry->data;
-	return info->key;
+	return info != NULL ? info->key : NULL;
 }
 
 KMOD_EXPORT const char *kmod_module_info_get_value(const struct kmod_list *entry)
 {
-	struct module_info *info;
+	struct module_info *info = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
+	if (info == NULL)
 		return NULL;
-	info = entry->data;
 	if (info->lazy != NULL && info->value == NULL) {
 		sig_lazy_decode(info->lazy);
 		info->value = info->lazy->values[info->field];
@@ -353,25 +349,18 @@ KMOD_EXPORT const char *kmod_module_info_get_value(const struct kmod_list *entry
 	return info->value;
 }
 
-/* Every list of this file owns its entries' data as single allocations. */
-static void data_list_free(struct kmod_list *list)
+static void info_free(void *data)
 {
-	while (list != NULL) {
-		free(list->data);
-		list = kmod_list_remove(list);
-	}
+	struct module_info *info = data;
+
+	if (info != NULL)
+		sig_lazy_unref(info->lazy);
+	free(info);
 }
 
 KMOD_EXPORT void kmod_module_info_free_list(struct kmod_list *list)
 {
-	while (list != NULL) {
-		struct module_info *info = list->data;
-
-		if (info != NULL)
-			sig_lazy_unref(info->lazy);
-		free(info);
-		list = kmod_list_remove(list);
-	}
+	module_list_free_data(list, info_free);
 }
 
 /* One list entry per record: crc plus a copy of the symbol name, with the extra
@@ -418,7 +407,7 @@ static int symbol_list_build(const struct kmod_modversion *syms, int count,
 	return count;
 
 oom:
-	data_list_free(l);
+	module_list_free_data(l, free);
 	return -ENOMEM;
 }
 
@@ -452,27 +441,21 @@ KMOD_EXPORT int kmod_module_get_versions(const struct kmod_module *mod,
 
 KMOD_EXPORT const char *kmod_module_version_get_symbol(const struct kmod_list *entry)
 {
-	const struct module_symbol *v;
+	const struct module_symbol *v = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return NULL;
-	v = entry->data;
-	return v->symbol;
+	return v != NULL ? v->symbol : NULL;
 }
 
 KMOD_EXPORT uint64_t kmod_module_version_get_crc(const struct kmod_list *entry)
 {
-	const struct module_symbol *v;
+	const struct module_symbol *v = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return 0;
-	v = entry->data;
-	return v->crc;
+	return v != NULL ? v->crc : 0;
 }
 
 KMOD_EXPORT void kmod_module_versions_free_list(struct kmod_list *list)
 {
-	data_list_free(list);
+	module_list_free_data(list, free);
 }
 
 KMOD_EXPORT int kmod_module_get_symbols(const struct kmod_module *mod,
@@ -483,27 +466,21 @@ KMOD_EXPORT int kmod_module_get_symbols(const struct kmod_module *mod,
 
 KMOD_EXPORT const char *kmod_module_symbol_get_symbol(const struct kmod_list *entry)
 {
-	const struct module_symbol *s;
+	const struct module_symbol *s = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return NULL;
-	s = entry->data;
-	return s->symbol;
+	return s != NULL ? s->symbol : NULL;
 }
 
 KMOD_EXPORT uint64_t kmod_module_symbol_get_crc(const struct kmod_list *entry)
 {
-	const struct module_symbol *s;
+	const struct module_symbol *s = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return 0;
-	s = entry->data;
-	return s->crc;
+	return s != NULL ? s->crc : 0;
 }
 
 KMOD_EXPORT void kmod_module_symbols_free_list(struct kmod_list *list)
 {
-	data_list_free(list);
+	module_list_free_data(list, free);
 }
 
 KMOD_EXPORT int kmod_module_get_dependency_symbols(const struct kmod_module *mod,
@@ -515,35 +492,26 @@ KMOD_EXPORT int kmod_module_get_dependency_symbols(const struct kmod_module *mod
 KMOD_EXPORT const char *kmod_module_dependency_symbol_get_symbol(
 	const struct kmod_list *entry)
 {
-	const struct module_dependency_symbol *s;
+	const struct module_dependency_symbol *s = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return NULL;
-	s = entry->data;
-	return s->symbol;
+	return s != NULL ? s->symbol : NULL;
 }
 
 KMOD_EXPORT int kmod_module_dependency_symbol_get_bind(const struct kmod_list *entry)
 {
-	const struct module_dependency_symbol *s;
+	const struct module_dependency_symbol *s = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return 0;
-	s = entry->data;
-	return s->bind;
+	return s != NULL ? s->bind : 0;
 }
 
 KMOD_EXPORT uint64_t kmod_module_dependency_symbol_get_crc(const struct kmod_list *entry)
 {
-	const struct module_dependency_symbol *s;
+	const struct module_dependency_symbol *s = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return 0;
-	s = entry->data;
-	return s->crc;
+	return s != NULL ? s->crc : 0;
 }
 
 KMOD_EXPORT void kmod_module_dependency_symbols_free_list(struct kmod_list *list)
 {
-	data_list_free(list);
+	module_list_free_data(list, free);
 }

@@ -172,9 +172,49 @@ KMOD_EXPORT int kmod_module_get_refcnt(const struct kmod_module *mod)
 	return (int)refcnt;
 }
 
-KMOD_EXPORT struct kmod_list *kmod_module_get_holders(const struct kmod_module *mod)
+/*
+ * ERR() under another function's name: the helpers below log for the public
+ * function that called them, whose name the message carries (as kmod's does).
+ */
+#define ERR_AS(ctx, fn, ...)                                                        \
+	do {                                                                        \
+		if (ctx_log_priority(ctx) >= LOG_ERR)                               \
+			ctx_log(ctx, LOG_ERR, __FILE__, __LINE__, fn, __VA_ARGS__); \
+	} while (0)
+
+/* Where a sysfs list is read from, for the per-entry callbacks' messages. */
+struct sysfs_dir {
+	const struct kmod_module *mod;
+	const char *fn; /* the public function asking */
+	char path[PATH_MAX];
+	int fd;
+};
+
+/* Makes the list data of the entry 'name' of dir; 0 or -errno (logged). */
+typedef int (*sysfs_entry_fn)(const struct sysfs_dir *dir, const char *name, void **data);
+
+/* The next entry of a sysfs directory but "." and ".." (section names start
+ * with '.' themselves: only the two links are skipped). */
+static struct dirent *sysfs_readdir(DIR *d)
 {
-	char dname[PATH_MAX];
+	struct dirent *dent;
+
+	do
+		dent = readdir(d);
+	while (dent != NULL && (streq(dent->d_name, ".") || streq(dent->d_name, "..")));
+	return dent;
+}
+
+/*
+ * The list of /sys/module/<name>/<sub>: one entry per directory entry, its data
+ * made by make() and released with free_data(). NULL when the directory cannot
+ * be read or an entry fails (the list made so far is released).
+ */
+static struct kmod_list *sysfs_module_list(const struct kmod_module *mod, const char *sub,
+					   const char *fn, sysfs_entry_fn make,
+					   void (*free_data)(void *))
+{
+	struct sysfs_dir dir = { .mod = mod, .fn = fn };
 	_cleanup_closedir_ DIR *d = NULL;
 	struct kmod_list *list = NULL;
 	struct dirent *dent;
@@ -182,146 +222,118 @@ KMOD_EXPORT struct kmod_list *kmod_module_get_holders(const struct kmod_module *
 
 	if (mod == NULL || mod->ctx == NULL)
 		return NULL;
-
-	len = snprintf(dname, sizeof(dname), SYSFS_MODULE "%s/holders", mod->name);
-	if (len < 0 || (size_t)len >= sizeof(dname))
+	len = snprintf(dir.path, sizeof(dir.path), SYSFS_MODULE "%s/%s", mod->name, sub);
+	if (len < 0 || (size_t)len >= sizeof(dir.path))
 		return NULL;
-
-	d = opendir(dname);
+	d = opendir(dir.path);
 	if (d == NULL) {
-		ERR(mod->ctx, "could not open '%s': %s\n", dname, strerror(errno));
+		ERR_AS(mod->ctx, fn, "could not open '%s': %s\n", dir.path,
+		       strerror(errno));
 		return NULL;
 	}
+	dir.fd = dirfd(d);
 
-	while ((dent = readdir(d)) != NULL) {
-		struct kmod_module *holder;
+	while ((dent = sysfs_readdir(d)) != NULL) {
 		struct kmod_list *node;
-		int err;
+		void *data;
 
-		if (streq(dent->d_name, ".") || streq(dent->d_name, ".."))
-			continue;
-
-		err = kmod_module_new_from_name(mod->ctx, dent->d_name, &holder);
-		if (err < 0) {
-			ERR(mod->ctx, "could not create module for '%s': %s\n",
-			    dent->d_name, strerror(-err));
+		if (make(&dir, dent->d_name, &data) < 0)
 			goto fail;
-		}
-
-		node = kmod_list_append(list, holder);
+		node = kmod_list_append(list, data);
 		if (node == NULL) {
-			kmod_module_unref(holder);
-			ERR(mod->ctx, "out of memory\n");
+			free_data(data);
+			ERR_AS(mod->ctx, fn, "out of memory\n");
 			goto fail;
 		}
 		list = node;
 	}
-
 	return list;
 
 fail:
-	kmod_module_unref_list(list);
+	module_list_free_data(list, free_data);
 	return NULL;
+}
+
+static int holder_make(const struct sysfs_dir *dir, const char *name, void **data)
+{
+	struct kmod_module *holder;
+	int err = kmod_module_new_from_name(dir->mod->ctx, name, &holder);
+
+	if (err < 0) {
+		ERR_AS(dir->mod->ctx, dir->fn, "could not create module for '%s': %s\n",
+		       name, strerror(-err));
+		return err;
+	}
+	*data = holder;
+	return 0;
+}
+
+static void holder_free(void *data)
+{
+	kmod_module_unref(data);
+}
+
+KMOD_EXPORT struct kmod_list *kmod_module_get_holders(const struct kmod_module *mod)
+{
+	return sysfs_module_list(mod, "holders", __func__, holder_make, holder_free);
+}
+
+static int section_make(const struct sysfs_dir *dir, const char *name, void **data)
+{
+	struct kmod_ctx *ctx = dir->mod->ctx;
+	struct module_section *section;
+	_cleanup_close_ int fd = -1;
+	unsigned long address;
+	size_t namelen;
+	int err;
+
+	fd = openat(dir->fd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		ERR_AS(ctx, dir->fn, "could not open '%s/%s': %s\n", dir->path, name,
+		       strerror(-err));
+		return err;
+	}
+	err = read_str_ulong(fd, &address, 16);
+	if (err < 0) {
+		ERR_AS(ctx, dir->fn, "could not read long from '%s/%s': %s\n", dir->path,
+		       name, strerror(-err));
+		return err;
+	}
+	namelen = strlen(name) + 1;
+	section = malloc(sizeof(*section) + namelen);
+	if (section == NULL) {
+		ERR_AS(ctx, dir->fn, "out of memory\n");
+		return -ENOMEM;
+	}
+	section->address = address;
+	memcpy(section->name, name, namelen);
+	*data = section;
+	return 0;
 }
 
 KMOD_EXPORT struct kmod_list *kmod_module_get_sections(const struct kmod_module *mod)
 {
-	char dname[PATH_MAX];
-	_cleanup_closedir_ DIR *d = NULL;
-	struct kmod_list *list = NULL;
-	struct dirent *dent;
-	int len;
-
-	if (mod == NULL || mod->ctx == NULL)
-		return NULL;
-
-	len = snprintf(dname, sizeof(dname), SYSFS_MODULE "%s/sections", mod->name);
-	if (len < 0 || (size_t)len >= sizeof(dname))
-		return NULL;
-
-	d = opendir(dname);
-	if (d == NULL) {
-		ERR(mod->ctx, "could not open '%s': %s\n", dname, strerror(errno));
-		return NULL;
-	}
-
-	while ((dent = readdir(d)) != NULL) {
-		struct module_section *section;
-		struct kmod_list *node;
-		_cleanup_close_ int fd = -1;
-		unsigned long address;
-		size_t namelen;
-		int err;
-
-		/* Section names start with '.' themselves: skip only the two links. */
-		if (streq(dent->d_name, ".") || streq(dent->d_name, ".."))
-			continue;
-
-		fd = openat(dirfd(d), dent->d_name, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			ERR(mod->ctx, "could not open '%s/%s': %s\n", dname, dent->d_name,
-			    strerror(errno));
-			goto fail;
-		}
-
-		err = read_str_ulong(fd, &address, 16);
-		if (err < 0) {
-			ERR(mod->ctx, "could not read long from '%s/%s': %s\n", dname,
-			    dent->d_name, strerror(-err));
-			goto fail;
-		}
-
-		namelen = strlen(dent->d_name) + 1;
-		section = malloc(sizeof(*section) + namelen);
-		if (section == NULL) {
-			ERR(mod->ctx, "out of memory\n");
-			goto fail;
-		}
-		section->address = address;
-		memcpy(section->name, dent->d_name, namelen);
-
-		node = kmod_list_append(list, section);
-		if (node == NULL) {
-			free(section);
-			ERR(mod->ctx, "out of memory\n");
-			goto fail;
-		}
-		list = node;
-	}
-
-	return list;
-
-fail:
-	kmod_module_section_free_list(list);
-	return NULL;
+	return sysfs_module_list(mod, "sections", __func__, section_make, free);
 }
 
 KMOD_EXPORT const char *kmod_module_section_get_name(const struct kmod_list *entry)
 {
-	const struct module_section *section;
+	const struct module_section *section = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return NULL;
-	section = entry->data;
-	return section->name;
+	return section != NULL ? section->name : NULL;
 }
 
 KMOD_EXPORT unsigned long kmod_module_section_get_address(const struct kmod_list *entry)
 {
-	const struct module_section *section;
+	const struct module_section *section = module_entry_data(entry);
 
-	if (entry == NULL || entry->data == NULL)
-		return (unsigned long)-1;
-	section = entry->data;
-	return section->address;
+	return section != NULL ? section->address : (unsigned long)-1;
 }
 
 KMOD_EXPORT void kmod_module_section_free_list(struct kmod_list *list)
 {
-	while (list != NULL) {
-		free(list->data);
-		list = kmod_list_remove(list);
-	}
+	module_list_free_data(list, free);
 }
 
 KMOD_EXPORT long kmod_module_get_size(const struct kmod_module *mod)

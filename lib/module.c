@@ -217,6 +217,19 @@ static int module_list_push(struct kmod_list **list, struct kmod_module *mod)
 	return 0;
 }
 
+void *module_entry_data(const struct kmod_list *entry)
+{
+	return entry != NULL ? entry->data : NULL;
+}
+
+void module_list_free_data(struct kmod_list *list, void (*free_data)(void *))
+{
+	while (list != NULL) {
+		free_data(list->data);
+		list = kmod_list_remove(list);
+	}
+}
+
 /* ---- modules.dep -------------------------------------------------------------- */
 
 void module_set_path(struct kmod_module *mod, const char *path)
@@ -599,32 +612,37 @@ static const char *config_first_command(const struct kmod_list *commands,
 	return NULL;
 }
 
-KMOD_EXPORT const char *kmod_module_get_install_commands(const struct kmod_module *mod)
+/* The config's list of install or remove commands. */
+static const struct kmod_list *config_commands(const struct kmod_config *config,
+					       enum module_cmd kind)
+{
+	return kind == MODULE_CMD_INSTALL ? config->install_commands :
+					    config->remove_commands;
+}
+
+/* The command of that kind for the module, looked up on first use. */
+static const char *module_get_command(const struct kmod_module *mod, enum module_cmd kind)
 {
 	struct kmod_module *m = (struct kmod_module *)mod;
 
 	if (mod == NULL)
 		return NULL;
-	if (!m->init.install_commands) {
-		m->install_commands = config_first_command(
-			ctx_get_config(m->ctx)->install_commands, m->name);
-		m->init.install_commands = true;
+	if (!m->commands[kind].known) {
+		m->commands[kind].command = config_first_command(
+			config_commands(ctx_get_config(m->ctx), kind), m->name);
+		m->commands[kind].known = true;
 	}
-	return m->install_commands;
+	return m->commands[kind].command;
+}
+
+KMOD_EXPORT const char *kmod_module_get_install_commands(const struct kmod_module *mod)
+{
+	return module_get_command(mod, MODULE_CMD_INSTALL);
 }
 
 KMOD_EXPORT const char *kmod_module_get_remove_commands(const struct kmod_module *mod)
 {
-	struct kmod_module *m = (struct kmod_module *)mod;
-
-	if (mod == NULL)
-		return NULL;
-	if (!m->init.remove_commands) {
-		m->remove_commands = config_first_command(
-			ctx_get_config(m->ctx)->remove_commands, m->name);
-		m->init.remove_commands = true;
-	}
-	return m->remove_commands;
+	return module_get_command(mod, MODULE_CMD_REMOVE);
 }
 
 /* Resolves each name through the full lookup; names that fail are skipped. */
@@ -806,13 +824,12 @@ int lookup_alias_from_commands(struct kmod_ctx *ctx, const char *name,
 			       struct kmod_list **list)
 {
 	const struct kmod_config *config = ctx_get_config(ctx);
-	const struct kmod_list *sets[] = { config->install_commands,
-					   config->remove_commands };
+	const enum module_cmd kinds[] = { MODULE_CMD_INSTALL, MODULE_CMD_REMOVE };
 
-	for (size_t s = 0; s < ARRAY_SIZE(sets); s++) {
+	for (size_t s = 0; s < ARRAY_SIZE(kinds); s++) {
 		const struct kmod_list *l;
 
-		kmod_list_foreach (l, sets[s]) {
+		kmod_list_foreach (l, config_commands(config, kinds[s])) {
 			const char *modname = config_command_get_modname(l);
 			struct kmod_module *mod;
 			int err;
@@ -829,13 +846,8 @@ int lookup_alias_from_commands(struct kmod_ctx *ctx, const char *name,
 			if (err < 0)
 				return err;
 			/* this line is the command: no need to search again */
-			if (s == 0) {
-				mod->install_commands = config_command_get_command(l);
-				mod->init.install_commands = true;
-			} else {
-				mod->remove_commands = config_command_get_command(l);
-				mod->init.remove_commands = true;
-			}
+			mod->commands[kinds[s]].command = config_command_get_command(l);
+			mod->commands[kinds[s]].known = true;
 			return 1;
 		}
 	}

@@ -23,6 +23,11 @@
 
 struct kmod_file;
 
+enum module_cmd {
+	MODULE_CMD_INSTALL,
+	MODULE_CMD_REMOVE
+};
+
 struct kmod_module {
 	struct kmod_ctx *ctx;
 	char *hashkey;
@@ -30,8 +35,11 @@ struct kmod_module {
 	char *path;
 	char *dep_paths; /* n_dep NUL-terminated absolute paths, line order */
 	char *options;
-	const char *install_commands; /* owned by the config */
-	const char *remove_commands; /* owned by the config */
+	/* the install and remove commands (owned by the config), by enum module_cmd */
+	struct {
+		const char *command;
+		bool known; /* 'command' above is looked up */
+	} commands[2];
 	char *alias; /* set when created through an alias */
 	struct kmod_file *file;
 	int n_dep;
@@ -39,8 +47,6 @@ struct kmod_module {
 	struct {
 		bool dep : 1;
 		bool options : 1;
-		bool install_commands : 1;
-		bool remove_commands : 1;
 		bool builtin : 1; /* 'builtin' below is known */
 	} init;
 	bool builtin;
@@ -48,6 +54,12 @@ struct kmod_module {
 	bool ignorecmd; /* probe: run no install command for it */
 	bool required; /* probe: the target or one of its hard dependencies */
 };
+
+/* The data of an entry of a list the getters hand out (module info, versions,
+ * symbols, sections), NULL for a NULL entry (module.c). */
+void *module_entry_data(const struct kmod_list *entry);
+/* Frees such a list, each entry's data with free_data(). */
+void module_list_free_data(struct kmod_list *list, void (*free_data)(void *));
 
 /* Parses a modules.dep line ("path: dep dep...") into mod->dep. */
 int module_parse_depline(struct kmod_module *mod, char *line);
