@@ -517,12 +517,8 @@ static int do_check(int argc, char *argv[])
 		OPTION_LONG_HELP,
 		OPTION_LONG_END,
 	};
-	static const struct tool_spec spec = {
-		.shortopts = "b:k:vh",
-		.longopts = longopts,
-		.option = check_option,
-		.run = check_run,
-	};
+	static const struct tool_spec spec = { "b:k:vh", longopts, check_option,
+					       check_run };
 	struct check_opts o = { .common = { .help = help } };
 
 	return tool_main(argc, argv, &spec, &o.common, &o);

@@ -137,18 +137,10 @@ static int do_insmod(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "require-signature", required_argument, NULL, OPT_REQUIRE_SIGNATURE },
-		OPTION_LONG_SYSLOG,
-		OPTION_LONG_VERBOSE,
-		OPTION_LONG_VERSION,
-		OPTION_LONG_HELP,
-		OPTION_LONG_END,
+		OPTIONS_LONG_COMMON,
 	};
-	static const struct tool_spec spec = {
-		.shortopts = "fsvVh",
-		.longopts = longopts,
-		.option = insmod_option,
-		.run = insmod_run,
-	};
+	static const struct tool_spec spec = { "fsvVh", longopts, insmod_option,
+					       insmod_run };
 	struct insmod_opts o = { .common = { .verbose = LOG_ERR, .help = help } };
 
 	return tool_main(argc, argv, &spec, &o.common, &o);

@@ -158,16 +158,80 @@ static char *read_attribute(const char *path, size_t *len, int *err)
 	return s;
 }
 
-/* Opens /sys/module/<name>/<sub>, its path left in dname; -errno on failure. */
-static int open_module_subdir(const char *name, const char *sub,
-			      char dname[static PATH_MAX], DIR **d)
-{
-	int len = snprintf(dname, PATH_MAX, SYSFS_MODULE_DIR "%s/%s", name, sub);
+/* What a walk over a module's sysfs directory fills: the row, and its array's capacity. */
+struct subdir_walk {
+	struct lsmod_row *row;
+	size_t cap;
+};
 
-	if (len < 0 || len >= PATH_MAX)
+/*
+ * Calls fn with the path of /sys/module/<name>/<sub> and each of its entries, in
+ * directory order, until fn fails. Returns 0, or the -errno of the opening or of fn.
+ */
+static int walk_module_subdir(const char *name, const char *sub,
+			      int (*fn)(const char *dir, const char *entry,
+					struct subdir_walk *w),
+			      struct subdir_walk *w)
+{
+	char dname[PATH_MAX];
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *dent;
+	int len = snprintf(dname, sizeof(dname), SYSFS_MODULE_DIR "%s/%s", name, sub);
+
+	if (len < 0 || (size_t)len >= sizeof(dname))
 		return -ENAMETOOLONG;
-	*d = opendir(dname);
-	return *d == NULL ? -errno : 0;
+	d = opendir(dname);
+	if (d == NULL)
+		return -errno;
+	while ((dent = readdir(d)) != NULL) {
+		int r = fn(dname, dent->d_name, w);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Returns arr with room for element n (of size elem), reallocated to twice its
+ * capacity *cap (first elements at first) when it is full; NULL on out-of-memory,
+ * arr being then left as it was.
+ */
+static void *grow_array(void *arr, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	size_t ncap;
+	void *tmp;
+
+	if (n < *cap)
+		return arr;
+	ncap = *cap == 0 ? first : *cap * 2;
+	tmp = realloc(arr, ncap * elem);
+	if (tmp != NULL)
+		*cap = ncap;
+	return tmp;
+}
+
+static int add_holder(const char *dir, const char *entry, struct subdir_walk *w)
+{
+	struct lsmod_row *row = w->row;
+	char buf[PATH_MAX];
+	char **holders;
+
+	if (streq(entry, ".") || streq(entry, ".."))
+		return 0;
+	if (modname_normalize(entry, buf, NULL) == NULL)
+		return 0;
+	/* room for the holder and the NULL after it */
+	holders = grow_array(row->holders, &w->cap, row->n_holders + 1, sizeof(*holders),
+			     4);
+	if (holders == NULL)
+		return -ENOMEM;
+	row->holders = holders;
+	holders[row->n_holders] = strdup(buf);
+	if (holders[row->n_holders] == NULL)
+		return -ENOMEM;
+	row->n_holders++;
+	return 0;
 }
 
 /*
@@ -177,40 +241,12 @@ static int open_module_subdir(const char *name, const char *sub,
  */
 static int read_holders(const char *name, struct lsmod_row *row)
 {
-	char dname[PATH_MAX];
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *dent;
-	size_t cap = 0;
-	int r = open_module_subdir(name, "holders", dname, &d);
+	struct subdir_walk w = { .row = row };
 
-	if (r < 0)
-		return r;
 	row->holders = calloc(1, sizeof(char *));
 	if (row->holders == NULL)
 		return -ENOMEM;
-	while ((dent = readdir(d)) != NULL) {
-		char buf[PATH_MAX];
-		char *holder;
-
-		if (streq(dent->d_name, ".") || streq(dent->d_name, ".."))
-			continue;
-		if (modname_normalize(dent->d_name, buf, NULL) == NULL)
-			continue;
-		if (row->n_holders + 1 >= cap) {
-			size_t ncap = cap == 0 ? 4 : cap * 2;
-			char **tmp = realloc(row->holders, ncap * sizeof(char *));
-
-			if (tmp == NULL)
-				return -ENOMEM;
-			row->holders = tmp;
-			cap = ncap;
-		}
-		holder = strdup(buf);
-		if (holder == NULL)
-			return -ENOMEM;
-		row->holders[row->n_holders++] = holder;
-	}
-	return 0;
+	return walk_module_subdir(name, "holders", add_holder, &w);
 }
 
 static int param_cmp(const void *a, const void *b)
@@ -220,49 +256,42 @@ static int param_cmp(const void *a, const void *b)
 	return strcmp(pa->name, pb->name);
 }
 
+static int add_param(const char *dir, const char *entry, struct subdir_walk *w)
+{
+	struct lsmod_row *row = w->row;
+	struct lsmod_param *p;
+	char path[PATH_MAX];
+	int err = 0, len;
+
+	if (entry[0] == '.')
+		return 0;
+	p = grow_array(row->params, &w->cap, row->n_params, sizeof(*p), 8);
+	if (p == NULL)
+		return -ENOMEM;
+	row->params = p;
+	p = &row->params[row->n_params];
+	memset(p, 0, sizeof(*p));
+	p->name = strdup(entry);
+	if (p->name == NULL)
+		return -ENOMEM;
+	row->n_params++;
+	len = snprintf(path, sizeof(path), "%s/%s", dir, entry);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return 0;
+	p->value = read_attribute(path, &p->len, &err);
+	return p->value == NULL && err == -ENOMEM ? err : 0;
+}
+
 /* parameters/: every file, sorted by name; none when there is no such directory. */
 static int read_params(const char *name, struct lsmod_row *row)
 {
-	char dname[PATH_MAX];
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *dent;
-	size_t cap = 0;
-	int len = open_module_subdir(name, "parameters", dname, &d);
+	struct subdir_walk w = { .row = row };
+	int r = walk_module_subdir(name, "parameters", add_param, &w);
 
-	if (len == -ENOENT || len == -ENOTDIR)
+	if (r == -ENOENT || r == -ENOTDIR)
 		return 0;
-	if (len < 0)
-		return len;
-	while ((dent = readdir(d)) != NULL) {
-		struct lsmod_param *p;
-		char path[PATH_MAX];
-		int err = 0;
-
-		if (dent->d_name[0] == '.')
-			continue;
-		if (row->n_params >= cap) {
-			size_t ncap = cap == 0 ? 8 : cap * 2;
-			struct lsmod_param *tmp = realloc(row->params,
-							  ncap * sizeof(*tmp));
-
-			if (tmp == NULL)
-				return -ENOMEM;
-			row->params = tmp;
-			cap = ncap;
-		}
-		p = &row->params[row->n_params];
-		memset(p, 0, sizeof(*p));
-		p->name = strdup(dent->d_name);
-		if (p->name == NULL)
-			return -ENOMEM;
-		row->n_params++;
-		len = snprintf(path, sizeof(path), "%s/%s", dname, dent->d_name);
-		if (len < 0 || (size_t)len >= sizeof(path))
-			continue;
-		p->value = read_attribute(path, &p->len, &err);
-		if (p->value == NULL && err == -ENOMEM)
-			return err;
-	}
+	if (r < 0)
+		return r;
 	if (row->n_params > 1)
 		qsort(row->params, row->n_params, sizeof(*row->params), param_cmp);
 	return 0;
@@ -729,18 +758,10 @@ static int do_lsmod(int argc, char *argv[])
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "columns", required_argument, NULL, OPT_COLUMNS },
 		{ "json", no_argument, NULL, OPT_JSON },
-		OPTION_LONG_SYSLOG,
-		OPTION_LONG_VERBOSE,
-		OPTION_LONG_VERSION,
-		OPTION_LONG_HELP,
-		OPTION_LONG_END,
+		OPTIONS_LONG_COMMON,
 	};
-	static const struct tool_spec spec = {
-		.shortopts = "svVh",
-		.longopts = longopts,
-		.option = lsmod_option,
-		.run = lsmod_run,
-	};
+	static const struct tool_spec spec = { "svVh", longopts, lsmod_option,
+					       lsmod_run };
 	struct lsmod_options opts = { .common = { .verbose = LOG_ERR, .help = help } };
 
 	return tool_main(argc, argv, &spec, &opts.common, &opts);

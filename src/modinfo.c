@@ -717,12 +717,8 @@ static int do_modinfo(int argc, char *argv[])
 		{ "verify", optional_argument, NULL, OPT_VERIFY },
 		OPTION_LONG_END,
 	};
-	static const struct tool_spec spec = {
-		.shortopts = "adlpn0mF:k:b:Vh",
-		.longopts = longopts,
-		.option = modinfo_option,
-		.run = modinfo_run,
-	};
+	static const struct tool_spec spec = { "adlpn0mF:k:b:Vh", longopts,
+					       modinfo_option, modinfo_run };
 	struct modinfo_opts o = { .common = { .help = help }, .separator = '\n' };
 
 	return tool_main(argc, argv, &spec, &o.common, &o);

@@ -29,6 +29,9 @@
 #define OPTION_LONG_VERBOSE { "verbose", no_argument, NULL, 'v' }
 #define OPTION_LONG_SYSLOG { "syslog", no_argument, NULL, 's' }
 #define OPTION_LONG_END { NULL, 0, NULL, 0 }
+/* all four and the end of the table, for the tools that take all four */
+#define OPTIONS_LONG_COMMON OPTION_LONG_SYSLOG, OPTION_LONG_VERBOSE, OPTION_LONG_VERSION, \
+	OPTION_LONG_HELP, OPTION_LONG_END
 // clang-format on
 
 /* The options every tool shares. */

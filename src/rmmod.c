@@ -150,18 +150,10 @@ static int do_rmmod(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
-		OPTION_LONG_SYSLOG,
-		OPTION_LONG_VERBOSE,
-		OPTION_LONG_VERSION,
-		OPTION_LONG_HELP,
-		OPTION_LONG_END,
+		OPTIONS_LONG_COMMON,
 	};
-	static const struct tool_spec spec = {
-		.shortopts = "fsvVh",
-		.longopts = longopts,
-		.option = rmmod_option,
-		.run = rmmod_run,
-	};
+	static const struct tool_spec spec = { "fsvVh", longopts, rmmod_option,
+					       rmmod_run };
 	struct rmmod_opts o = { .common = { .verbose = LOG_ERR, .help = help } };
 
 	return tool_main(argc, argv, &spec, &o.common, &o);

@@ -313,12 +313,8 @@ static int do_static_nodes(int argc, char *argv[])
 		OPTION_LONG_HELP,
 		OPTION_LONG_END,
 	};
-	static const struct tool_spec spec = {
-		.shortopts = "o:f:h",
-		.longopts = longopts,
-		.option = static_nodes_option,
-		.run = static_nodes_run,
-	};
+	static const struct tool_spec spec = { "o:f:h", longopts, static_nodes_option,
+					       static_nodes_run };
 	struct static_nodes_opts o = { .common = { .help = help },
 				       .format = &formats[0] };
 
