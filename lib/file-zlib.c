@@ -75,8 +75,13 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 
 	ret = zlib.inflateInit2_(&zs_storage, 16 + MAX_WBITS, ZLIB_VERSION,
 				 (int)sizeof(z_stream));
-	if (ret != Z_OK)
-		return ret == Z_MEM_ERROR ? -ENOMEM : -EINVAL;
+	if (ret == Z_MEM_ERROR)
+		return -ENOMEM;
+	if (ret != Z_OK) {
+		/* e.g. a zlib older than the headers built against */
+		ERR(ctx, "gzip: cannot start the decoder (zlib error %d)\n", ret);
+		return -EINVAL;
+	}
 	zs = &zs_storage;
 
 	for (;;) {
@@ -103,8 +108,10 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 			/* another member follows? */
 			if (in_size - in_pos >= 2 && src[in_pos] == 0x1f &&
 			    src[in_pos + 1] == 0x8b) {
-				if (zlib.inflateReset(zs) != Z_OK)
+				if (zlib.inflateReset(zs) != Z_OK) {
+					ERR(ctx, "gzip: cannot restart the decoder\n");
 					return -EINVAL;
+				}
 				continue;
 			}
 			break;
