@@ -86,17 +86,16 @@ static int cmodcmp(const void *a, const void *b)
 /*
  * Library messages during the walk: shown as usual, and an error among them (a
  * dependency whose file is missing, an unreadable index) makes the closure
- * incomplete, so the exit status says so.
+ * incomplete, so the exit status says so. data, when not NULL, counts them (an
+ * unsigned int of modprobe_closure()'s).
  */
-static unsigned int library_errors;
-
 static void closure_log(void *data, int priority, const char *file, int line,
 			const char *fn, const char *format, va_list args)
 {
 	char *text = NULL;
 
-	if (priority <= LOG_ERR)
-		library_errors++;
+	if (priority <= LOG_ERR && data != NULL)
+		(*(unsigned int *)data)++;
 	if (vasprintf(&text, format, args) < 0)
 		return;
 	log_printf(priority, "%s", text);
@@ -592,6 +591,7 @@ int modprobe_closure(struct kmod_ctx *ctx, const struct closure_opts *opts, char
 	struct hash *visited = NULL;
 	struct array mods = { 0 }, files = { 0 };
 	const char *kversion = opts->kversion;
+	unsigned int library_errors = 0;
 	struct utsname u;
 	int ret = 0, r;
 
@@ -609,8 +609,7 @@ int modprobe_closure(struct kmod_ctx *ctx, const struct closure_opts *opts, char
 		ret = -ENOMEM;
 		goto out;
 	}
-	library_errors = 0;
-	kmod_set_log_fn(ctx, closure_log, NULL);
+	kmod_set_log_fn(ctx, closure_log, &library_errors);
 	ret = firmware_dirs(&cl, opts->root, kversion);
 	if (ret < 0)
 		goto out;
@@ -665,5 +664,6 @@ out:
 	hash_free(cl.fw);
 	for (size_t i = 0; i < cl.n_fwdirs; i++)
 		free(cl.fwdirs[i]);
+	kmod_set_log_fn(ctx, closure_log, NULL); /* library_errors goes out of scope */
 	return ret;
 }

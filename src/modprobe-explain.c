@@ -680,39 +680,35 @@ struct action {
 	char *options;
 };
 
-static struct {
+/* What a dry-run probe would do, reached through its context's user data. */
+struct plan {
 	struct action *v;
 	size_t n;
-	bool oom;
-} plan;
+};
 
 static void collect_action(struct kmod_module *m, bool install, const char *options)
 {
-	struct action *tmp = realloc(plan.v, (plan.n + 1) * sizeof(*tmp));
+	struct plan *plan = kmod_get_userdata(m->ctx);
+	struct action *tmp = realloc(plan->v, (plan->n + 1) * sizeof(*tmp));
 
-	if (tmp == NULL) {
-		plan.oom = true;
+	if (tmp == NULL)
+		return; /* the order printed is short; nothing else is lost */
+	plan->v = tmp;
+	tmp[plan->n].options = strdup(options != NULL ? options : "");
+	if (tmp[plan->n].options == NULL)
 		return;
-	}
-	plan.v = tmp;
-	tmp[plan.n].options = strdup(options != NULL ? options : "");
-	if (tmp[plan.n].options == NULL) {
-		plan.oom = true;
-		return;
-	}
-	tmp[plan.n].mod = kmod_module_ref(m);
-	tmp[plan.n].install = install;
-	plan.n++;
+	tmp[plan->n].mod = kmod_module_ref(m);
+	tmp[plan->n].install = install;
+	plan->n++;
 }
 
-static void plan_release(void)
+static void plan_release(struct plan *plan)
 {
-	for (size_t i = 0; i < plan.n; i++) {
-		kmod_module_unref(plan.v[i].mod);
-		free(plan.v[i].options);
+	for (size_t i = 0; i < plan->n; i++) {
+		kmod_module_unref(plan->v[i].mod);
+		free(plan->v[i].options);
 	}
-	free(plan.v);
-	memset(&plan, 0, sizeof(plan));
+	free(plan->v);
 }
 
 static bool in_list(const struct kmod_list *list, const struct kmod_module *mod)
@@ -808,14 +804,17 @@ static int explain_load_order(struct explain *e, struct kmod_module *mod,
 {
 	unsigned int flags = KMOD_PROBE_DRY_RUN | KMOD_PROBE_IGNORE_LOADED;
 	struct kmod_list *deps = kmod_module_get_dependencies(mod);
+	struct plan plan = { 0 };
 	int r;
 
 	if (e->o->ignore_commands)
 		flags |= KMOD_PROBE_IGNORE_COMMAND;
 	if (e->o->use_blacklist)
 		flags |= KMOD_PROBE_APPLY_BLACKLIST;
+	kmod_set_userdata(mod->ctx, &plan);
 	r = kmod_module_probe_insert_module(mod, flags, extra, NULL, NULL,
 					    collect_action);
+	kmod_set_userdata(mod->ctx, NULL);
 	if (e->json != NULL) {
 		json_key(e->json, "order");
 		json_array_begin(e->json);
@@ -856,7 +855,7 @@ static int explain_load_order(struct explain *e, struct kmod_module *mod,
 	if (e->json != NULL)
 		json_array_end(e->json);
 	kmod_module_unref_list(deps);
-	plan_release();
+	plan_release(&plan);
 	if (r < 0 && e->json == NULL)
 		printf("    the load would stop here: %s\n", strerror(-r));
 	return r < 0 ? r : 0;

@@ -40,6 +40,7 @@
 #include "lib/array.h"
 #include "lib/hash.h"
 #include "lib/macro.h"
+#include "lib/module.h"
 #include "log.h"
 #include "modprobe-jobs.h"
 
@@ -74,25 +75,24 @@ struct job {
 
 /* ---- in a child -------------------------------------------------------------- */
 
-static struct {
-	bool active;
+/* A worker running one operand (see struct jobs_worker in modprobe-jobs.h). */
+struct jobs_worker {
 	struct job *job;
 	unsigned int *progress; /* this job's slot in the shared array */
 	int notify; /* the worker's socket */
 	int index; /* the operand being run */
 	size_t sub; /* index of the probe being run */
 	size_t cursor; /* next step that may be announced */
-	modprobe_action_fn inner;
-} child;
+};
 
-static void worker_send_progress(void);
+static void worker_send(int sock, int index, int done, int failed);
 
-static void publish(size_t k)
+static void publish(struct jobs_worker *w, size_t k)
 {
-	if (k <= __atomic_load_n(child.progress, __ATOMIC_RELAXED))
+	if (k <= __atomic_load_n(w->progress, __ATOMIC_RELAXED))
 		return;
-	__atomic_store_n(child.progress, (unsigned int)k, __ATOMIC_RELEASE);
-	worker_send_progress();
+	__atomic_store_n(w->progress, (unsigned int)k, __ATOMIC_RELEASE);
+	worker_send(w->notify, w->index, 0, 0);
 }
 
 static size_t sub_start(const struct job *job, size_t sub)
@@ -107,52 +107,47 @@ static size_t sub_end(const struct job *job, size_t sub)
 	return (size_t)(uintptr_t)job->subs.array[sub];
 }
 
-void modprobe_jobs_probe_begin(void)
+void modprobe_jobs_probe_begin(struct jobs_worker *w)
 {
-	if (!child.active)
-		return;
-	child.cursor = sub_start(child.job, child.sub);
+	if (w != NULL)
+		w->cursor = sub_start(w->job, w->sub);
 }
 
-void modprobe_jobs_probe_end(void)
+void modprobe_jobs_probe_end(struct jobs_worker *w)
 {
-	if (!child.active)
+	if (w == NULL)
 		return;
-	publish(sub_end(child.job, child.sub));
-	child.sub++;
+	publish(w, sub_end(w->job, w->sub));
+	w->sub++;
 }
 
-/* The library is about to act on m: every step before m's is done. */
-static void step_action(struct kmod_module *m, bool install, const char *options)
+void modprobe_jobs_step(struct jobs_worker *w, struct kmod_module *m)
 {
-	const char *name = kmod_module_get_name(m);
-	size_t end = sub_end(child.job, child.sub);
+	const char *name;
+	size_t end;
 
-	for (size_t k = child.cursor; k < end; k++) {
-		const struct step *s = child.job->steps.array[k];
+	if (w == NULL)
+		return;
+	name = kmod_module_get_name(m);
+	end = sub_end(w->job, w->sub);
+	for (size_t k = w->cursor; k < end; k++) {
+		const struct step *s = w->job->steps.array[k];
 
 		if (!s->check_only && streq(s->name, name)) {
-			child.cursor = k + 1;
-			publish(k);
+			w->cursor = k + 1;
+			publish(w, k);
 			break;
 		}
 	}
-	if (child.inner != NULL)
-		child.inner(m, install, options);
-}
-
-modprobe_action_fn modprobe_jobs_action(modprobe_action_fn inner)
-{
-	if (!child.active)
-		return inner;
-	child.inner = inner;
-	return step_action;
 }
 
 /* ---- plans ----------------------------------------------------------------------- */
 
-static struct job *planning; /* the job whose plan the dry run is filling */
-static int planning_err;
+/* The dry run filling a job's plan, reached through its context's user data. */
+struct planning {
+	struct job *job;
+	int err;
+};
 
 static int job_add_step(struct job *job, const char *name, bool install, bool check_only)
 {
@@ -179,22 +174,25 @@ static int job_add_step(struct job *job, const char *name, bool install, bool ch
 
 static void plan_action(struct kmod_module *m, bool install, const char *options)
 {
-	if (job_add_step(planning, kmod_module_get_name(m), install, false) < 0)
-		planning_err = -ENOMEM;
+	struct planning *p = kmod_get_userdata(m->ctx);
+
+	if (job_add_step(p->job, kmod_module_get_name(m), install, false) < 0)
+		p->err = -ENOMEM;
 }
 
-static int plan_module(struct job *job, struct kmod_module *mod, unsigned int flags)
+static int plan_module(struct kmod_ctx *pctx, struct job *job, struct kmod_module *mod,
+		       unsigned int flags)
 {
+	struct planning p = { .job = job };
 	int r = job_add_step(job, kmod_module_get_name(mod), false, true);
 
 	if (r < 0)
 		return r;
-	planning = job;
-	planning_err = 0;
+	kmod_set_userdata(pctx, &p);
 	(void)kmod_module_probe_insert_module(mod, flags, NULL, NULL, NULL, plan_action);
-	planning = NULL;
-	if (planning_err < 0)
-		return planning_err;
+	kmod_set_userdata(pctx, NULL);
+	if (p.err < 0)
+		return p.err;
 	if (array_append(&job->subs, (void *)(uintptr_t)job->steps.count) < 0)
 		return -ENOMEM;
 	return 0;
@@ -211,7 +209,7 @@ static int plan_job(struct kmod_ctx *pctx, struct job *job, unsigned int flags)
 
 		if (kmod_module_new_from_path(pctx, job->arg, &mod) < 0)
 			return 0; /* the run reports it; no module is touched */
-		r = plan_module(job, mod, flags);
+		r = plan_module(pctx, job, mod, flags);
 		kmod_module_unref(mod);
 		return r;
 	}
@@ -220,7 +218,7 @@ static int plan_job(struct kmod_ctx *pctx, struct job *job, unsigned int flags)
 	kmod_list_foreach (l, list) {
 		struct kmod_module *mod = kmod_module_get_module(l);
 
-		r = plan_module(job, mod, flags);
+		r = plan_module(pctx, job, mod, flags);
 		kmod_module_unref(mod);
 		if (r < 0)
 			break;
@@ -409,11 +407,6 @@ static void worker_send(int sock, int index, int done, int failed)
 		;
 }
 
-static void worker_send_progress(void)
-{
-	worker_send(child.notify, child.index, 0, 0);
-}
-
 _Noreturn static void worker_main(struct kmod_ctx *ctx, const struct jobs_opts *opts,
 				  struct job *jobs, unsigned int *progress, int sock)
 {
@@ -427,18 +420,16 @@ _Noreturn static void worker_main(struct kmod_ctx *ctx, const struct jobs_opts *
 			_exit(EXIT_FAILURE);
 		close(fds[0]);
 		close(fds[1]);
-		child.active = true;
-		child.job = &jobs[index];
-		child.progress = &progress[index];
-		child.notify = sock;
-		child.index = index;
-		child.sub = 0;
-		child.cursor = 0;
-		child.inner = NULL;
-		r = opts->run(opts->data, jobs[index].arg);
+		struct jobs_worker w = {
+			.job = &jobs[index],
+			.progress = &progress[index],
+			.notify = sock,
+			.index = index,
+		};
+
+		r = opts->run(opts->data, jobs[index].arg, &w);
 		fflush(stdout);
 		fflush(stderr);
-		child.active = false;
 		worker_send(sock, index, 1, r < 0);
 	}
 }
@@ -632,116 +623,179 @@ static void jobs_free(struct job *jobs, int nargs)
 	free(jobs);
 }
 
+/* The parent's view of a run. */
+struct run {
+	struct kmod_ctx *ctx;
+	const struct jobs_opts *opts;
+	struct job *jobs;
+	int nargs;
+	struct worker *workers;
+	unsigned int nw;
+	struct pollfd *pfd;
+	unsigned int *progress; /* shared with the workers: see publish() */
+	unsigned int running; /* operands handed out and not done */
+	int first; /* no operand before it is waiting */
+	int printed; /* the operands before it are printed */
+};
+
+static int run_init(struct run *run, char **args)
+{
+	run->jobs = calloc(run->nargs, sizeof(*run->jobs));
+	run->workers = calloc(run->nw, sizeof(*run->workers));
+	run->pfd = calloc(run->nw, sizeof(*run->pfd));
+	run->progress = MAP_FAILED;
+	if (run->jobs == NULL || run->workers == NULL || run->pfd == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < run->nw; i++) {
+		run->workers[i].pid = -1;
+		run->workers[i].sock = -1;
+		run->workers[i].job = -1;
+	}
+	for (int i = 0; i < run->nargs; i++) {
+		struct job *job = &run->jobs[i];
+
+		job->arg = args[i];
+		job->last_install = -1;
+		job->out = job->err = -1;
+		array_init(&job->steps, 8);
+		array_init(&job->subs, 2);
+		job->last = hash_new(16, NULL);
+		if (job->last == NULL)
+			return -ENOMEM;
+	}
+	run->progress = mmap(NULL, run->nargs * sizeof(*run->progress) + 1,
+			     PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (run->progress == MAP_FAILED)
+		return -ENOMEM;
+	return plan_all(run->opts, run->jobs, run->nargs);
+}
+
+static void run_release(struct run *run)
+{
+	for (unsigned int i = 0; run->workers != NULL && i < run->nw; i++) {
+		struct worker *w = &run->workers[i];
+
+		if (w->sock < 0)
+			continue;
+		/* the worker ends at EOF; later workers hold copies of this end */
+		shutdown(w->sock, SHUT_RDWR);
+		close(w->sock);
+		while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (run->progress != MAP_FAILED)
+		munmap(run->progress, run->nargs * sizeof(*run->progress) + 1);
+	if (run->jobs != NULL)
+		jobs_free(run->jobs, run->nargs);
+	free(run->workers);
+	free(run->pfd);
+}
+
+/* The first waiting operand, among the next few, that may start; -1 if none. */
+static int pick_ready(struct run *run)
+{
+	int seen = 0;
+
+	while (run->first < run->nargs && run->jobs[run->first].state != JOB_WAITING)
+		run->first++;
+	for (int b = run->first; b < run->nargs && seen <= JOBS_LOOKAHEAD; b++) {
+		if (run->jobs[b].state != JOB_WAITING)
+			continue;
+		seen++;
+		if (job_ready(run->jobs, run->progress, b))
+			return b;
+	}
+	return -1;
+}
+
+/* An idle worker, or a new one; NULL if none could start. */
+static struct worker *idle_worker(struct run *run)
+{
+	for (unsigned int i = 0; i < run->nw; i++)
+		if (run->workers[i].sock >= 0 && run->workers[i].job < 0)
+			return &run->workers[i];
+	for (unsigned int i = 0; i < run->nw; i++)
+		if (run->workers[i].sock < 0 &&
+		    worker_start(run->ctx, run->opts, run->jobs, run->progress,
+				 run->workers, run->nw, &run->workers[i]) == 0)
+			return &run->workers[i];
+	return NULL;
+}
+
+/* Hands out what may start, earliest operands first. */
+static void start_ready(struct run *run)
+{
+	while (run->running < run->nw) {
+		struct worker *w;
+		int pick = pick_ready(run), err;
+
+		if (pick < 0)
+			return;
+		w = idle_worker(run);
+		err = w != NULL ? job_dispatch(&run->jobs[pick], pick, w) : -EAGAIN;
+		if (err < 0) {
+			ERR("could not start loading %s: %s\n", run->jobs[pick].arg,
+			    strerror(-err));
+			job_finish(&run->jobs[pick], true);
+			continue;
+		}
+		run->running++;
+	}
+}
+
+/* Prints, in operand order, what has ended; -EINVAL if one of them failed. */
+static int print_done(struct run *run)
+{
+	int ret = 0;
+
+	while (run->printed < run->nargs && run->jobs[run->printed].state == JOB_DONE) {
+		struct job *j = &run->jobs[run->printed++];
+
+		write_all(STDOUT_FILENO, j->out_buf, j->out_len);
+		write_all(STDERR_FILENO, j->err_buf, j->err_len);
+		if (j->failed)
+			ret = -EINVAL;
+		free(j->out_buf);
+		free(j->err_buf);
+		j->out_buf = j->err_buf = NULL;
+	}
+	return ret;
+}
+
 int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char **args,
 		      int nargs)
 {
-	unsigned int nw = opts->jobs < (unsigned int)nargs ? opts->jobs :
-							     (unsigned int)nargs;
-	struct job *jobs = calloc(nargs, sizeof(*jobs));
-	struct worker *workers = calloc(nw, sizeof(*workers));
-	struct pollfd *pfd = calloc(nw, sizeof(*pfd));
-	unsigned int *progress = MAP_FAILED;
-	unsigned int running = 0;
-	int printed = 0, ret = 0, first = 0;
+	struct run run = {
+		.ctx = ctx,
+		.opts = opts,
+		.nargs = nargs,
+		.nw = opts->jobs < (unsigned int)nargs ? opts->jobs : (unsigned int)nargs,
+	};
+	int ret = run_init(&run, args);
 
-	if (jobs == NULL || workers == NULL || pfd == NULL)
-		goto oom;
-	for (unsigned int i = 0; i < nw; i++) {
-		workers[i].pid = -1;
-		workers[i].sock = -1;
-		workers[i].job = -1;
+	if (ret < 0) {
+		ERR("out of memory\n");
+		run_release(&run);
+		return ret;
 	}
-	for (int i = 0; i < nargs; i++) {
-		jobs[i].arg = args[i];
-		jobs[i].last_install = -1;
-		jobs[i].out = jobs[i].err = -1;
-		array_init(&jobs[i].steps, 8);
-		array_init(&jobs[i].subs, 2);
-		jobs[i].last = hash_new(16, NULL);
-		if (jobs[i].last == NULL) {
-			nargs = i + 1;
-			goto oom;
-		}
-	}
-	progress = mmap(NULL, nargs * sizeof(*progress) + 1, PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (progress == MAP_FAILED || plan_all(opts, jobs, nargs) < 0)
-		goto oom;
+	while (run.printed < nargs) {
+		int r;
 
-	while (printed < nargs) {
-		/* hand out what may start, earliest operands first */
-		while (running < nw) {
-			struct worker *w = NULL;
-			int b, seen = 0, pick = -1, err;
-
-			while (first < nargs && jobs[first].state != JOB_WAITING)
-				first++;
-			for (b = first; b < nargs && seen <= JOBS_LOOKAHEAD; b++) {
-				if (jobs[b].state != JOB_WAITING)
-					continue;
-				seen++;
-				if (job_ready(jobs, progress, b)) {
-					pick = b;
-					break;
-				}
-			}
-			if (pick < 0)
+		start_ready(&run);
+		r = print_done(&run);
+		if (r < 0)
+			ret = r;
+		if (run.printed < nargs && run.running > 0) {
+			r = wait_event(run.jobs, run.workers, run.nw, run.pfd,
+				       &run.running);
+			if (r < 0) {
+				ERR("waiting for the loading processes: %s\n",
+				    strerror(-r));
+				ret = r;
 				break;
-			for (unsigned int i = 0; i < nw && w == NULL; i++)
-				if (workers[i].sock >= 0 && workers[i].job < 0)
-					w = &workers[i];
-			for (unsigned int i = 0; i < nw && w == NULL; i++)
-				if (workers[i].sock < 0 &&
-				    worker_start(ctx, opts, jobs, progress, workers, nw,
-						 &workers[i]) == 0)
-					w = &workers[i];
-			err = w != NULL ? job_dispatch(&jobs[pick], pick, w) : -EAGAIN;
-			if (err < 0) {
-				ERR("could not start loading %s: %s\n", jobs[pick].arg,
-				    strerror(-err));
-				job_finish(&jobs[pick], true);
-				continue;
 			}
-			running++;
-		}
-		/* print, in operand order, what has ended */
-		while (printed < nargs && jobs[printed].state == JOB_DONE) {
-			struct job *j = &jobs[printed++];
-
-			write_all(STDOUT_FILENO, j->out_buf, j->out_len);
-			write_all(STDERR_FILENO, j->err_buf, j->err_len);
-			if (j->failed)
-				ret = -1;
-			free(j->out_buf);
-			free(j->err_buf);
-			j->out_buf = j->err_buf = NULL;
-		}
-		if (printed < nargs && running > 0 &&
-		    wait_event(jobs, workers, nw, pfd, &running) < 0) {
-			ERR("waiting for the loading processes: %m\n");
-			ret = -1;
-			break;
 		}
 	}
-	goto out;
-oom:
-	ERR("out of memory\n");
-	ret = -1;
-out:
-	for (unsigned int i = 0; workers != NULL && i < nw; i++) {
-		if (workers[i].sock < 0)
-			continue;
-		/* the worker ends at EOF; later workers hold copies of this end */
-		shutdown(workers[i].sock, SHUT_RDWR);
-		close(workers[i].sock);
-		while (waitpid(workers[i].pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (progress != MAP_FAILED)
-		munmap(progress, nargs * sizeof(*progress) + 1);
-	if (jobs != NULL)
-		jobs_free(jobs, nargs);
-	free(workers);
-	free(pfd);
+	run_release(&run);
 	return ret;
 }

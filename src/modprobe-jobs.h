@@ -23,16 +23,19 @@
 struct kmod_ctx;
 struct kmod_module;
 
-typedef void (*modprobe_action_fn)(struct kmod_module *m, bool install,
-				   const char *options);
+/* A worker process running one operand; NULL stands for "not in a worker". */
+struct jobs_worker;
 
 struct jobs_opts {
 	unsigned int jobs; /* processes at once, >= 1 */
 	unsigned int probe_flags; /* the flags each probe of the run uses */
 	const char *dirname; /* as given to the library context, or NULL */
 	const char *const *config_paths;
-	/* the sequential -a step for one operand; returns < 0 on failure */
-	int (*run)(const void *data, const char *arg);
+	/*
+	 * the sequential -a step for one operand, in worker w; returns < 0 on failure.
+	 * Each probe of a resolved module goes through the hooks below with w.
+	 */
+	int (*run)(const void *data, const char *arg, struct jobs_worker *w);
 	const void *data; /* passed to run */
 };
 
@@ -42,15 +45,19 @@ struct jobs_opts {
  */
 int modprobe_jobs_parse(const char *arg, unsigned int *jobs);
 
-/* Runs ops->run for every operand as described above. Returns 0 or -1 (a failure). */
+/*
+ * Runs opts->run for every operand as described above. Returns 0, or a negative
+ * errno when an operand failed (its messages said why) or the run could not go on
+ * (reported).
+ */
 int modprobe_jobs_run(struct kmod_ctx *ctx, const struct jobs_opts *opts, char **args,
 		      int nargs);
 
 /*
- * Hooks for modprobe's probe of one module, no-ops outside a worker: call
- * _begin before and _end after each probe of a resolved module, and give the probe
- * modprobe_jobs_action(callback) as its action callback (callback may be NULL).
+ * Hooks for modprobe's probe of one module, no-ops when w is NULL: call _begin
+ * before and _end after each probe of a resolved module, and _step from the
+ * probe's action callback (the library is about to act on m).
  */
-void modprobe_jobs_probe_begin(void);
-void modprobe_jobs_probe_end(void);
-modprobe_action_fn modprobe_jobs_action(modprobe_action_fn inner);
+void modprobe_jobs_probe_begin(struct jobs_worker *w);
+void modprobe_jobs_probe_end(struct jobs_worker *w);
+void modprobe_jobs_step(struct jobs_worker *w, struct kmod_module *m);

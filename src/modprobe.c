@@ -73,6 +73,7 @@ struct modprobe {
 	const char *dirname; /* the module directory given to the library, or NULL */
 	struct json_writer *json; /* with --json, the document being written */
 	struct verify_certs *certs; /* with --require-signature */
+	struct jobs_worker *worker; /* in a --jobs worker, the one running the operand */
 };
 
 /* Level of the "not found"-style failures: FATAL, or WARNING with -a. */
@@ -575,9 +576,9 @@ static void print_action_json(struct json_writer *json, struct kmod_module *m,
 	json_object_end(json);
 }
 
-static void print_action(struct kmod_module *m, bool install, const char *options)
+static void print_action(struct json_writer *json, struct kmod_module *m, bool install,
+			 const char *options)
 {
-	struct json_writer *json = action_run(m)->json;
 	const char *path;
 
 	if (json != NULL) {
@@ -594,6 +595,21 @@ static void print_action(struct kmod_module *m, bool install, const char *option
 		printf("insmod %s %s\n", path, options);
 	else if (kmod_module_get_initstate(m) == KMOD_MODULE_BUILTIN)
 		printf("builtin %s\n", kmod_module_get_name(m));
+}
+
+static bool show_actions(const struct modprobe_opts *o)
+{
+	return o->show_depends || o->verbose > DEFAULT_VERBOSE;
+}
+
+/* The library is about to act on m. */
+static void probe_action(struct kmod_module *m, bool install, const char *options)
+{
+	const struct modprobe *mp = action_run(m);
+
+	modprobe_jobs_step(mp->worker, m);
+	if (show_actions(mp->o))
+		print_action(mp->json, m, install, options);
 }
 
 static unsigned int probe_flags(const struct modprobe_opts *o)
@@ -639,20 +655,18 @@ static void report_probe_failure(struct kmod_module *mod, int r)
 static int probe_one(const struct modprobe *mp, struct kmod_module *mod,
 		     const char *extra_options)
 {
-	const struct modprobe_opts *o = mp->o;
-	bool show = o->show_depends || o->verbose > DEFAULT_VERBOSE;
-	unsigned int flags = probe_flags(o);
-	modprobe_action_fn act;
+	bool hook = show_actions(mp->o) || mp->worker != NULL;
+	unsigned int flags = probe_flags(mp->o);
 	int r;
 
-	modprobe_jobs_probe_begin();
+	modprobe_jobs_probe_begin(mp->worker);
 	if (mp->certs != NULL && verify_probe(mp->certs, mod, flags) < 0) {
-		modprobe_jobs_probe_end();
+		modprobe_jobs_probe_end(mp->worker);
 		return -EKEYREJECTED;
 	}
-	act = modprobe_jobs_action(show ? print_action : NULL);
-	r = kmod_module_probe_insert_module(mod, flags, extra_options, NULL, NULL, act);
-	modprobe_jobs_probe_end();
+	r = kmod_module_probe_insert_module(mod, flags, extra_options, NULL, NULL,
+					    hook ? probe_action : NULL);
+	modprobe_jobs_probe_end(mp->worker);
 	if (r >= 0)
 		return 0; /* positive: stopped by a blacklist, silently */
 	report_probe_failure(mod, r);
@@ -725,10 +739,23 @@ static int insmod(const struct modprobe *mp, const char *alias, const char *extr
 	return r;
 }
 
-/* One operand of -a (in a --jobs child: modprobe-jobs.c). */
+/* One operand of -a. */
 static int insmod_operand(const void *data, const char *arg)
 {
 	return insmod(data, arg, NULL);
+}
+
+/* One operand of -a in a --jobs worker (modprobe-jobs.c). */
+static int insmod_in_worker(const void *data, const char *arg, struct jobs_worker *w)
+{
+	struct modprobe mp = *(const struct modprobe *)data;
+	int r;
+
+	mp.worker = w;
+	kmod_set_userdata(mp.ctx, &mp);
+	r = insmod(&mp, arg, NULL);
+	kmod_set_userdata(mp.ctx, data);
+	return r;
 }
 
 static int rmmod_operand(const void *data, const char *arg)
@@ -1115,7 +1142,7 @@ static int act_load_all(const struct modprobe *mp)
 		.probe_flags = probe_flags(mp->o),
 		.dirname = mp->dirname,
 		.config_paths = mp->o->config_paths,
-		.run = insmod_operand,
+		.run = insmod_in_worker,
 		.data = mp,
 	};
 
