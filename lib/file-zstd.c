@@ -3,10 +3,10 @@
  * .ko.zst: one or more zstd frames (magic 28 B5 2F FD, skippable frames allowed),
  * decoded back to back into one image. A frame header usually records the content
  * size, which sizes the output buffer up front and allows one-shot decoding;
- * otherwise it grows by doubling. libzstd is linked or loaded on first use
- * (file-dl.h). A decoding
- * context is kept per thread: creating one per file (depmod reads thousands)
- * costs as much as decoding a small module.
+ * otherwise it grows by doubling (module_buf_grow(), regfile.h). libzstd is
+ * linked or loaded on first use (file-dl.h). A decoding context is kept per
+ * thread: creating one per file (depmod reads thousands) costs as much as
+ * decoding a small module.
  */
 #include <errno.h>
 #include <pthread.h>
