@@ -32,9 +32,26 @@ static bool modinfo_is_indexed(const char *s)
 	       strstartswith(s, "weakdep=");
 }
 
+/* What the parse stage takes of one module file; the module's only on success. */
+struct parse_result {
+	char **modinfo;
+	int n_modinfo;
+	struct kmod_modversion *exports;
+	int n_exports;
+	struct kmod_modversion *imports;
+	int n_imports;
+};
+
+static void parse_result_free(struct parse_result *r)
+{
+	free(r->modinfo);
+	free(r->exports);
+	free(r->imports);
+}
+
 /* Only alias, softdep and weakdep entries reach an index: keep just those (in their
  * order), in one allocation like elf_get_strings() gives. */
-static int keep_indexed_modinfo(struct depmod_module *mod)
+static int keep_indexed_modinfo(struct parse_result *mod)
 {
 	size_t n = 0, bytes = 0;
 	char **kept, *p;
@@ -95,10 +112,49 @@ static int read_small(const struct kmod_file *file, struct depmod_parse_buf *buf
 	return 0;
 }
 
+static void elf_freep(struct kmod_elf **elf)
+{
+	elf_free(*elf);
+}
+
+static void file_freep(struct kmod_file **file)
+{
+	file_free(*file);
+}
+
+/* An elf_get_*() result as a count: a missing section (-ENODATA) is none. */
+static int elf_count(int r, int *n)
+{
+	*n = r > 0 ? r : 0;
+	return r == -ENODATA ? 0 : r;
+}
+
+/* The .modinfo entries and the symbols of one module image into r. */
+static int parse_image(const void *image, size_t size, struct parse_result *r)
+{
+	_cleanup_(elf_freep) struct kmod_elf *elf = NULL;
+	int err;
+
+	err = elf_new(image, size, &elf);
+	if (err < 0)
+		return err;
+	err = elf_count(elf_get_strings(elf, ".modinfo", &r->modinfo), &r->n_modinfo);
+	if (err < 0)
+		return err;
+	err = keep_indexed_modinfo(r);
+	if (err < 0)
+		return err;
+	err = elf_count(elf_get_symbols(elf, &r->exports), &r->n_exports);
+	if (err < 0)
+		return err;
+	err = elf_count(elf_get_dependency_symbols(elf, &r->imports), &r->n_imports);
+	return err < 0 ? err : 0;
+}
+
 int depmod_parse_module(struct depmod_module *mod, struct depmod_parse_buf *buf)
 {
-	struct kmod_file *file = NULL;
-	struct kmod_elf *elf = NULL;
+	_cleanup_(file_freep) struct kmod_file *file = NULL;
+	_cleanup_(parse_result_free) struct parse_result r = { 0 };
 	const void *image = NULL;
 	size_t size = 0;
 	int err;
@@ -112,44 +168,20 @@ int depmod_parse_module(struct depmod_module *mod, struct depmod_parse_buf *buf)
 	if (buf == NULL || read_small(file, buf, &image, &size) < 0) {
 		err = file_load_contents(file);
 		if (err < 0)
-			goto out;
+			return err;
 		image = file_get_contents(file);
 		size = file_get_size(file);
 	}
-	err = elf_new(image, size, &elf);
+	err = parse_image(image, size, &r);
 	if (err < 0)
-		goto out;
-
-	/* a missing section (-ENODATA) just means nothing of that kind */
-	err = elf_get_strings(elf, ".modinfo", &mod->modinfo);
-	if (err < 0 && err != -ENODATA)
-		goto out;
-	mod->n_modinfo = err > 0 ? err : 0;
-	err = keep_indexed_modinfo(mod);
-	if (err < 0)
-		goto out;
-	err = elf_get_symbols(elf, &mod->exports);
-	if (err < 0 && err != -ENODATA)
-		goto out;
-	mod->n_exports = err > 0 ? err : 0;
-	err = elf_get_dependency_symbols(elf, &mod->imports);
-	if (err < 0 && err != -ENODATA)
-		goto out;
-	mod->n_imports = err > 0 ? err : 0;
-	err = 0;
-out:
-	if (err < 0) {
-		free(mod->modinfo);
-		free(mod->exports);
-		free(mod->imports);
-		mod->modinfo = NULL;
-		mod->exports = NULL;
-		mod->imports = NULL;
-		mod->n_modinfo = mod->n_exports = mod->n_imports = 0;
-	}
-	elf_free(elf);
-	file_free(file);
-	return err;
+		return err;
+	mod->modinfo = TAKE_PTR(r.modinfo);
+	mod->n_modinfo = r.n_modinfo;
+	mod->exports = TAKE_PTR(r.exports);
+	mod->n_exports = r.n_exports;
+	mod->imports = TAKE_PTR(r.imports);
+	mod->n_imports = r.n_imports;
+	return 0;
 }
 
 unsigned int depmod_parse_threads(void)
