@@ -655,15 +655,15 @@ static int cmp_dsi(const void *pa, const void *pb)
 int depmod_module_closure(struct depmod *d, struct depmod_module *mod,
 			  struct depmod_module ***list, size_t *n)
 {
-	static uint32_t stamp;
 	struct depmod_module **out;
 	size_t count = 0, cap = 16, pos = 0;
+	uint32_t stamp;
 
 	*list = NULL;
 	*n = 0;
 	if (mod->deps.count == 0)
 		return 0;
-	stamp++;
+	stamp = ++d->closure_stamp;
 	out = malloc(cap * sizeof(*out));
 	if (out == NULL)
 		return -ENOMEM;

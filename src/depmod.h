@@ -176,6 +176,7 @@ struct depmod {
 	struct array modules; /* struct depmod_module *, scan order, then index order */
 	struct hash *modules_by_name; /* modname -> struct depmod_module * */
 	struct hash *symbols; /* name -> struct depmod_symbol * */
+	uint32_t closure_stamp; /* the last depmod_module_closure() walk's visit mark */
 
 	/* -E or -F: the file the kernel's symbols came from ('E' or 'F', 0: none) */
 	const char *kernel_symbols_file;
