@@ -95,12 +95,32 @@ KMOD_EXPORT const char *kmod_module_initstate_str(enum kmod_module_initstate sta
 	}
 }
 
+/*
+ * Opens /sys/module/<name>/<sub>, or the directory itself for sub NULL, leaving
+ * the path in path ("" when it is too long). The descriptor, or -errno.
+ */
+static int sysfs_module_open(const struct kmod_module *mod, const char *sub,
+			     char path[static PATH_MAX])
+{
+	int len, fd;
+
+	if (sub != NULL)
+		len = snprintf(path, PATH_MAX, SYSFS_MODULE "%s/%s", mod->name, sub);
+	else
+		len = snprintf(path, PATH_MAX, SYSFS_MODULE "%s", mod->name);
+	if (len < 0 || len >= PATH_MAX) {
+		path[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 KMOD_EXPORT int kmod_module_get_initstate(const struct kmod_module *mod)
 {
 	char path[PATH_MAX], buf[32];
 	_cleanup_close_ int fd = -1;
 	ssize_t r;
-	int len;
 
 	if (mod == NULL)
 		return -ENOENT;
@@ -108,20 +128,18 @@ KMOD_EXPORT int kmod_module_get_initstate(const struct kmod_module *mod)
 	if (module_is_builtin(mod))
 		return KMOD_MODULE_BUILTIN;
 
-	len = snprintf(path, sizeof(path), SYSFS_MODULE "%s/initstate", mod->name);
-	if (len < 0 || (size_t)len >= sizeof(path))
-		return -ENAMETOOLONG;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = sysfs_module_open(mod, "initstate", path);
 	if (fd < 0) {
-		int err = -errno;
+		size_t len = strlen(path);
 		struct stat st;
 
+		if (len == 0)
+			return fd;
 		/* The directory appears before initstate while a module is loading. */
 		path[len - STRLEN("/initstate")] = '\0';
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			return KMOD_MODULE_COMING;
-		return err;
+		return fd;
 	}
 
 	r = read_str_safe(fd, buf, sizeof(buf));
@@ -146,19 +164,15 @@ KMOD_EXPORT int kmod_module_get_refcnt(const struct kmod_module *mod)
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	long refcnt;
-	int len, err;
+	int err;
 
 	if (mod == NULL)
 		return -ENOENT;
 
-	len = snprintf(path, sizeof(path), SYSFS_MODULE "%s/refcnt", mod->name);
-	if (len < 0 || (size_t)len >= sizeof(path))
-		return -ENAMETOOLONG;
-
 	/* Kernels without module unloading have no refcnt: not worth a message. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = sysfs_module_open(mod, "refcnt", path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 
 	err = read_str_long(fd, &refcnt, 10);
 	if (err < 0) {
@@ -218,17 +232,19 @@ static struct kmod_list *sysfs_module_list(const struct kmod_module *mod, const 
 	_cleanup_closedir_ DIR *d = NULL;
 	struct kmod_list *list = NULL;
 	struct dirent *dent;
-	int len;
+	int fd;
 
 	if (mod == NULL || mod->ctx == NULL)
 		return NULL;
-	len = snprintf(dir.path, sizeof(dir.path), SYSFS_MODULE "%s/%s", mod->name, sub);
-	if (len < 0 || (size_t)len >= sizeof(dir.path))
+	fd = sysfs_module_open(mod, sub, dir.path);
+	if (fd == -ENAMETOOLONG && dir.path[0] == '\0')
 		return NULL;
-	d = opendir(dir.path);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (d == NULL) {
 		ERR_AS(mod->ctx, fn, "could not open '%s': %s\n", dir.path,
-		       strerror(errno));
+		       strerror(fd < 0 ? -fd : errno));
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	dir.fd = dirfd(d);
@@ -346,19 +362,14 @@ KMOD_EXPORT long kmod_module_get_size(const struct kmod_module *mod)
 	size_t linesize = 0;
 	unsigned int lineno = 0;
 	long size;
-	int len;
 
 	if (mod == NULL)
 		return -ENOENT;
 
-	len = snprintf(dname, sizeof(dname), SYSFS_MODULE "%s", mod->name);
-	if (len < 0 || (size_t)len >= sizeof(dname))
-		return -ENAMETOOLONG;
-
 	/* No directory: not loaded, so no size anywhere. */
-	dfd = open(dname, O_RDONLY | O_CLOEXEC);
+	dfd = sysfs_module_open(mod, NULL, dname);
 	if (dfd < 0)
-		return -errno;
+		return dfd;
 
 	cfd = openat(dfd, "coresize", O_RDONLY | O_CLOEXEC);
 	if (cfd >= 0) {
