@@ -189,56 +189,43 @@ ssize_t write_str_safe(int fd, const char *buf, size_t buflen)
 }
 
 /*
- * Reads a number's text from fd and checks what strto*() left: digits were found
- * and only white space follows them. errno is cleared before the caller's parse.
+ * The number in fd's text, parsed with strtol() into *sv or, when sv is NULL, with
+ * strtoul() into *uv; written only when digits were found, followed by nothing but
+ * white space, and in range.
  */
-static int read_number_text(int fd, char buf[static 64])
+static int read_str_number(int fd, int base, long *sv, unsigned long *uv)
 {
-	ssize_t r = read_str_safe(fd, buf, 64);
+	char buf[64], *end;
+	ssize_t r = read_str_safe(fd, buf, sizeof(buf));
+	unsigned long u = 0;
+	long v = 0;
 
 	if (r < 0)
 		return (int)r;
 	errno = 0;
-	return 0;
-}
-
-static int check_number_end(const char *buf, const char *end)
-{
+	if (sv != NULL)
+		v = strtol(buf, &end, base);
+	else
+		u = strtoul(buf, &end, base);
 	if (end == buf || (*end != '\0' && !isspace((unsigned char)*end)))
 		return -EINVAL;
 	if (errno == ERANGE)
 		return -ERANGE;
+	if (sv != NULL)
+		*sv = v;
+	else
+		*uv = u;
 	return 0;
 }
 
 int read_str_long(int fd, long *value, int base)
 {
-	char buf[64], *end;
-	long v;
-	int r = read_number_text(fd, buf);
-
-	if (r < 0)
-		return r;
-	v = strtol(buf, &end, base);
-	r = check_number_end(buf, end);
-	if (r == 0)
-		*value = v;
-	return r;
+	return read_str_number(fd, base, value, NULL);
 }
 
 int read_str_ulong(int fd, unsigned long *value, int base)
 {
-	char buf[64], *end;
-	unsigned long v;
-	int r = read_number_text(fd, buf);
-
-	if (r < 0)
-		return r;
-	v = strtoul(buf, &end, base);
-	r = check_number_end(buf, end);
-	if (r == 0)
-		*value = v;
-	return r;
+	return read_str_number(fd, base, NULL, value);
 }
 
 int path_module_dir(const char *root, const char *moduledir, const char *kver,

@@ -583,24 +583,23 @@ static void help(void)
 
 static int modinfo_option(int c, const char *arg, void *data)
 {
+	/* the options that stand for one -F */
+	static const struct {
+		int c;
+		const char *field;
+	} shorthands[] = {
+		{ 'a', "author" }, { 'd', "description" }, { 'l', "license" },
+		{ 'p', "parm" },   { 'n', "filename" },
+	};
 	struct modinfo_opts *o = data;
 
+	for (size_t i = 0; i < ARRAY_SIZE(shorthands); i++) {
+		if (c == shorthands[i].c) {
+			o->field = shorthands[i].field;
+			return 0;
+		}
+	}
 	switch (c) {
-	case 'a':
-		o->field = "author";
-		break;
-	case 'd':
-		o->field = "description";
-		break;
-	case 'l':
-		o->field = "license";
-		break;
-	case 'p':
-		o->field = "parm";
-		break;
-	case 'n':
-		o->field = "filename";
-		break;
 	case 'F':
 		o->field = arg;
 		break;
