@@ -9,6 +9,12 @@
 #include "libkmod.h"
 #include "log.h"
 
+/*
+ * The one process-wide state of the tools (options.h: everything else lives in
+ * each tool's options struct). It stays global because any function of a tool,
+ * and the library through log_kmod(), may log without being handed the tool's
+ * struct, and a FATAL message exits from wherever it is raised.
+ */
 static bool log_use_syslog;
 static int log_priority = LOG_WARNING;
 
