@@ -105,13 +105,14 @@ int depmod_config_parse(struct depmod_config *cfg, FILE *fp, const char *filenam
 			const char *kver)
 {
 	unsigned int linenum = 0;
-	char *line;
 
-	while ((line = freadline_wrapped(fp, &linenum)) != NULL) {
-		_cleanup_free_ char *owned = line;
+	for (;;) {
+		_cleanup_free_ char *line = freadline_wrapped(fp, &linenum);
 		char *saveptr = NULL, *cmd;
 		int err = 0;
 
+		if (line == NULL)
+			break;
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		cmd = strtok_r(line, "\t ", &saveptr);
