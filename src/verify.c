@@ -16,6 +16,7 @@
 
 #include "lib/file.h"
 #include "lib/list.h"
+#include "lib/module.h"
 #include "lib/regfile.h"
 #include "lib/util.h"
 /* the tools' message macros, not the library's */
@@ -478,41 +479,50 @@ int verify_insmod(const struct verify_certs *vc, const char *path)
 	return r;
 }
 
-/* The dry run's print_action has no data pointer: the list being filled. */
-static struct kmod_list *probe_files;
-static bool probe_files_failed;
+/*
+ * The files a dry run would insert. print_action has no data pointer, so the list
+ * reaches it as the context's user data, set for the length of the dry run only
+ * (modprobe's own user data is put back after it).
+ */
+struct probe_files {
+	struct kmod_list *list;
+	bool failed;
+};
 
 static void collect_action(struct kmod_module *m, bool install, const char *options)
 {
+	struct probe_files *files = kmod_get_userdata(m->ctx);
 	struct kmod_list *l;
 
 	if (install || kmod_module_get_path(m) == NULL)
 		return; /* an install command, or a builtin module: nothing inserted */
-	l = kmod_list_append(probe_files, kmod_module_ref(m));
+	l = kmod_list_append(files->list, kmod_module_ref(m));
 	if (l == NULL) {
 		kmod_module_unref(m);
-		probe_files_failed = true;
+		files->failed = true;
 		return;
 	}
-	probe_files = l;
+	files->list = l;
 }
 
 int verify_probe(const struct verify_certs *vc, struct kmod_module *mod,
 		 unsigned int flags)
 {
+	struct probe_files files = { .list = NULL };
+	void *userdata = kmod_get_userdata(mod->ctx);
 	struct kmod_list *l;
 	int r = 0;
 
-	probe_files = NULL;
-	probe_files_failed = false;
+	kmod_set_userdata(mod->ctx, &files);
 	(void)kmod_module_probe_insert_module(mod, flags | KMOD_PROBE_DRY_RUN, NULL, NULL,
 					      NULL, collect_action);
-	if (probe_files_failed) {
+	kmod_set_userdata(mod->ctx, userdata);
+	if (files.failed) {
 		ERR("could not insert '%s': %s\n", kmod_module_get_name(mod),
 		    strerror(ENOMEM));
 		r = -ENOMEM;
 	}
-	kmod_list_foreach (l, probe_files) {
+	kmod_list_foreach (l, files.list) {
 		const char *path = kmod_module_get_path(l->data);
 		_cleanup_free_ char *text = NULL;
 
@@ -524,7 +534,6 @@ int verify_probe(const struct verify_certs *vc, struct kmod_module *mod,
 			    kmod_module_get_name(mod), path,
 			    text != NULL ? text : strerror(-r));
 	}
-	kmod_module_unref_list(probe_files);
-	probe_files = NULL;
+	kmod_module_unref_list(files.list);
 	return r;
 }
