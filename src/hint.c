@@ -30,50 +30,51 @@ bool hint_enabled(void)
 }
 
 /*
- * The one hint of a run waits for the end of the program, so that it follows the
- * error messages (a FATAL message exits at once) and a second failure does not add
- * another line.
+ * Process-wide, as the logging state of log.c is: the one hint of a run waits for
+ * the end of the program, so that it follows the error messages (a FATAL message
+ * exits at once, from anywhere) and a second failure does not add another line;
+ * and a hint is made deep in a failure path that is handed no tool struct, so what
+ * the tool was given (-b/-d and -C) is recorded here once, after parsing.
  */
-static char *pending;
+static struct {
+	char *pending; /* the text printed at exit */
+	bool registered; /* hint_flush() is an atexit() handler */
+	const char *root, *root_flag;
+	const char *const *config_paths;
+} hint_state;
 
 static void hint_flush(void)
 {
-	if (pending != NULL) {
-		fprintf(stderr, "hint: %s\n", pending);
+	if (hint_state.pending != NULL) {
+		fprintf(stderr, "hint: %s\n", hint_state.pending);
 		fflush(stderr);
 	}
-	free(pending);
-	pending = NULL;
+	free(hint_state.pending);
+	hint_state.pending = NULL;
 }
 
 static void hint_print(char *text)
 {
-	static bool registered;
-
-	if (text == NULL || pending != NULL) {
+	if (text == NULL || hint_state.pending != NULL) {
 		free(text);
 		return;
 	}
-	if (!registered) {
+	if (!hint_state.registered) {
 		if (atexit(hint_flush) != 0) {
 			free(text);
 			return;
 		}
-		registered = true;
+		hint_state.registered = true;
 	}
-	pending = text;
+	hint_state.pending = text;
 }
-
-/* what the tool was given: -b/-d and -C */
-static const char *opt_root, *opt_root_flag;
-static const char *const *opt_config_paths;
 
 void hint_set_options(const char *root, const char *root_flag,
 		      const char *const *config_paths)
 {
-	opt_root = root;
-	opt_root_flag = root_flag;
-	opt_config_paths = config_paths;
+	hint_state.root = root;
+	hint_state.root_flag = root_flag;
+	hint_state.config_paths = config_paths;
 }
 
 static char *format(const char *fmt, ...) _printf_(1, 2);
@@ -276,8 +277,9 @@ char *hint_not_found_text(struct kmod_ctx *ctx, const char *name, const char *ro
 void hint_not_found(struct kmod_ctx *ctx, const char *name)
 {
 	if (hint_enabled())
-		hint_print(hint_not_found_text(ctx, name, opt_root, opt_root_flag,
-					       opt_config_paths));
+		hint_print(hint_not_found_text(ctx, name, hint_state.root,
+					       hint_state.root_flag,
+					       hint_state.config_paths));
 }
 
 void hint_missing_dir(const char *dir, const char *flag)

@@ -328,23 +328,28 @@ void json_member_bool(struct json_writer *w, const char *name, bool v)
 	json_bool(w, v);
 }
 
-/* The document a FATAL exit would otherwise leave open (one per process). */
-static struct json_writer *exit_writer;
+/*
+ * Process-wide, as the logging state of log.c is: the document a FATAL exit would
+ * otherwise leave open (one per process), closed by an atexit() handler since a
+ * FATAL message exits from wherever it is raised.
+ */
+static struct {
+	struct json_writer *open; /* begun, not finished */
+	bool registered; /* finish_at_exit() is an atexit() handler */
+} exit_doc;
 
 static void finish_at_exit(void)
 {
-	if (exit_writer != NULL)
-		(void)json_finish(exit_writer);
+	if (exit_doc.open != NULL)
+		(void)json_finish(exit_doc.open);
 }
 
 void json_document_begin(struct json_writer *w, FILE *out, const char *tool)
 {
-	static bool registered;
-
 	json_init(w, out);
-	if (!registered && atexit(finish_at_exit) == 0)
-		registered = true;
-	exit_writer = w;
+	if (!exit_doc.registered && atexit(finish_at_exit) == 0)
+		exit_doc.registered = true;
+	exit_doc.open = w;
 	json_object_begin(w);
 	json_member_int(w, "schema", JSON_SCHEMA_VERSION);
 	json_member_string(w, "tool", tool);
@@ -354,8 +359,8 @@ int json_finish(struct json_writer *w)
 {
 	int err;
 
-	if (exit_writer == w)
-		exit_writer = NULL;
+	if (exit_doc.open == w)
+		exit_doc.open = NULL;
 	while (w->depth > 0)
 		end(w, top(w)->object);
 	if (w->done)

@@ -10,10 +10,11 @@
 #include "log.h"
 
 /*
- * The one process-wide state of the tools (options.h: everything else lives in
- * each tool's options struct). It stays global because any function of a tool,
- * and the library through log_kmod(), may log without being handed the tool's
- * struct, and a FATAL message exits from wherever it is raised.
+ * Process-wide state of the tools (options.h: everything else lives in each tool's
+ * options struct). It stays global because any function of a tool, and the
+ * library through log_kmod(), may log without being handed the tool's struct, and
+ * a FATAL message exits from wherever it is raised. The pending hint (hint.c) and
+ * the open JSON document (json.c) are global for the same FATAL exit.
  */
 static bool log_use_syslog;
 static int log_priority = LOG_WARNING;
