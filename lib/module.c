@@ -599,15 +599,18 @@ KMOD_EXPORT const char *kmod_module_get_options(const struct kmod_module *mod)
 	return m->options;
 }
 
-/* The first command whose (glob) module name matches, as modprobe always did. */
-static const char *config_first_command(const struct kmod_list *commands,
-					const char *name)
+/* The first entry of a config list whose glob (read with get_glob) matches the
+ * module's name: only the first matching line counts (for commands too, as
+ * modprobe always did). */
+static const struct kmod_list *config_first_match(
+	const struct kmod_list *list, const char *(*get_glob)(const struct kmod_list *l),
+	const char *modname)
 {
 	const struct kmod_list *l;
 
-	kmod_list_foreach (l, commands) {
-		if (fnmatch(config_command_get_modname(l), name, 0) == 0)
-			return config_command_get_command(l);
+	kmod_list_foreach (l, list) {
+		if (fnmatch(get_glob(l), modname, 0) == 0)
+			return l;
 	}
 	return NULL;
 }
@@ -628,8 +631,12 @@ static const char *module_get_command(const struct kmod_module *mod, enum module
 	if (mod == NULL)
 		return NULL;
 	if (!m->commands[kind].known) {
-		m->commands[kind].command = config_first_command(
-			config_commands(ctx_get_config(m->ctx), kind), m->name);
+		const struct kmod_list *l =
+			config_first_match(config_commands(ctx_get_config(m->ctx), kind),
+					   config_command_get_modname, m->name);
+
+		m->commands[kind].command = l != NULL ? config_command_get_command(l) :
+							NULL;
 		m->commands[kind].known = true;
 	}
 	return m->commands[kind].command;
@@ -645,11 +652,15 @@ KMOD_EXPORT const char *kmod_module_get_remove_commands(const struct kmod_module
 	return module_get_command(mod, MODULE_CMD_REMOVE);
 }
 
-/* Resolves each name through the full lookup; names that fail are skipped. */
-static struct kmod_list *lookup_dep(struct kmod_ctx *ctx, const char *const *names,
-				    unsigned int count)
+/* Resolves each name of a softdep or weakdep line (read with get_names) through
+ * the full lookup; names that fail are skipped. */
+static struct kmod_list *lookup_dep(
+	struct kmod_ctx *ctx, const struct kmod_list *line,
+	const char *const *(*get_names)(const struct kmod_list *l, unsigned int *count))
 {
 	struct kmod_list *result = NULL;
+	unsigned int count;
+	const char *const *names = get_names(line, &count);
 
 	for (unsigned int i = 0; i < count; i++) {
 		struct kmod_list *found = NULL;
@@ -665,28 +676,28 @@ static struct kmod_list *lookup_dep(struct kmod_ctx *ctx, const char *const *nam
 	return result;
 }
 
+/* The first softdep (or weakdep) line whose glob matches the module, or NULL. */
+static const struct kmod_list *module_dep_line(const struct kmod_module *mod, bool weak)
+{
+	const struct kmod_config *config = ctx_get_config(mod->ctx);
+
+	if (weak)
+		return config_first_match(config->weakdeps, config_weakdep_get_name,
+					  mod->name);
+	return config_first_match(config->softdeps, config_softdep_get_name, mod->name);
+}
+
 KMOD_EXPORT int kmod_module_get_softdeps(const struct kmod_module *mod,
 					 struct kmod_list **pre, struct kmod_list **post)
 {
-	const struct kmod_config *config;
 	const struct kmod_list *l;
 
 	if (mod == NULL || pre == NULL || post == NULL)
 		return -ENOENT;
-
-	config = ctx_get_config(mod->ctx);
-	kmod_list_foreach (l, config->softdeps) {
-		const char *const *names;
-		unsigned int count;
-
-		if (fnmatch(config_softdep_get_name(l), mod->name, 0) != 0)
-			continue;
-		names = config_softdep_get_pre(l, &count);
-		*pre = lookup_dep(mod->ctx, names, count);
-		names = config_softdep_get_post(l, &count);
-		*post = lookup_dep(mod->ctx, names, count);
-		/* only the first matching line counts */
-		return 0;
+	l = module_dep_line(mod, false);
+	if (l != NULL) {
+		*pre = lookup_dep(mod->ctx, l, config_softdep_get_pre);
+		*post = lookup_dep(mod->ctx, l, config_softdep_get_post);
 	}
 	return 0;
 }
@@ -694,23 +705,13 @@ KMOD_EXPORT int kmod_module_get_softdeps(const struct kmod_module *mod,
 KMOD_EXPORT int kmod_module_get_weakdeps(const struct kmod_module *mod,
 					 struct kmod_list **weak)
 {
-	const struct kmod_config *config;
 	const struct kmod_list *l;
 
 	if (mod == NULL || weak == NULL)
 		return -ENOENT;
-
-	config = ctx_get_config(mod->ctx);
-	kmod_list_foreach (l, config->weakdeps) {
-		const char *const *names;
-		unsigned int count;
-
-		if (fnmatch(config_weakdep_get_name(l), mod->name, 0) != 0)
-			continue;
-		names = config_weakdep_get_weak(l, &count);
-		*weak = lookup_dep(mod->ctx, names, count);
-		return 0;
-	}
+	l = module_dep_line(mod, true);
+	if (l != NULL)
+		*weak = lookup_dep(mod->ctx, l, config_weakdep_get_weak);
 	return 0;
 }
 
