@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,7 @@
 
 /* What the command line asks for; filled by parse_options(), then only read. */
 struct modprobe_opts {
-	int verbose; /* log threshold */
-	bool use_syslog; /* -s, or stderr closed */
+	struct tool_common common; /* -v, -s (also when stderr is closed), -V, -h */
 	bool all; /* -a: every operand is a module; "not found" is a WARNING */
 	bool remove; /* -r */
 	bool show_config; /* -c */
@@ -57,8 +57,7 @@ struct modprobe_opts {
 	unsigned long long wait_msec; /* -w */
 	unsigned int jobs; /* --jobs (modprobe-jobs.c); 0: sequential */
 	struct verify_opts verify; /* --require-signature (docs/signatures.md) */
-	const char **config_paths; /* -C, NULL-terminated, or NULL */
-	size_t n_config;
+	struct config_paths config; /* -C */
 	const char *root; /* -d */
 	const char *kversion; /* -S */
 	struct strbuf child_env; /* MODPROBE_OPTIONS for install/remove commands */
@@ -121,15 +120,11 @@ static const struct option cmdopts[] = {
 	{ "config", required_argument, NULL, 'C' },
 	{ "dirname", required_argument, NULL, 'd' },
 	{ "set-version", required_argument, NULL, 'S' },
-	{ "syslog", no_argument, NULL, 's' },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "closure", no_argument, NULL, OPT_CLOSURE },
 	{ "jobs", optional_argument, NULL, OPT_JOBS },
 	{ "require-signature", required_argument, NULL, OPT_REQUIRE_SIGNATURE },
-	{ NULL, 0, NULL, 0 },
+	OPTIONS_LONG_COMMON,
 };
 
 static void help(void)
@@ -390,7 +385,7 @@ static int rmmod_do_remove(const struct modprobe_opts *o, struct kmod_module *mo
 {
 	unsigned int rflags = o->force ? KMOD_REMOVE_FORCE : 0;
 
-	if (o->verbose > DEFAULT_VERBOSE) {
+	if (o->common.verbose > DEFAULT_VERBOSE) {
 		printf("rmmod %s\n", kmod_module_get_name(mod));
 		fflush(stdout);
 	}
@@ -434,7 +429,7 @@ static int rmmod_run_command(const struct modprobe_opts *o, struct kmod_module *
 
 	if (command == NULL)
 		return -ENOMEM;
-	if (o->verbose > DEFAULT_VERBOSE) {
+	if (o->common.verbose > DEFAULT_VERBOSE) {
 		printf("remove %s\n", command);
 		fflush(stdout);
 	}
@@ -599,7 +594,7 @@ static void print_action(struct json_writer *json, struct kmod_module *m, bool i
 
 static bool show_actions(const struct modprobe_opts *o)
 {
-	return o->show_depends || o->verbose > DEFAULT_VERBOSE;
+	return o->show_depends || o->common.verbose > DEFAULT_VERBOSE;
 }
 
 /* The library is about to act on m. */
@@ -919,94 +914,72 @@ static int parse_wait(const char *arg, unsigned long long *msec)
 	return 0;
 }
 
-static int add_config_path(struct modprobe_opts *o, const char *path)
-{
-	const char **tmp = realloc(o->config_paths, (o->n_config + 2) * sizeof(char *));
-
-	if (tmp == NULL) {
-		ERR("out of memory\n");
-		return -ENOMEM;
+/* The options whose only effect is to set flags of struct modprobe_opts. */
+#define FLAG(c, field)                                   \
+	{                                                \
+		c, offsetof(struct modprobe_opts, field) \
 	}
-	o->config_paths = tmp;
-	o->config_paths[o->n_config++] = path;
-	o->config_paths[o->n_config] = NULL;
-	env_append(&o->child_env, "-C", path);
-	return 0;
-}
+static const struct {
+	int c;
+	size_t flag; /* offset of a bool */
+} flag_options[] = {
+	FLAG('a', all),
+	FLAG('r', remove),
+	FLAG(OPT_REMOVE_DEPENDENCIES, remove_holders),
+	FLAG(OPT_REMOVE_HOLDERS, remove_holders),
+	FLAG(OPT_FIRST_TIME, first_time),
+	FLAG('i', ignore_commands),
+	FLAG('b', use_blacklist),
+	FLAG('f', force),
+	FLAG(OPT_FORCE_MODVERSION, strip_modversion),
+	FLAG(OPT_FORCE_VERMAGIC, strip_vermagic),
+	FLAG('R', lookup_only),
+	FLAG('D', show_depends),
+	FLAG('D', ignore_loaded),
+	FLAG('D', dry_run),
+	FLAG('c', show_config),
+	FLAG(OPT_SHOW_MODVERSIONS, show_modversions),
+	FLAG(OPT_SHOW_EXPORTS, show_exports),
+	FLAG(OPT_EXPLAIN, explain),
+	FLAG(OPT_JSON, json),
+	FLAG('n', dry_run),
+	FLAG(OPT_CLOSURE, closure),
+};
+#undef FLAG
 
-/* The options whose only effect is a flag. Returns false for any other. */
+/* Sets the flags of option c; false when c is not a flag option. */
 static bool parse_flag(struct modprobe_opts *o, int c)
 {
-	switch (c) {
-	case 'a':
-		o->all = true;
-		break;
-	case 'r':
-		o->remove = true;
-		break;
-	case OPT_REMOVE_DEPENDENCIES:
-	case OPT_REMOVE_HOLDERS:
-		o->remove_holders = true;
-		break;
-	case OPT_FIRST_TIME:
-		o->first_time = true;
-		break;
-	case 'i':
-		o->ignore_commands = true;
-		break;
-	case 'b':
-		o->use_blacklist = true;
-		break;
-	case 'f':
-		o->force = true;
-		break;
-	case OPT_FORCE_MODVERSION:
-		o->strip_modversion = true;
-		break;
-	case OPT_FORCE_VERMAGIC:
-		o->strip_vermagic = true;
-		break;
-	case 'R':
-		o->lookup_only = true;
-		break;
-	case 'D':
-		o->show_depends = o->ignore_loaded = o->dry_run = true;
-		break;
-	case 'c':
-		o->show_config = true;
-		break;
-	case OPT_SHOW_MODVERSIONS:
-		o->show_modversions = true;
-		break;
-	case OPT_SHOW_EXPORTS:
-		o->show_exports = true;
-		break;
-	case OPT_EXPLAIN:
-		o->explain = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	case 'n':
-		o->dry_run = true;
-		break;
-	case OPT_CLOSURE:
-		o->closure = true;
-		break;
-	default:
-		return false;
+	bool found = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(flag_options); i++) {
+		if (flag_options[i].c != c)
+			continue;
+		*(bool *)((char *)o + flag_options[i].flag) = true;
+		found = true;
 	}
-	return true;
+	return found;
 }
 
-/* One option that takes a value or feeds the children's environment. */
-static int parse_one(struct modprobe_opts *o, int c, const char *arg)
+/*
+ * The option callback of tool_main(): 0 when taken, OPTION_COMMON for -v, -s,
+ * -V, -h (after recording -v and -s for the children), or a negative errno.
+ */
+static int modprobe_option(int c, const char *arg, void *data)
 {
+	struct modprobe_opts *o = data;
+	int r;
+
+	if (parse_flag(o, c))
+		return 0;
 	switch (c) {
 	case 'w':
 		return parse_wait(arg, &o->wait_msec);
 	case 'C':
-		return add_config_path(o, arg);
+		r = config_paths_add(&o->config, arg);
+		if (r == 0)
+			env_append(&o->child_env, "-C", arg);
+		return r;
 	case 'd':
 		o->root = arg;
 		return 0;
@@ -1015,23 +988,21 @@ static int parse_one(struct modprobe_opts *o, int c, const char *arg)
 		return 0;
 	case 's':
 		env_append(&o->child_env, "-s", NULL);
-		o->use_syslog = true;
-		return 0;
+		return OPTION_COMMON;
 	case 'q':
 		env_append(&o->child_env, "-q", NULL);
-		o->verbose = LOG_EMERG;
+		o->common.verbose = LOG_EMERG;
 		return 0;
 	case 'v':
 		env_append(&o->child_env, "-v", NULL);
-		o->verbose++;
-		return 0;
+		return OPTION_COMMON;
 	case OPT_REQUIRE_SIGNATURE:
 		env_append(&o->child_env, "--require-signature", arg);
 		return verify_opts_add(&o->verify, arg);
 	case OPT_JOBS:
 		return modprobe_jobs_parse(arg, &o->jobs);
 	default:
-		return -EINVAL; /* getopt reported it */
+		return OPTION_COMMON;
 	}
 }
 
@@ -1064,39 +1035,6 @@ static bool stderr_usable(void)
 	return fstat(STDERR_FILENO, &st) == 0;
 }
 
-/*
- * Fills o from argv (MODPROBE_OPTIONS already in it). Returns 1 to act on o, 0
- * when -h or -V answered, or a negative errno (reported). Logging is open after
- * a return of 1, or after a failure of the checks of the operands.
- */
-static int parse_options(struct modprobe_opts *o, int argc, char *argv[])
-{
-	int c, r;
-
-	while ((c = getopt_long(argc, argv, cmdopts_s, cmdopts, NULL)) != -1) {
-		if (parse_flag(o, c))
-			continue;
-		if (c == 'V') {
-			kmod_print_version();
-			return 0;
-		}
-		if (c == 'h') {
-			help();
-			return 0;
-		}
-		r = parse_one(o, c, optarg);
-		if (r < 0)
-			return r;
-	}
-	if (strbuf_used(&o->child_env) > 0 && strbuf_str(&o->child_env) != NULL)
-		setenv("MODPROBE_OPTIONS", strbuf_str(&o->child_env), 1);
-	o->args = argv + optind;
-	o->nargs = argc - optind;
-	log_open(o->use_syslog || !stderr_usable());
-	r = check_modes(o);
-	return r < 0 ? r : 1;
-}
-
 /* ---- modes ------------------------------------------------------------------ */
 
 static int act_explain(const struct modprobe *mp)
@@ -1111,7 +1049,7 @@ static int act_explain(const struct modprobe *mp)
 		.first_time = o->first_time,
 		.remove_holders = o->remove_holders,
 		.json = o->json,
-		.config_paths = o->config_paths,
+		.config_paths = o->config.paths,
 	};
 
 	return modprobe_explain(mp->ctx, &eo, o->args, o->nargs);
@@ -1141,7 +1079,7 @@ static int act_load_all(const struct modprobe *mp)
 		.jobs = mp->o->jobs,
 		.probe_flags = probe_flags(mp->o),
 		.dirname = mp->dirname,
-		.config_paths = mp->o->config_paths,
+		.config_paths = mp->o->config.paths,
 		.run = insmod_in_worker,
 		.data = mp,
 	};
@@ -1222,14 +1160,14 @@ static int run(const struct modprobe_opts *o)
 	char dirname[PATH_MAX];
 	int r = 0;
 
-	hint_set_options(o->root, "-d", o->config_paths);
+	hint_set_options(o->root, "-d", o->config.paths);
 	if (o->root != NULL || o->kversion != NULL) {
 		r = tool_module_dir(o->root, o->kversion, dirname);
 		if (r < 0)
 			return r;
 		mp.dirname = dirname;
 	}
-	mp.ctx = log_kmod_new(mp.dirname, o->config_paths, o->verbose);
+	mp.ctx = log_kmod_new(mp.dirname, o->config.paths, o->common.verbose);
 	if (mp.ctx == NULL)
 		return -ENOMEM;
 	(void)kmod_load_resources(mp.ctx);
@@ -1240,33 +1178,52 @@ static int run(const struct modprobe_opts *o)
 	fflush(stdout);
 	verify_certs_free(mp.certs);
 	kmod_unref(mp.ctx);
-	return r;
+	return r < 0 ? r : 0;
+}
+
+/* The run step of tool_main(): logging is open, the options parsed. */
+static int modprobe_run(void *data, int nargs, char *args[])
+{
+	struct modprobe_opts *o = data;
+	int r;
+
+	if (strbuf_used(&o->child_env) > 0 && strbuf_str(&o->child_env) != NULL)
+		setenv("MODPROBE_OPTIONS", strbuf_str(&o->child_env), 1);
+	o->args = args;
+	o->nargs = nargs;
+	r = check_modes(o);
+	return r < 0 ? r : run(o);
 }
 
 static int do_modprobe(int argc, char *argv[])
 {
-	struct modprobe_opts o = { .verbose = DEFAULT_VERBOSE };
-	char **env_words = NULL;
+	static const struct tool_spec spec = { cmdopts_s, cmdopts, modprobe_option,
+					       modprobe_run };
+	struct modprobe_opts o = {
+		.common = {
+			.verbose = DEFAULT_VERBOSE,
+			.use_syslog = !stderr_usable(),
+			.help = help,
+		},
+	};
 	const char *old_env = getenv("MODPROBE_OPTIONS");
-	int n_env = 0, r;
+	char **env_words = NULL;
+	int n_env = 0, status;
 
 	strbuf_init(&o.child_env);
 	if (old_env != NULL)
 		(void)strbuf_pushchars(&o.child_env, old_env);
 	argv = prepend_options_from_env(&argc, argv, &env_words, &n_env);
 
-	r = parse_options(&o, argc, argv);
-	if (r > 0)
-		r = run(&o);
+	status = tool_main(argc, argv, &spec, &o.common, &o);
 
-	log_close();
-	free(o.config_paths);
+	config_paths_free(&o.config);
 	if (env_words != NULL) {
 		free_words(env_words, n_env);
 		free(argv);
 	}
 	strbuf_release(&o.child_env);
-	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }
 
 const struct kmod_cmd kmod_cmd_compat_modprobe = {
