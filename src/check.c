@@ -37,12 +37,6 @@
 #include "lib/file.h"
 #include "lib/regfile.h"
 #include "lib/util.h"
-/* the tools' message macros, not the library's */
-#undef DBG
-#undef INFO
-#undef NOTICE
-#undef WRN
-#undef ERR
 #include "log.h"
 #include "options.h"
 
