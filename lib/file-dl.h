@@ -3,8 +3,9 @@
 
 /*
  * Layer: file. May use: helpers. Included by the .c files that wrap an optional
- * library (file-zstd.c, file-xz.c, file-zlib.c, signature.c) and by file-dl.c,
- * which loads them and carries their ELF notes. The call graph is one-way: the
+ * library (file-zstd.c, file-xz.c, file-zlib.c, signature.c), by file-dl.c, which
+ * loads them and carries their ELF notes, and by file.c, whose table of formats
+ * asks whether each decompressor's library is usable. The call graph is one-way: the
  * wrappers call file-dl.c, never file.c, and file-dl.c calls nothing of theirs but
  * the set-up hook they hand it.
  *
@@ -28,7 +29,7 @@
  *   FILE_DL_DEFINE(zstd, ZSTD_FUNCTIONS, ZSTD_SONAME, ENABLE_ZSTD_DLOPEN, setup);
  *
  * which defines the struct `zstd` (of type struct zstd_functions) and
- * struct file_dl zstd_dl. Invariants: a library is loaded (and set up) at most once
+ * struct file_dl file_zstd_dl. Invariants: a library is loaded (and set up) at most once
  * per process, under a lock, and never unloaded; once file_dl_missing() has
  * returned, the struct and the verdict do not change.
  */
@@ -79,7 +80,7 @@ const char *file_dl_missing(struct file_dl *dl);
 	static const struct file_dl_symbol name##_symbols[] = { \
 		list(FILE_DL_SYMBOL, struct name##_functions)   \
 	};                                                      \
-	static struct file_dl name##_dl = {                     \
+	struct file_dl file_##name##_dl = {                     \
 		.soname = soname_,                              \
 		.symbols = name##_symbols,                      \
 		.n_symbols = ARRAY_SIZE(name##_symbols),        \
@@ -87,3 +88,8 @@ const char *file_dl_missing(struct file_dl *dl);
 		.load = (loaded),                               \
 		.setup = (setup_),                              \
 	}
+
+/* The libraries of the optional formats and of signatures (FILE_DL_DEFINE in
+ * file-zstd.c, file-xz.c, file-zlib.c and signature.c); each exists only when its
+ * feature is built in. */
+extern struct file_dl file_zstd_dl, file_xz_dl, file_zlib_dl, file_crypto_dl;

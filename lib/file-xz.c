@@ -24,11 +24,6 @@
 	X(arg, end, lzma_end)
 FILE_DL_DEFINE(xz, XZ_FUNCTIONS, XZ_SONAME, ENABLE_XZ_DLOPEN, NULL);
 
-const char *file_xz_missing(void)
-{
-	return file_dl_missing(&xz_dl);
-}
-
 static void xz_endp(lzma_stream **strm)
 {
 	if (*strm != NULL)
@@ -64,7 +59,7 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 	size_t cap = module_size_guess(in_size, 0);
 	lzma_ret ret;
 
-	if (file_xz_missing() != NULL)
+	if (file_dl_missing(&file_xz_dl) != NULL)
 		return -ENOSYS;
 
 	buf = malloc(cap);

@@ -29,11 +29,6 @@
 	X(arg, inflateEnd, inflateEnd)
 FILE_DL_DEFINE(zlib, ZLIB_FUNCTIONS, ZLIB_SONAME, ENABLE_ZLIB_DLOPEN, NULL);
 
-const char *file_zlib_missing(void)
-{
-	return file_dl_missing(&zlib_dl);
-}
-
 /* The image size a gzip stream claims: the last member's trailer holds it modulo
  * 2^32, little endian; 0 (no hint) when absent or implausible. */
 static size_t zlib_size_hint(const uint8_t *src, size_t in_size)
@@ -66,7 +61,7 @@ int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	size_t in_pos = 0, out_pos = 0;
 	int ret;
 
-	if (file_zlib_missing() != NULL)
+	if (file_dl_missing(&file_zlib_dl) != NULL)
 		return -ENOSYS;
 
 	buf = malloc(cap);

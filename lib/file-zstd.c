@@ -73,11 +73,6 @@ static ZSTD_DCtx *zstd_dctx(void)
 	return dctx;
 }
 
-const char *file_zstd_missing(void)
-{
-	return file_dl_missing(&zstd_dl);
-}
-
 int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			 void **out, size_t *out_size)
 {
@@ -88,7 +83,7 @@ int file_decompress_zstd(const struct kmod_ctx *ctx, const void *in, size_t in_s
 	ZSTD_outBuffer outb;
 	size_t cap;
 
-	if (file_zstd_missing() != NULL)
+	if (file_dl_missing(&file_zstd_dl) != NULL)
 		return -ENOSYS;
 
 	content = zstd.getFrameContentSize(in, in_size);

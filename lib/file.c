@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file-dl.h"
 #include "file.h"
 #include "log-lib.h"
 #include "macro.h"
@@ -63,17 +64,6 @@ static ssize_t pread_full(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-/* A format's decoder, or for one compiled out of this build (ENABLE_<LIB> is 0)
- * NULL functions and the text that file_decompressor_missing() gives instead.
- * (The _ level expands ENABLE_<LIB> to its value before it is pasted.) */
-#define FILE_DECODER(enabled, decompress, missing, label, soname) \
-	FILE_DECODER_(enabled, decompress, missing, label, soname)
-#define FILE_DECODER_(enabled, decompress, missing, label, soname) \
-	FILE_DECODER_##enabled(decompress, missing, label, soname)
-#define FILE_DECODER_1(decompress, missing, label, soname) decompress, missing, NULL
-#define FILE_DECODER_0(decompress, missing, label, soname) \
-	NULL, NULL, label " support was not built in (" soname ")"
-
 /* A format compiled out still has its decompressor, which says -ENOSYS: callers
  * outside this file (kernel images in src/verify.c) call them directly. */
 #define FILE_DECOMPRESS_ABSENT(fmt)                                             \
@@ -92,6 +82,16 @@ FILE_DECOMPRESS_ABSENT(xz)
 FILE_DECOMPRESS_ABSENT(zlib)
 #endif
 
+/* The library of a format's decoder, or for one compiled out of this build
+ * (ENABLE_<LIB> is 0) none and the text that file_decompressor_missing() gives
+ * instead. (The _ level expands ENABLE_<LIB> to its value before it is pasted.) */
+#define FILE_LIBRARY(enabled, dl, label, soname) FILE_LIBRARY_(enabled, dl, label, soname)
+#define FILE_LIBRARY_(enabled, dl, label, soname) \
+	FILE_LIBRARY_##enabled(dl, label, soname)
+#define FILE_LIBRARY_1(dl, label, soname) &dl, NULL
+#define FILE_LIBRARY_0(dl, label, soname) \
+	NULL, label " support was not built in (" soname ")"
+
 static const struct file_format {
 	enum kmod_file_compression_type type;
 	const char *name;
@@ -99,26 +99,27 @@ static const struct file_format {
 	unsigned char magic[FILE_MAGIC_LEN];
 	int (*decompress)(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			  void **out, size_t *out_size);
-	const char *(*missing)(void);
-	const char *not_built; /* why, when decompress is NULL */
+	struct file_dl *dl; /* NULL: compiled out */
+	const char *not_built; /* why, when dl is NULL */
 } file_formats[] = {
 	{ KMOD_FILE_COMPRESSION_ZSTD,
 	  "zstd",
 	  4,
 	  { 0x28, 0xb5, 0x2f, 0xfd },
-	  FILE_DECODER(ENABLE_ZSTD, file_decompress_zstd, file_zstd_missing, "zstd",
-		       ZSTD_SONAME) },
+	  file_decompress_zstd,
+	  FILE_LIBRARY(ENABLE_ZSTD, file_zstd_dl, "zstd", ZSTD_SONAME) },
 	{ KMOD_FILE_COMPRESSION_XZ,
 	  "xz",
 	  6,
 	  { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 },
-	  FILE_DECODER(ENABLE_XZ, file_decompress_xz, file_xz_missing, "xz", XZ_SONAME) },
+	  file_decompress_xz,
+	  FILE_LIBRARY(ENABLE_XZ, file_xz_dl, "xz", XZ_SONAME) },
 	{ KMOD_FILE_COMPRESSION_ZLIB,
 	  "gzip",
 	  2,
 	  { 0x1f, 0x8b },
-	  FILE_DECODER(ENABLE_ZLIB, file_decompress_zlib, file_zlib_missing, "zlib",
-		       ZLIB_SONAME) },
+	  file_decompress_zlib,
+	  FILE_LIBRARY(ENABLE_ZLIB, file_zlib_dl, "zlib", ZLIB_SONAME) },
 };
 
 static const struct file_format *file_format(enum kmod_file_compression_type type)
@@ -232,8 +233,6 @@ int file_load_contents(struct kmod_file *file)
 	format = file_format(file->compression);
 	if (format == NULL)
 		err = -EINVAL;
-	else if (format->decompress == NULL)
-		err = -ENOSYS;
 	else
 		err = format->decompress(file->ctx, in, in_size, &out, &out_size);
 	munmap(in, in_size);
@@ -324,5 +323,5 @@ const char *file_decompressor_missing(enum kmod_file_compression_type type)
 
 	if (f == NULL)
 		return NULL;
-	return f->decompress != NULL ? f->missing() : f->not_built;
+	return f->dl != NULL ? file_dl_missing(f->dl) : f->not_built;
 }

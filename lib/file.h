@@ -62,9 +62,3 @@ int file_decompress_xz(const struct kmod_ctx *ctx, const void *in, size_t in_siz
 		       void **out, size_t *out_size);
 int file_decompress_zlib(const struct kmod_ctx *ctx, const void *in, size_t in_size,
 			 void **out, size_t *out_size);
-
-/* Why the decompressor of each format cannot be used (NULL: it can), for
- * file_decompressor_missing(); defined only when the format is built in. */
-const char *file_zstd_missing(void);
-const char *file_xz_missing(void);
-const char *file_zlib_missing(void);

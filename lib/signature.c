@@ -149,7 +149,7 @@ static int crypto_setup(void)
 /* libcrypto is usable: loaded on the first call and set up (file-dl.h). */
 static bool crypto_ready(void)
 {
-	return file_dl_missing(&crypto_dl) == NULL;
+	return file_dl_missing(&file_crypto_dl) == NULL;
 }
 
 /* Cleanup functions for _cleanup_(): name(&p) frees p, if set, with libcrypto's
