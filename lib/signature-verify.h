@@ -19,8 +19,9 @@
  *    signature is over the content's digest, with them over the attributes, whose
  *    messageDigest must then equal the content's digest.
  *
- * libcrypto is dlopen()ed on first use (signature.c); everything here returns
- * -ENOSYS when it cannot be loaded or the library was built without it.
+ * libcrypto is loaded on first use (signature.c, through file-dl.h); everything
+ * here returns -ENOSYS when it cannot be loaded or the library was built without
+ * it.
  */
 
 #include <stdbool.h>

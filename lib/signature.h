@@ -8,8 +8,9 @@
  *
  * Decoding the signature appended to a module image (formats.md 4). Invariants:
  * the trailer is untrusted and bounds-checked against the image; libcrypto is
- * dlopen()ed only here and only for PKCS#7, and without it the results degrade
- * (hash "unknown", empty byte fields) rather than fail. Nothing here logs.
+ * used only here (loaded through file-dl.h on first need) and only for PKCS#7,
+ * and without it the results degrade (hash "unknown", empty byte fields) rather
+ * than fail. Nothing here logs.
  */
 
 #include <stdbool.h>
