@@ -107,12 +107,9 @@ static int report_insert(struct write_ctx *w, int r, const char *what, const cha
 	return r < 0 ? r : 0;
 }
 
-static int output_index(const struct depmod *d, struct index_writer *idx, FILE *out)
+static void index_writer_freep(struct index_writer **idx)
 {
-	int err = index_writer_write(idx, out);
-
-	index_writer_free(idx);
-	return err;
+	index_writer_free(*idx);
 }
 
 /* ---- modules.dep ---------------------------------------------------------------- */
@@ -128,7 +125,7 @@ static int out_dep(struct write_ctx *w, FILE *out)
 
 static int out_dep_bin(struct write_ctx *w, FILE *out)
 {
-	struct index_writer *idx = index_writer_new();
+	_cleanup_(index_writer_freep) struct index_writer *idx = index_writer_new();
 
 	if (idx == NULL)
 		return -ENOMEM;
@@ -137,12 +134,10 @@ static int out_dep_bin(struct write_ctx *w, FILE *out)
 		int r = index_writer_insert(idx, mod->modname, w->deplines[i], mod->idx);
 
 		r = report_insert(w, r, "deps", mod->modname, w->deplines[i]);
-		if (r < 0) {
-			index_writer_free(idx);
+		if (r < 0)
 			return r;
-		}
 	}
-	return output_index(w->d, idx, out);
+	return index_writer_write(idx, out);
 }
 
 /* ---- modules.alias --------------------------------------------------------------- */
@@ -171,7 +166,7 @@ static int out_alias(struct write_ctx *w, FILE *out)
 
 static int out_alias_bin(struct write_ctx *w, FILE *out)
 {
-	struct index_writer *idx = index_writer_new();
+	_cleanup_(index_writer_freep) struct index_writer *idx = index_writer_new();
 	char buf[PATH_MAX];
 
 	if (idx == NULL)
@@ -191,13 +186,11 @@ static int out_alias_bin(struct write_ctx *w, FILE *out)
 			}
 			r = index_writer_insert(idx, buf, mod->modname, mod->idx);
 			r = report_insert(w, r, "alias", buf, mod->modname);
-			if (r < 0) {
-				index_writer_free(idx);
+			if (r < 0)
 				return r;
-			}
 		}
 	}
-	return output_index(w->d, idx, out);
+	return index_writer_write(idx, out);
 }
 
 struct depmod_output;
@@ -292,7 +285,7 @@ static int out_symbols(struct write_ctx *w, FILE *out)
 
 static int out_symbols_bin(struct write_ctx *w, FILE *out)
 {
-	struct index_writer *idx = index_writer_new();
+	_cleanup_(index_writer_freep) struct index_writer *idx = index_writer_new();
 	struct depmod_symbol **syms;
 	struct strbuf key;
 	size_t n;
@@ -301,10 +294,8 @@ static int out_symbols_bin(struct write_ctx *w, FILE *out)
 	if (idx == NULL)
 		return -ENOMEM;
 	err = sorted_symbols(w, &syms, &n);
-	if (err < 0) {
-		index_writer_free(idx);
+	if (err < 0)
 		return err;
-	}
 	strbuf_init(&key);
 	for (size_t i = 0; i < n && err >= 0; i++) {
 		const struct depmod_module *owner = syms[i]->owner;
@@ -319,11 +310,9 @@ static int out_symbols_bin(struct write_ctx *w, FILE *out)
 		err = report_insert(w, err, "syms", key.bytes, owner->modname);
 	}
 	strbuf_release(&key);
-	if (err < 0) {
-		index_writer_free(idx);
+	if (err < 0)
 		return err;
-	}
-	return output_index(w->d, idx, out);
+	return index_writer_write(idx, out);
 }
 
 /* ---- modules.builtin.bin / modules.builtin.alias.bin ------------------------------------ */
@@ -333,7 +322,7 @@ static int out_builtin_bin(struct write_ctx *w, FILE *out)
 	const struct depmod *d = w->d;
 	_cleanup_free_ char *path = NULL;
 	_cleanup_fclose_ FILE *in = NULL;
-	struct index_writer *idx;
+	_cleanup_(index_writer_freep) struct index_writer *idx = NULL;
 	char line[PATH_MAX + 2];
 	char name[PATH_MAX];
 	struct stat st;
@@ -376,11 +365,9 @@ static int out_builtin_bin(struct write_ctx *w, FILE *out)
 		err = index_writer_insert(idx, name, "", 0);
 		err = report_insert(w, err, "builtin", name, "");
 	}
-	if (err < 0) {
-		index_writer_free(idx);
+	if (err < 0)
 		return err;
-	}
-	return output_index(d, idx, out);
+	return index_writer_write(idx, out);
 }
 
 static int out_builtin_alias_bin(struct write_ctx *w, FILE *out)
@@ -388,7 +375,7 @@ static int out_builtin_alias_bin(struct write_ctx *w, FILE *out)
 	const struct depmod *d = w->d;
 	_cleanup_free_ char *path = NULL;
 	_cleanup_free_ char *data = NULL;
-	struct index_writer *idx;
+	_cleanup_(index_writer_freep) struct index_writer *idx = NULL;
 	char buf[PATH_MAX];
 	size_t size = 0;
 	int err;
@@ -430,11 +417,9 @@ static int out_builtin_alias_bin(struct write_ctx *w, FILE *out)
 		err = index_writer_insert(idx, buf, rec, 0);
 		err = report_insert(w, err, "builtin alias", buf, rec);
 	}
-	if (err < 0) {
-		index_writer_free(idx);
+	if (err < 0)
 		return err;
-	}
-	return output_index(d, idx, out);
+	return index_writer_write(idx, out);
 }
 
 /* ---- modules.devname -------------------------------------------------------------------- */
