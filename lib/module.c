@@ -749,6 +749,26 @@ fail:
 	return err;
 }
 
+/* Appends the module called name to *list; the module (the list's reference) in
+ * *out. */
+static int lookup_push_name(struct kmod_ctx *ctx, const char *name,
+			    struct kmod_list **list, struct kmod_module **out)
+{
+	struct kmod_module *mod;
+	int err = kmod_module_new_from_name(ctx, name, &mod);
+
+	if (err < 0) {
+		ERR(ctx, "Could not create module from name %s: %s\n", name,
+		    strerror(-err));
+		return err;
+	}
+	err = module_list_push(list, mod);
+	if (err < 0)
+		return err;
+	*out = mod;
+	return 0;
+}
+
 /* Appends the module called name and feeds it the modules.dep line found for it. */
 int lookup_alias_from_moddep(struct kmod_ctx *ctx, const char *name,
 			     struct kmod_list **list)
@@ -764,13 +784,7 @@ int lookup_alias_from_moddep(struct kmod_ctx *ctx, const char *name,
 	if (line == NULL)
 		return 0;
 
-	err = kmod_module_new_from_name(ctx, name, &mod);
-	if (err < 0) {
-		ERR(ctx, "Could not create module from name %s: %s\n", name,
-		    strerror(-err));
-		return err;
-	}
-	err = module_list_push(list, mod);
+	err = lookup_push_name(ctx, name, list, &mod);
 	if (err < 0)
 		return err;
 	(void)module_parse_depline(mod, line);
@@ -837,13 +851,7 @@ int lookup_alias_from_commands(struct kmod_ctx *ctx, const char *name,
 
 			if (!streq(modname, name))
 				continue;
-			err = kmod_module_new_from_name(ctx, modname, &mod);
-			if (err < 0) {
-				ERR(ctx, "Could not create module from name %s: %s\n",
-				    modname, strerror(-err));
-				return err;
-			}
-			err = module_list_push(list, mod);
+			err = lookup_push_name(ctx, modname, list, &mod);
 			if (err < 0)
 				return err;
 			/* this line is the command: no need to search again */
@@ -869,15 +877,11 @@ int lookup_alias_from_builtin(struct kmod_ctx *ctx, const char *name,
 
 	if (!lookup_builtin(ctx, name))
 		return 0;
-	err = kmod_module_new_from_name(ctx, name, &mod);
-	if (err < 0) {
-		ERR(ctx, "Could not create module from name %s: %s\n", name,
-		    strerror(-err));
+	err = lookup_push_name(ctx, name, list, &mod);
+	if (err < 0)
 		return err;
-	}
 	module_set_builtin(mod, true);
-	err = module_list_push(list, mod);
-	return err < 0 ? err : 1;
+	return 1;
 }
 
 int lookup_alias_from_builtin_aliases(struct kmod_ctx *ctx, const char *name,
