@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,17 @@ struct closure {
 	char *fwdirs[5];
 	size_t n_fwdirs;
 };
+
+/* A zeroed record of size bytes whose flexible name member (at name_off) holds name. */
+static void *record_new(size_t size, size_t name_off, const char *name)
+{
+	size_t len = strlen(name);
+	char *r = calloc(1, size + len + 1);
+
+	if (r != NULL)
+		memcpy(r + name_off, name, len + 1);
+	return r;
+}
 
 static void cmod_free(void *p)
 {
@@ -215,14 +227,12 @@ static int firmware_find(struct closure *cl, const char *name, char **path)
 static struct cfw *firmware_get(struct closure *cl, const char *name)
 {
 	struct cfw *f = hash_find(cl->fw, name);
-	size_t len = strlen(name);
 
 	if (f != NULL)
 		return f;
-	f = calloc(1, sizeof(*f) + len + 1);
+	f = record_new(sizeof(*f), offsetof(struct cfw, name), name);
 	if (f == NULL)
 		return NULL;
-	memcpy(f->name, name, len + 1);
 	if (firmware_find(cl, name, &f->path) < 0 || hash_add(cl->fw, f->name, f) < 0) {
 		cfw_free(f);
 		return NULL;
@@ -263,15 +273,13 @@ static struct cmod *cmod_get(struct closure *cl, struct kmod_module *mod)
 	const char *name = kmod_module_get_name(mod);
 	const char *path;
 	struct cmod *cm = hash_find(cl->mods, name);
-	size_t len = strlen(name);
 	struct stat st;
 
 	if (cm != NULL)
 		return cm;
-	cm = calloc(1, sizeof(*cm) + len + 1);
+	cm = record_new(sizeof(*cm), offsetof(struct cmod, name), name);
 	if (cm == NULL)
 		return NULL;
-	memcpy(cm->name, name, len + 1);
 	array_init(&cm->firmware, 4);
 	if (hash_add(cl->mods, cm->name, cm) < 0) {
 		cmod_free(cm);

@@ -413,18 +413,9 @@ static int explain_lookup(struct explain *e, const char *alias, struct kmod_list
 
 static const char *state_name(int state)
 {
-	switch (state) {
-	case KMOD_MODULE_BUILTIN:
-		return "builtin";
-	case KMOD_MODULE_LIVE:
-		return "live";
-	case KMOD_MODULE_COMING:
-		return "coming";
-	case KMOD_MODULE_GOING:
-		return "going";
-	default:
-		return "not-loaded";
-	}
+	const char *name = kmod_module_initstate_str(state);
+
+	return name != NULL ? name : "not-loaded";
 }
 
 /* Prints each blacklist entry of mod; returns true when one stops the load. */
@@ -539,24 +530,43 @@ static const struct kmod_list *first_match(const struct kmod_list *list, const c
 	return NULL;
 }
 
+/*
+ * The first softdep or weakdep line of list (get_name gives its pattern) that
+ * matches name. With --json, it opens the member key: null when there is none,
+ * else an object the caller ends, begun with the "pattern".
+ */
+static const struct kmod_list *matching_line(
+	struct explain *e, const struct kmod_list *list, const char *name,
+	const char *(*get_name)(const struct kmod_list *), const char *key)
+{
+	const struct kmod_list *l = first_match(list, name, get_name);
+
+	if (e->json == NULL)
+		return l;
+	json_key(e->json, key);
+	if (l == NULL) {
+		json_null(e->json);
+		return NULL;
+	}
+	json_object_begin(e->json);
+	json_member_string(e->json, "pattern", get_name(l));
+	return l;
+}
+
 /* Names the first softdep line that matches; *resolves: it resolves to a module. */
 static void explain_softdep(struct explain *e, struct kmod_module *mod, bool *resolves)
 {
-	const struct kmod_list *l = first_match(ctx_get_config(e->ctx)->softdeps,
-						mod->name, config_softdep_get_name);
+	const struct kmod_list *l = matching_line(e, ctx_get_config(e->ctx)->softdeps,
+						  mod->name, config_softdep_get_name,
+						  "softdep");
 	struct kmod_list *pre = NULL, *post = NULL;
 	const char *const *p, *const *q;
 	unsigned int np = 0, nq = 0, line = 0;
 	const char *file;
 
 	*resolves = false;
-	if (l == NULL) {
-		if (e->json != NULL) {
-			json_key(e->json, "softdep");
-			json_null(e->json);
-		}
+	if (l == NULL)
 		return;
-	}
 	file = config_entry_get_origin(l, &line);
 	p = config_softdep_get_pre(l, &np);
 	q = config_softdep_get_post(l, &nq);
@@ -565,9 +575,6 @@ static void explain_softdep(struct explain *e, struct kmod_module *mod, bool *re
 	kmod_module_unref_list(pre);
 	kmod_module_unref_list(post);
 	if (e->json != NULL) {
-		json_key(e->json, "softdep");
-		json_object_begin(e->json);
-		json_member_string(e->json, "pattern", config_softdep_get_name(l));
 		json_words(e->json, "pre", p, np);
 		json_words(e->json, "post", q, nq);
 		json_origin(e->json, file, line);
@@ -595,25 +602,18 @@ static void explain_softdep(struct explain *e, struct kmod_module *mod, bool *re
 
 static void explain_weakdep(struct explain *e, struct kmod_module *mod)
 {
-	const struct kmod_list *l = first_match(ctx_get_config(e->ctx)->weakdeps,
-						mod->name, config_weakdep_get_name);
+	const struct kmod_list *l = matching_line(e, ctx_get_config(e->ctx)->weakdeps,
+						  mod->name, config_weakdep_get_name,
+						  "weakdep");
 	const char *const *w;
 	unsigned int n = 0, line = 0;
 	const char *file;
 
-	if (l == NULL) {
-		if (e->json != NULL) {
-			json_key(e->json, "weakdep");
-			json_null(e->json);
-		}
+	if (l == NULL)
 		return;
-	}
 	file = config_entry_get_origin(l, &line);
 	w = config_weakdep_get_weak(l, &n);
 	if (e->json != NULL) {
-		json_key(e->json, "weakdep");
-		json_object_begin(e->json);
-		json_member_string(e->json, "pattern", config_weakdep_get_name(l));
 		json_words(e->json, "modules", w, n);
 		json_origin(e->json, file, line);
 		json_object_end(e->json);

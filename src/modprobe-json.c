@@ -13,6 +13,7 @@
 #include "json.h"
 #include "lib/config.h"
 #include "lib/ctx.h"
+#include "lib/macro.h"
 #include "libkmod.h"
 #include "modprobe-json.h"
 
@@ -83,11 +84,47 @@ static void config_pairs(struct json_writer *w, struct kmod_config_iter *iter,
 	kmod_config_iter_free_iter(iter);
 }
 
+/* The name lists of a softdep or weakdep line, each a member of its object. */
+struct dep_list {
+	const char *key;
+	const char *const *(*get)(const struct kmod_list *l, unsigned int *count);
+};
+
+static const struct dep_list softdep_lists[] = {
+	{ "pre", config_softdep_get_pre },
+	{ "post", config_softdep_get_post },
+};
+static const struct dep_list weakdep_lists[] = {
+	{ "modules", config_weakdep_get_weak },
+};
+
+/* softdep or weakdep lines: [{"module": NAME, KEY: [names], ...}, ...] */
+static void config_deps(struct json_writer *w, const struct kmod_list *list,
+			const char *(*get_name)(const struct kmod_list *l),
+			const struct dep_list *lists, size_t n)
+{
+	const struct kmod_list *l;
+
+	json_array_begin(w);
+	kmod_list_foreach (l, list) {
+		json_object_begin(w);
+		json_member_string(w, "module", get_name(l));
+		for (size_t i = 0; i < n; i++) {
+			unsigned int count;
+			const char *const *names = lists[i].get(l, &count);
+
+			json_key(w, lists[i].key);
+			json_names(w, names, count);
+		}
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
 static void config_section(struct json_writer *w, const struct kmod_ctx *ctx)
 {
 	const struct kmod_config *config = ctx_get_config(ctx);
 	struct kmod_config_iter *iter;
-	const struct kmod_list *l;
 
 	json_object_begin(w);
 
@@ -111,37 +148,11 @@ static void config_section(struct json_writer *w, const struct kmod_ctx *ctx)
 
 	/* the iterators join softdep lists into one string: read the lists themselves */
 	json_key(w, "softdep");
-	json_array_begin(w);
-	kmod_list_foreach (l, config != NULL ? config->softdeps : NULL) {
-		const char *const *names;
-		unsigned int count;
-
-		json_object_begin(w);
-		json_member_string(w, "module", config_softdep_get_name(l));
-		names = config_softdep_get_pre(l, &count);
-		json_key(w, "pre");
-		json_names(w, names, count);
-		names = config_softdep_get_post(l, &count);
-		json_key(w, "post");
-		json_names(w, names, count);
-		json_object_end(w);
-	}
-	json_array_end(w);
-
+	config_deps(w, config != NULL ? config->softdeps : NULL, config_softdep_get_name,
+		    softdep_lists, ARRAY_SIZE(softdep_lists));
 	json_key(w, "weakdep");
-	json_array_begin(w);
-	kmod_list_foreach (l, config != NULL ? config->weakdeps : NULL) {
-		const char *const *names;
-		unsigned int count;
-
-		json_object_begin(w);
-		json_member_string(w, "module", config_weakdep_get_name(l));
-		names = config_weakdep_get_weak(l, &count);
-		json_key(w, "modules");
-		json_names(w, names, count);
-		json_object_end(w);
-	}
-	json_array_end(w);
+	config_deps(w, config != NULL ? config->weakdeps : NULL, config_weakdep_get_name,
+		    weakdep_lists, ARRAY_SIZE(weakdep_lists));
 
 	json_object_end(w);
 }
