@@ -351,34 +351,46 @@ static uint64_t module_sum_modinfo(const struct depmod_module *mod)
 	return avalanche(h);
 }
 
-/* The contents of the -E/-F file (0: none, or unreadable: then nothing is kept). */
-static uint64_t kernel_symbols_sum(const struct depmod *d, bool *ok)
+/* sum_blob() of the regular file at path into *h, its size into *size: 0, the
+ * negative errno of open(), or another one when it cannot be summed (not a regular
+ * file, CACHE_MAX_SIZE or more). */
+static int file_sum(const char *path, uint64_t *h, off_t *size)
 {
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	void *map;
-	uint64_t h;
-	int fd;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (st.st_size >= CACHE_MAX_SIZE)
+		return -EFBIG;
+	*size = st.st_size;
+	if (st.st_size == 0) {
+		*h = sum_blob("", 0);
+		return 0;
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	*h = sum_blob(map, st.st_size);
+	munmap(map, st.st_size);
+	return 0;
+}
+
+/* The contents of the -E/-F file (0: none, or unreadable or empty: then nothing is
+ * kept). */
+static uint64_t kernel_symbols_sum(const struct depmod *d, bool *ok)
+{
+	uint64_t h = 0;
+	off_t size = 0;
 
 	*ok = true;
 	if (d->kernel_symbols_kind == 0)
 		return 0;
-	*ok = false;
-	fd = open(d->kernel_symbols_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > CACHE_MAX_SIZE) {
-		close(fd);
-		return 0;
-	}
-	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return 0;
-	h = sum_blob(map, st.st_size);
-	munmap(map, st.st_size);
-	*ok = true;
-	return mix_u64(h, (uint64_t)(unsigned char)d->kernel_symbols_kind);
+	*ok = file_sum(d->kernel_symbols_file, &h, &size) == 0 && size > 0;
+	return *ok ? mix_u64(h, (uint64_t)(unsigned char)d->kernel_symbols_kind) : 0;
 }
 
 /* One input file of the built-in indexes, by name in the module dir: its contents,
@@ -387,29 +399,16 @@ static uint64_t kernel_symbols_sum(const struct depmod *d, bool *ok)
 static uint64_t builtin_file_sum(const struct depmod *d, const char *name)
 {
 	_cleanup_free_ char *path = NULL;
-	struct stat st;
 	uint64_t h = 0;
-	void *map;
-	int fd;
+	off_t size;
+	int err;
 
 	if (asprintf(&path, "%s/%s", d->dirname, name) < 0)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return errno == ENOENT ? MIX_C : 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < CACHE_MAX_SIZE) {
-		if (st.st_size == 0) {
-			h = sum_blob("", 0);
-		} else {
-			map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-			if (map != MAP_FAILED) {
-				h = sum_blob(map, st.st_size);
-				munmap(map, st.st_size);
-			}
-		}
-	}
-	close(fd);
-	return h;
+	err = file_sum(path, &h, &size);
+	if (err == -ENOENT)
+		return MIX_C;
+	return err < 0 ? 0 : h;
 }
 
 static uint64_t builtin_digest(const struct depmod *d)

@@ -348,9 +348,10 @@ static void level_release(struct walk_level *lv)
  */
 static int walk_enter(struct walk *w)
 {
+	_cleanup_close_ int fd = -1;
 	struct walk_level *lv;
 	struct stat st;
-	int fd, err;
+	int err;
 
 	fd = open(w->path.bytes, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -359,7 +360,6 @@ static int walk_enter(struct walk *w)
 	}
 	if (fstat(fd, &st) < 0) {
 		ERR("could not stat directory %s: %m\n", w->path.bytes);
-		close(fd);
 		return 0;
 	}
 	err = dir_set_add(&w->seen, &st);
@@ -367,17 +367,14 @@ static int walk_enter(struct walk *w)
 		if (err == 0)
 			DBG("%s: directory already walked, not entered again\n",
 			    w->path.bytes);
-		close(fd);
 		return err;
 	}
 	if (w->depth == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;
 		struct walk_level *levels = reallocarray(w->levels, cap, sizeof(*levels));
 
-		if (levels == NULL) {
-			close(fd);
+		if (levels == NULL)
 			return -ENOMEM;
-		}
 		w->levels = levels;
 		w->cap = cap;
 	}
@@ -386,7 +383,7 @@ static int walk_enter(struct walk *w)
 	strbuf_init(&lv->names);
 	lv->pathlen = w->path.used;
 	w->depth++;
-	err = level_read(w, fd, lv);
+	err = level_read(w, TAKE_FD(fd), lv);
 	return err < 0 ? err : 1;
 }
 
@@ -638,16 +635,14 @@ bool depmod_is_up_to_date(const struct depmod *d)
 {
 	struct stat st;
 	struct newer_visit nv = { .ref = &st.st_mtim };
-	int fd = open(d->dirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(d->dirname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
 		return false;
 	if (fstatat(fd, "modules.dep", &st, 0) < 0) {
 		ERR("could not fstatat(%s, modules.dep): %m\n", d->dirname);
-		close(fd);
 		return false;
 	}
-	close(fd);
 	/* an error (out of memory) counts as "newer": a full run is always right */
 	return walk_tree(d, d->dirname, false, newer_visit, &nv) == 0;
 }
