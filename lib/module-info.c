@@ -135,6 +135,11 @@ static void sig_lazy_unref(struct sig_lazy *lazy)
 	free(lazy);
 }
 
+static void sig_lazy_unrefp(struct sig_lazy **lazy)
+{
+	sig_lazy_unref(*lazy);
+}
+
 /* Decodes the signature once; a signature that cannot be decoded gives empty
  * values (kmod would have left the fields out: it decodes before listing). */
 static void sig_lazy_decode(struct sig_lazy *lazy)
@@ -183,7 +188,9 @@ static int info_append_signature_lazy(struct kmod_list **list, const void *mem,
 		{ "sig_hashalgo", SIG_LAZY_HASHALGO },
 		{ "signature", SIG_LAZY_SIGNATURE },
 	};
-	struct sig_lazy *lazy = calloc(1, sizeof(*lazy) + trailer_len);
+	/* the list entries hold their own references */
+	_cleanup_(sig_lazy_unrefp) struct sig_lazy *lazy = calloc(1, sizeof(*lazy) +
+									     trailer_len);
 	struct kmod_list *n;
 	int count = 0;
 
@@ -196,21 +203,17 @@ static int info_append_signature_lazy(struct kmod_list **list, const void *mem,
 
 	n = info_append(*list, "sig_id", STRLEN("sig_id"), "PKCS#7", STRLEN("PKCS#7"));
 	if (n == NULL)
-		goto oom;
+		return -ENOMEM;
 	*list = n;
 	count++;
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		n = info_append_lazy(*list, fields[i].key, lazy, fields[i].field);
 		if (n == NULL)
-			goto oom;
+			return -ENOMEM;
 		*list = n;
 		count++;
 	}
-	sig_lazy_unref(lazy);
 	return count;
-oom:
-	sig_lazy_unref(lazy);
-	return -ENOMEM;
 }
 
 /* Appends the five signature fields in modinfo's order (formats.md 4); returns the
@@ -275,13 +278,33 @@ static int info_append_signature(struct kmod_list **list, const struct kmod_file
 	return count;
 }
 
+static void info_free(void *data)
+{
+	struct module_info *info = data;
+
+	if (info != NULL)
+		sig_lazy_unref(info->lazy);
+	free(info);
+}
+
+/* Cleanup for lists being built, freed unless TAKE_PTR() hands them out. */
+static void info_listp(struct kmod_list **list)
+{
+	module_list_free_data(*list, info_free);
+}
+
+static void symbol_listp(struct kmod_list **list)
+{
+	module_list_free_data(*list, free);
+}
+
 KMOD_EXPORT int kmod_module_get_info(const struct kmod_module *mod,
 				     struct kmod_list **list)
 {
 	_cleanup_free_ char **strings = NULL;
 	_cleanup_elf_ struct kmod_elf *elf = NULL;
+	_cleanup_(info_listp) struct kmod_list *l = NULL;
 	struct kmod_file *file = NULL;
-	struct kmod_list *l = NULL;
 	int count, i, err;
 
 	if (mod == NULL || list == NULL)
@@ -308,23 +331,19 @@ KMOD_EXPORT int kmod_module_get_info(const struct kmod_module *mod,
 		struct kmod_list *n = info_append(l, key, keylen, value, strlen(value));
 
 		if (n == NULL)
-			goto oom;
+			return -ENOMEM;
 		l = n;
 	}
 
 	if (file != NULL) {
 		err = info_append_signature(&l, file);
 		if (err < 0)
-			goto oom;
+			return err;
 		count += err;
 	}
 
-	*list = kmod_list_append_list(*list, l);
+	*list = kmod_list_append_list(*list, TAKE_PTR(l));
 	return count;
-
-oom:
-	kmod_module_info_free_list(l);
-	return -ENOMEM;
 }
 
 KMOD_EXPORT const char *kmod_module_info_get_key(const struct kmod_list *entry)
@@ -349,15 +368,6 @@ KMOD_EXPORT const char *kmod_module_info_get_value(const struct kmod_list *entry
 	return info->value;
 }
 
-static void info_free(void *data)
-{
-	struct module_info *info = data;
-
-	if (info != NULL)
-		sig_lazy_unref(info->lazy);
-	free(info);
-}
-
 KMOD_EXPORT void kmod_module_info_free_list(struct kmod_list *list)
 {
 	module_list_free_data(list, info_free);
@@ -368,7 +378,7 @@ KMOD_EXPORT void kmod_module_info_free_list(struct kmod_list *list)
 static int symbol_list_build(const struct kmod_modversion *syms, int count,
 			     bool with_bind, struct kmod_list **list)
 {
-	struct kmod_list *l = NULL;
+	_cleanup_(symbol_listp) struct kmod_list *l = NULL;
 	int i;
 
 	for (i = 0; i < count; i++) {
@@ -380,7 +390,7 @@ static int symbol_list_build(const struct kmod_modversion *syms, int count,
 			struct module_dependency_symbol *d = malloc(sizeof(*d) + len);
 
 			if (d == NULL)
-				goto oom;
+				return -ENOMEM;
 			d->crc = syms[i].crc;
 			d->bind = (uint8_t)syms[i].bind;
 			memcpy(d->symbol, syms[i].symbol, len);
@@ -389,7 +399,7 @@ static int symbol_list_build(const struct kmod_modversion *syms, int count,
 			struct module_symbol *s = malloc(sizeof(*s) + len);
 
 			if (s == NULL)
-				goto oom;
+				return -ENOMEM;
 			s->crc = syms[i].crc;
 			memcpy(s->symbol, syms[i].symbol, len);
 			data = s;
@@ -398,17 +408,13 @@ static int symbol_list_build(const struct kmod_modversion *syms, int count,
 		n = kmod_list_append(l, data);
 		if (n == NULL) {
 			free(data);
-			goto oom;
+			return -ENOMEM;
 		}
 		l = n;
 	}
 
-	*list = kmod_list_append_list(*list, l);
+	*list = kmod_list_append_list(*list, TAKE_PTR(l));
 	return count;
-
-oom:
-	module_list_free_data(l, free);
-	return -ENOMEM;
 }
 
 /* The three symbol lists: one ELF reader each, the same list building. */
