@@ -12,8 +12,6 @@
 #include "check.h"
 #include "kmod.h"
 #include "lib/macro.h"
-#include "lib/util.h"
-#include "log.h"
 #include "options.h"
 
 static const struct kmod_cmd kmod_cmd_help;
@@ -29,25 +27,6 @@ static const struct kmod_cmd *const kmod_compat_cmds[] = {
 	&kmod_cmd_compat_lsmod,	  &kmod_cmd_compat_rmmod,    &kmod_cmd_compat_insmod,
 	&kmod_cmd_compat_modinfo, &kmod_cmd_compat_modprobe, &kmod_cmd_compat_depmod,
 };
-
-void kmod_print_version(void)
-{
-	/* The two lines scripts parse, as kmod prints them, then our own. */
-	printf("kmod version %s\n%s\n", KMOD_VERSION, KMOD_FEATURES);
-	printf("modkit version %s\n", MODKIT_VERSION);
-}
-
-int tool_module_dir(const char *root, const char *kversion, char buf[static PATH_MAX])
-{
-	int r = path_module_dir(root, NULL, kversion, buf);
-
-	/* uname() fails only with EFAULT, so -ENAMETOOLONG is the path's own */
-	if (r == -ENAMETOOLONG)
-		ERR("module directory path too long\n");
-	else if (r < 0)
-		ERR("uname() failed: %s\n", strerror(-r));
-	return r;
-}
 
 static void kmod_usage(void)
 {

@@ -29,11 +29,12 @@ extern const struct kmod_cmd kmod_cmd_compat_modinfo;
 extern const struct kmod_cmd kmod_cmd_compat_modprobe;
 extern const struct kmod_cmd kmod_cmd_compat_depmod;
 
-/* Prints the two --version lines (tools.md 2): scripts compare them byte for byte. */
+/* Prints the two --version lines (tools.md 2): scripts compare them byte for byte.
+ * Defined in options.c, with the rest of the shared options. */
 void kmod_print_version(void);
 
 /*
- * Writes "<root><MODULE_DIRECTORY>/<kversion>" into buf, kversion defaulting to the running
+ * (options.c) Writes "<root><MODULE_DIRECTORY>/<kversion>" into buf, kversion defaulting to the running
  * kernel's release (uname -r); a uname() failure is reported here.
  */
 int tool_module_dir(const char *root, const char *kversion, char buf[static PATH_MAX]);

@@ -5,11 +5,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kmod.h"
 #include "lib/strbuf.h"
+#include "lib/util.h"
 #include "log.h"
 #include "options.h"
 
@@ -38,6 +40,25 @@ char *options_from_array(char **args, int nargs)
 		}
 	}
 	return strbuf_steal(&buf);
+}
+
+void kmod_print_version(void)
+{
+	/* The two lines scripts parse, as kmod prints them, then our own. */
+	printf("kmod version %s\n%s\n", KMOD_VERSION, KMOD_FEATURES);
+	printf("modkit version %s\n", MODKIT_VERSION);
+}
+
+int tool_module_dir(const char *root, const char *kversion, char buf[static PATH_MAX])
+{
+	int r = path_module_dir(root, NULL, kversion, buf);
+
+	/* uname() fails only with EFAULT, so -ENAMETOOLONG is the path's own */
+	if (r == -ENAMETOOLONG)
+		ERR("module directory path too long\n");
+	else if (r < 0)
+		ERR("uname() failed: %s\n", strerror(-r));
+	return r;
 }
 
 int options_exit_status(enum options_result result)
