@@ -591,82 +591,103 @@ static int closure_operand_json(struct closure *cl, struct json_writer *w,
 	return ret;
 }
 
+/* Walks every operand; stops at out-of-memory. Returns the last failure, or 0. */
+static int closure_walk_all(struct closure *cl, struct json_writer *w,
+			    struct hash *visited, char **args, int nargs)
+{
+	int ret = 0;
+
+	for (int i = 0; i < nargs && ret != -ENOMEM; i++) {
+		int r = w != NULL ? closure_operand_json(cl, w, visited, args[i]) :
+				    closure_operand(cl, visited, args[i]);
+
+		if (r < 0)
+			ret = r;
+	}
+	return ret;
+}
+
+/*
+ * The whole closure: its modules reported, then its files printed (with --json,
+ * the "results" array ended and the "files" member). ret is the walk's result;
+ * returns it, or the first failure here.
+ */
+static int closure_print(struct closure *cl, struct json_writer *w, struct hash *visited,
+			 int ret)
+{
+	struct array mods = { 0 }, files = { 0 };
+	int r = sorted_modules(visited, &mods);
+
+	if (r == 0)
+		r = report_modules(cl, &mods);
+	if (r < 0 && ret == 0)
+		ret = r;
+	if (r != -ENOMEM) {
+		r = closure_files(cl, &mods, &files);
+		if (r < 0)
+			ret = r;
+	}
+	if (r >= 0 && w != NULL) {
+		json_array_end(w);
+		json_files(w, &files);
+	} else if (r >= 0) {
+		for (size_t i = 0; i < files.count; i++)
+			printf("%s\n", (const char *)files.array[i]);
+	}
+	array_free_array(&files);
+	array_free_array(&mods);
+	return ret;
+}
+
+static void closure_json_begin(struct json_writer *w)
+{
+	json_document_begin(w, stdout, "modprobe");
+	json_member_string(w, "mode", "closure");
+	json_key(w, "results");
+	json_array_begin(w);
+}
+
 int modprobe_closure(struct kmod_ctx *ctx, const struct closure_opts *opts, char **args,
 		     int nargs)
 {
 	struct json_writer doc, *w = NULL;
 	struct closure cl = { .ctx = ctx };
-	struct hash *visited = NULL;
-	struct array mods = { 0 }, files = { 0 };
 	const char *kversion = opts->kversion;
 	unsigned int library_errors = 0;
+	struct hash *visited;
 	struct utsname u;
-	int ret = 0, r;
+	int ret = 0;
 
 	if (kversion == NULL) {
 		if (uname(&u) < 0) {
+			ret = -errno;
 			ERR("uname() failed: %m\n");
-			return -errno;
+			return ret;
 		}
 		kversion = u.release;
 	}
 	cl.mods = hash_new(256, cmod_free);
 	cl.fw = hash_new(64, cfw_free);
 	visited = hash_new(256, NULL);
-	if (cl.mods == NULL || cl.fw == NULL || visited == NULL) {
+	if (cl.mods == NULL || cl.fw == NULL || visited == NULL)
 		ret = -ENOMEM;
-		goto out;
+	if (ret == 0) {
+		kmod_set_log_fn(ctx, closure_log, &library_errors);
+		ret = firmware_dirs(&cl, opts->root, kversion);
 	}
-	kmod_set_log_fn(ctx, closure_log, &library_errors);
-	ret = firmware_dirs(&cl, opts->root, kversion);
-	if (ret < 0)
-		goto out;
-
-	if (opts->json) {
-		w = &doc;
-		json_document_begin(w, stdout, "modprobe");
-		json_member_string(w, "mode", "closure");
-		json_key(w, "results");
-		json_array_begin(w);
+	if (ret == 0) {
+		if (opts->json)
+			closure_json_begin(w = &doc);
+		ret = closure_walk_all(&cl, w, visited, args, nargs);
+		if (ret != -ENOMEM)
+			ret = closure_print(&cl, w, visited, ret);
+		if (ret == 0 && library_errors > 0)
+			ret = -EIO;
 	}
-	for (int i = 0; i < nargs; i++) {
-		r = w != NULL ? closure_operand_json(&cl, w, visited, args[i]) :
-				closure_operand(&cl, visited, args[i]);
-		if (r < 0)
-			ret = r;
-		if (ret == -ENOMEM)
-			goto out;
-	}
-
-	r = sorted_modules(visited, &mods);
-	if (r == 0)
-		r = report_modules(&cl, &mods);
-	if (r < 0 && ret == 0)
-		ret = r;
-	if (r == -ENOMEM)
-		goto out;
-	r = closure_files(&cl, &mods, &files);
-	if (r < 0) {
-		ret = r;
-		goto out;
-	}
-	if (w != NULL) {
-		json_array_end(w);
-		json_files(w, &files);
-	} else {
-		for (size_t i = 0; i < files.count; i++)
-			printf("%s\n", (const char *)files.array[i]);
-	}
-	if (ret == 0 && library_errors > 0)
-		ret = -EIO;
-
-out:
 	if (ret == -ENOMEM)
 		ERR("out of memory\n");
 	if (w != NULL && json_finish(w) < 0 && ret == 0)
 		ret = -EIO;
-	array_free_array(&files);
-	array_free_array(&mods);
 	hash_free(visited);
 	hash_free(cl.mods);
 	hash_free(cl.fw);
