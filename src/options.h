@@ -16,11 +16,15 @@
  *      what the struct owns (config_paths_free() for a -C list).
  * tool_main() runs the two steps, so a tool's main is its option table, its
  * struct with the defaults, and one call. See insmod.c for the smallest example.
+ * options.c also defines the -V answer kmod_print_version() and the module
+ * directory helper tool_module_dir(), declared in kmod.h.
  */
 
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "lib/macro.h"
 
 /* The shared long options, for a tool's struct option table. */
 // clang-format off
@@ -106,6 +110,8 @@ struct config_paths {
 /* Appends one path; on out-of-memory logs it and returns -ENOMEM. */
 int config_paths_add(struct config_paths *list, const char *path);
 void config_paths_free(struct config_paths *list);
+/* A struct config_paths variable freed when it leaves scope. */
+#define _cleanup_config_paths_ _cleanup_(config_paths_free)
 
 /*
  * Joins module parameters given as separate operands into the one option
