@@ -799,6 +799,38 @@ fail:
 	return NULL;
 }
 
+/* Step n of the load order of mod (deps: mod's dependencies). */
+static void load_step(struct explain *e, size_t n, const struct action *a,
+		      const struct kmod_module *mod, const struct kmod_list *deps)
+{
+	int state = kmod_module_get_initstate(a->mod);
+	bool loaded = !e->o->ignore_loaded &&
+		      (state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN);
+	const char *role = a->mod == mod	 ? "the operand" :
+			   in_list(deps, a->mod) ? "dependency" :
+						   "soft dependency";
+	const char *action, *what;
+	_cleanup_free_ char *command = NULL;
+
+	if (a->install) {
+		action = "install";
+		what = command = modprobe_command_with_options(
+			kmod_module_get_install_commands(a->mod), a->options);
+		if (what == NULL)
+			what = kmod_module_get_install_commands(a->mod);
+	} else if (kmod_module_get_path(a->mod) != NULL) {
+		action = "insmod";
+		what = kmod_module_get_path(a->mod);
+	} else {
+		action = state == KMOD_MODULE_BUILTIN ? "builtin" : "missing";
+		what = a->mod->name;
+	}
+	print_step(e, n, action, a->mod, what, a->install ? NULL : a->options, role,
+		   loaded ? (state == KMOD_MODULE_BUILTIN ? "built in, nothing to do" :
+							    "already loaded, skipped") :
+			    NULL);
+}
+
 static int explain_load_order(struct explain *e, struct kmod_module *mod,
 			      const char *extra)
 {
@@ -821,37 +853,8 @@ static int explain_load_order(struct explain *e, struct kmod_module *mod,
 	} else {
 		printf("    order:\n");
 	}
-	for (size_t i = 0; i < plan.n; i++) {
-		struct action *a = &plan.v[i];
-		int state = kmod_module_get_initstate(a->mod);
-		bool loaded = !e->o->ignore_loaded &&
-			      (state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN);
-		const char *role = a->mod == mod	 ? "the operand" :
-				   in_list(deps, a->mod) ? "dependency" :
-							   "soft dependency";
-		const char *action, *what;
-		_cleanup_free_ char *command = NULL;
-
-		if (a->install) {
-			action = "install";
-			what = command = modprobe_command_with_options(
-				kmod_module_get_install_commands(a->mod), a->options);
-			if (what == NULL)
-				what = kmod_module_get_install_commands(a->mod);
-		} else if (kmod_module_get_path(a->mod) != NULL) {
-			action = "insmod";
-			what = kmod_module_get_path(a->mod);
-		} else {
-			action = state == KMOD_MODULE_BUILTIN ? "builtin" : "missing";
-			what = a->mod->name;
-		}
-		print_step(e, i + 1, action, a->mod, what, a->install ? NULL : a->options,
-			   role,
-			   loaded ? (state == KMOD_MODULE_BUILTIN ?
-					     "built in, nothing to do" :
-					     "already loaded, skipped") :
-				    NULL);
-	}
+	for (size_t i = 0; i < plan.n; i++)
+		load_step(e, i + 1, &plan.v[i], mod, deps);
 	if (e->json != NULL)
 		json_array_end(e->json);
 	kmod_module_unref_list(deps);
@@ -914,11 +917,33 @@ static void remove_list(struct explain *e, size_t *n, struct kmod_list *list,
 		remove_step(e, n, l->data, role, false, depth + 1);
 }
 
+/* The operand's dependencies that nothing else holds any more go too. */
+static void remove_unused_deps(struct explain *e, size_t *n, struct kmod_module *m)
+{
+	struct kmod_list *deps = kmod_module_get_dependencies(m), *l;
+
+	kmod_list_foreach (l, deps) {
+		struct kmod_module *d = l->data;
+		bool held;
+
+		if (kmod_module_get_initstate(d) != KMOD_MODULE_LIVE)
+			continue;
+		held = still_held(e, d);
+		print_step(e, ++*n, held ? "keep" : "rmmod", d, d->name, NULL,
+			   "dependency",
+			   held ? "still used by another module" :
+				  "unused once the operand is gone");
+		if (!held)
+			mark_removed(e, d);
+	}
+	kmod_module_unref_list(deps);
+}
+
 /* What rmmod_do_module() in modprobe.c would do with m, in its order. */
 static void remove_step(struct explain *e, size_t *n, struct kmod_module *m,
 			const char *role, bool operand, int depth)
 {
-	struct kmod_list *pre = NULL, *post = NULL, *holders = NULL, *deps, *l;
+	struct kmod_list *pre = NULL, *post = NULL, *holders = NULL;
 	const char *cmd = NULL;
 	int state = kmod_module_get_initstate(m);
 
@@ -960,23 +985,8 @@ static void remove_step(struct explain *e, size_t *n, struct kmod_module *m,
 		print_step(e, ++*n, "rmmod", m, m->name, NULL, role, NULL);
 		mark_removed(e, m);
 	}
-	/* the operand's dependencies that nothing else holds any more go too */
-	deps = operand && cmd == NULL ? kmod_module_get_dependencies(m) : NULL;
-	kmod_list_foreach (l, deps) {
-		struct kmod_module *d = l->data;
-		bool held;
-
-		if (kmod_module_get_initstate(d) != KMOD_MODULE_LIVE)
-			continue;
-		held = still_held(e, d);
-		print_step(e, ++*n, held ? "keep" : "rmmod", d, d->name, NULL,
-			   "dependency",
-			   held ? "still used by another module" :
-				  "unused once the operand is gone");
-		if (!held)
-			mark_removed(e, d);
-	}
-	kmod_module_unref_list(deps);
+	if (operand && cmd == NULL)
+		remove_unused_deps(e, n, m);
 	remove_list(e, n, pre, "pre soft dependency", depth);
 done:
 	kmod_module_unref_list(holders);
@@ -1061,6 +1071,35 @@ static int explain_module(struct explain *e, struct kmod_module *mod, const char
 	return r;
 }
 
+/* An operand that is a path: the module of that file, no lookup. */
+static int explain_path(struct explain *e, const char *arg, struct kmod_list **list)
+{
+	struct kmod_module *mod;
+	int err = kmod_module_new_from_path(e->ctx, arg, &mod);
+
+	if (e->json != NULL) {
+		json_member_string(e->json, "name", NULL);
+		json_key(e->json, "lookup");
+		json_object_begin(e->json);
+		json_member_string(e->json, "source", "path");
+		json_key(e->json, "matches");
+		json_array_begin(e->json);
+		json_array_end(e->json);
+		json_object_end(e->json);
+	} else {
+		printf("  lookup: a path, no lookup: %s\n",
+		       err < 0 ? strerror(-err) : "the file itself");
+	}
+	if (err < 0)
+		return err;
+	*list = kmod_list_append(NULL, mod);
+	if (*list == NULL) {
+		kmod_module_unref(mod);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int explain_operand(struct explain *e, const char *arg, const char *extra)
 {
 	struct kmod_list *list = NULL, *l;
@@ -1072,43 +1111,17 @@ static int explain_operand(struct explain *e, const char *arg, const char *extra
 	} else {
 		printf("%s %s\n", e->o->remove ? "remove" : "load", arg);
 	}
-	if (!e->o->remove && (strncmp(arg, "/", 1) == 0 || strncmp(arg, "./", 2) == 0)) {
-		struct kmod_module *mod;
-
-		err = kmod_module_new_from_path(e->ctx, arg, &mod);
-		if (e->json != NULL) {
-			json_member_string(e->json, "name", NULL);
-			json_key(e->json, "lookup");
-			json_object_begin(e->json);
-			json_member_string(e->json, "source", "path");
-			json_key(e->json, "matches");
-			json_array_begin(e->json);
-			json_array_end(e->json);
-			json_object_end(e->json);
-		} else {
-			printf("  lookup: a path, no lookup: %s\n",
-			       err < 0 ? strerror(-err) : "the file itself");
-		}
-		if (err >= 0) {
-			list = kmod_list_append(NULL, mod);
-			if (list == NULL) {
-				kmod_module_unref(mod);
-				err = -ENOMEM;
-			}
-		}
-	} else {
+	if (!e->o->remove && (strncmp(arg, "/", 1) == 0 || strncmp(arg, "./", 2) == 0))
+		err = explain_path(e, arg, &list);
+	else
 		err = explain_lookup(e, arg, &list);
-	}
 	if (e->json != NULL) {
 		json_key(e->json, "modules");
 		json_array_begin(e->json);
 	}
-	kmod_list_foreach (l, list) {
-		int r = explain_module(e, l->data, extra);
-
-		if (r < 0 && err == 0)
-			err = 0; /* a failing load is explained, not an error */
-	}
+	/* a failing load is explained, not an error */
+	kmod_list_foreach (l, list)
+		(void)explain_module(e, l->data, extra);
 	if (e->json != NULL) {
 		json_array_end(e->json);
 		json_object_end(e->json);
@@ -1119,22 +1132,19 @@ static int explain_operand(struct explain *e, const char *arg, const char *extra
 	return err;
 }
 
+/* The parameters as one string, separated by spaces ("" for none); NULL on ENOMEM. */
 static char *join_params(char **args, int nargs)
 {
-	struct strbuf buf;
+	_cleanup_strbuf_ struct strbuf buf;
 
 	strbuf_init(&buf);
 	for (int i = 0; i < nargs; i++) {
 		if ((i > 0 && !strbuf_pushchar(&buf, ' ')) ||
-		    !strbuf_pushchars(&buf, args[i])) {
-			strbuf_release(&buf);
+		    !strbuf_pushchars(&buf, args[i]))
 			return NULL;
-		}
 	}
-	if (!strbuf_pushchars(&buf, "")) {
-		strbuf_release(&buf);
+	if (!strbuf_pushchars(&buf, ""))
 		return NULL;
-	}
 	return strbuf_steal(&buf);
 }
 
