@@ -175,6 +175,16 @@ static struct kmod_list *info_append_lazy(struct kmod_list *list, const char *ke
 	return n;
 }
 
+/* Takes n, the list an info_append*() returned, as *list; -ENOMEM for NULL (out of
+ * memory: *list is left as it was), else 1, the entry to count. */
+static int info_took(struct kmod_list **list, struct kmod_list *n)
+{
+	if (n == NULL)
+		return -ENOMEM;
+	*list = n;
+	return 1;
+}
+
 /* PKCS#7 with libcrypto: sig_id now, the other four fields when first read. */
 static int info_append_signature_lazy(struct kmod_list **list, const void *mem,
 				      size_t size, size_t trailer_len)
@@ -189,11 +199,10 @@ static int info_append_signature_lazy(struct kmod_list **list, const void *mem,
 		{ "signature", SIG_LAZY_SIGNATURE },
 	};
 	/* the list entries hold their own references */
-	_cleanup_(sig_lazy_unrefp) struct sig_lazy *lazy = calloc(1, sizeof(*lazy) +
-									     trailer_len);
-	struct kmod_list *n;
-	int count = 0;
+	_cleanup_(sig_lazy_unrefp) struct sig_lazy *lazy = NULL;
+	int count, err;
 
+	lazy = calloc(1, sizeof(*lazy) + trailer_len);
 	if (lazy == NULL)
 		return -ENOMEM;
 	lazy->refcount = 1;
@@ -201,28 +210,61 @@ static int info_append_signature_lazy(struct kmod_list **list, const void *mem,
 	memcpy(lazy->trailer, (const unsigned char *)mem + size - trailer_len,
 	       trailer_len);
 
-	n = info_append(*list, "sig_id", STRLEN("sig_id"), "PKCS#7", STRLEN("PKCS#7"));
-	if (n == NULL)
-		return -ENOMEM;
-	*list = n;
-	count++;
-	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-		n = info_append_lazy(*list, fields[i].key, lazy, fields[i].field);
-		if (n == NULL)
-			return -ENOMEM;
-		*list = n;
-		count++;
+	count = info_took(list, info_append(*list, "sig_id", STRLEN("sig_id"), "PKCS#7",
+					    STRLEN("PKCS#7")));
+	for (size_t i = 0; count > 0 && i < ARRAY_SIZE(fields); i++) {
+		err = info_took(list, info_append_lazy(*list, fields[i].key, lazy,
+						       fields[i].field));
+		count = err < 0 ? err : count + err;
 	}
 	return count;
 }
 
-/* Appends the five signature fields in modinfo's order (formats.md 4); returns the
- * number appended or -ENOMEM. */
+/* The fields of a decoded signature in modinfo's order (formats.md 4). The hex
+ * ones are left out when empty: like kmod, an empty signature (PKCS#7 without
+ * libcrypto) is not listed. Returns the number appended or -ENOMEM. */
+static int info_append_sig_info(struct kmod_list **list, const struct sig_info *sig)
+{
+	const struct {
+		const char *key;
+		const char *data;
+		size_t len;
+		bool hex;
+	} fields[] = {
+		{ "sig_id", sig->id_type, strlen(sig->id_type), false },
+		{ "signer", sig->signer ? sig->signer : "",
+		  sig->signer ? sig->signer_len : 0, false },
+		{ "sig_key", sig->key_id, sig->key_id_len, true },
+		{ "sig_hashalgo", sig->hash_algo, strlen(sig->hash_algo), false },
+		{ "signature", sig->sig, sig->sig_len, true },
+	};
+	int count = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		const char *key = fields[i].key;
+		struct kmod_list *n;
+		int err;
+
+		if (fields[i].hex && fields[i].len == 0)
+			continue;
+		if (fields[i].hex)
+			n = info_append_hex(*list, key, fields[i].data, fields[i].len);
+		else
+			n = info_append(*list, key, strlen(key), fields[i].data,
+					fields[i].len);
+		err = info_took(list, n);
+		if (err < 0)
+			return err;
+		count += err;
+	}
+	return count;
+}
+
+/* Appends the signature fields, if the module is signed; returns the number
+ * appended or -ENOMEM. */
 static int info_append_signature(struct kmod_list **list, const struct kmod_file *file)
 {
 	_cleanup_(sig_info_releasep) struct sig_info sig = { 0 };
-	struct kmod_list *n;
-	int count = 0;
 
 	if (ENABLE_OPENSSL) {
 		size_t trailer_len;
@@ -236,46 +278,7 @@ static int info_append_signature(struct kmod_list **list, const struct kmod_file
 	}
 	if (!sig_info_get(file_get_contents(file), file_get_size(file), &sig))
 		return 0;
-
-	n = info_append(*list, "sig_id", STRLEN("sig_id"), sig.id_type,
-			strlen(sig.id_type));
-	if (n == NULL)
-		return -ENOMEM;
-	*list = n;
-	count++;
-
-	n = info_append(*list, "signer", STRLEN("signer"), sig.signer ? sig.signer : "",
-			sig.signer ? sig.signer_len : 0);
-	if (n == NULL)
-		return -ENOMEM;
-	*list = n;
-	count++;
-
-	if (sig.key_id_len > 0) {
-		n = info_append_hex(*list, "sig_key", sig.key_id, sig.key_id_len);
-		if (n == NULL)
-			return -ENOMEM;
-		*list = n;
-		count++;
-	}
-
-	n = info_append(*list, "sig_hashalgo", STRLEN("sig_hashalgo"), sig.hash_algo,
-			strlen(sig.hash_algo));
-	if (n == NULL)
-		return -ENOMEM;
-	*list = n;
-	count++;
-
-	/* Like kmod, an empty signature (PKCS#7 without libcrypto) is left out. */
-	if (sig.sig_len > 0) {
-		n = info_append_hex(*list, "signature", sig.sig, sig.sig_len);
-		if (n == NULL)
-			return -ENOMEM;
-		*list = n;
-		count++;
-	}
-
-	return count;
+	return info_append_sig_info(list, &sig);
 }
 
 static void info_free(void *data)
@@ -470,24 +473,14 @@ KMOD_EXPORT int kmod_module_get_symbols(const struct kmod_module *mod,
 	return module_symbols_get(mod, elf_get_symbols, false, list);
 }
 
+/* Versions and symbols share one entry type (struct module_symbol): their getters
+ * and list free are the same functions under both names. */
 KMOD_EXPORT const char *kmod_module_symbol_get_symbol(const struct kmod_list *entry)
-{
-	const struct module_symbol *s = module_entry_data(entry);
-
-	return s != NULL ? s->symbol : NULL;
-}
-
+	__attribute__((alias("kmod_module_version_get_symbol")));
 KMOD_EXPORT uint64_t kmod_module_symbol_get_crc(const struct kmod_list *entry)
-{
-	const struct module_symbol *s = module_entry_data(entry);
-
-	return s != NULL ? s->crc : 0;
-}
-
+	__attribute__((alias("kmod_module_version_get_crc")));
 KMOD_EXPORT void kmod_module_symbols_free_list(struct kmod_list *list)
-{
-	module_list_free_data(list, free);
-}
+	__attribute__((alias("kmod_module_versions_free_list")));
 
 KMOD_EXPORT int kmod_module_get_dependency_symbols(const struct kmod_module *mod,
 						   struct kmod_list **list)
