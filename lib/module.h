@@ -13,7 +13,10 @@
  * (module-probe.c), and builtin modules' modinfo (builtin.c). Invariants: an
  * object is created once per cache key of its context (ctx.h) and computes each
  * field on first use, so getters taking a const object may still fill it in; the
- * lookups follow kmod's order (formats.md 7.4).
+ * lookups follow kmod's order (formats.md 7.4). A module holds a reference to its
+ * context and to nothing else: no module holds another (dependencies are kept as
+ * paths and resolved through the context's cache on each call), so a modules.dep
+ * with cycles cannot keep objects, or the context, alive.
  */
 
 #include <stdbool.h>
