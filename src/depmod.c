@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/utsname.h>
 
 #include "depmod.h"
@@ -18,11 +17,10 @@
 /* long options without a short one */
 enum {
 	OPT_NO_CACHE = 0x100,
+	OPT_JSON = 0x180,
 };
 
 static const char cmdopts_s[] = "aAb:m:o:C:E:F:enP:vwVh";
-/* --json: a value of its own, clear of the other long-only options */
-#define OPT_JSON 0x180
 static const struct option cmdopts[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "quick", no_argument, NULL, 'A' },
