@@ -465,6 +465,15 @@ static int worker_start(struct kmod_ctx *ctx, const struct jobs_opts *opts,
 	return 0;
 }
 
+static void job_close_output(struct job *job)
+{
+	if (job->out >= 0)
+		close(job->out);
+	if (job->err >= 0)
+		close(job->err);
+	job->out = job->err = -1;
+}
+
 static int job_dispatch(struct job *job, int index, struct worker *w)
 {
 	int err;
@@ -476,11 +485,7 @@ static int job_dispatch(struct job *job, int index, struct worker *w)
 	else
 		err = send_job(w->sock, index, job->out, job->err);
 	if (err < 0) {
-		if (job->out >= 0)
-			close(job->out);
-		if (job->err >= 0)
-			close(job->err);
-		job->out = job->err = -1;
+		job_close_output(job);
 		return err;
 	}
 	job->state = JOB_RUNNING;
@@ -507,11 +512,7 @@ static void job_finish(struct job *job, bool failed)
 		job->failed = true;
 	if (job->err >= 0 && read_all(job->err, &job->err_buf, &job->err_len) < 0)
 		job->failed = true;
-	if (job->out >= 0)
-		close(job->out);
-	if (job->err >= 0)
-		close(job->err);
-	job->out = job->err = -1;
+	job_close_output(job);
 	job->state = JOB_DONE;
 }
 

@@ -32,7 +32,10 @@
 
 #define DEFAULT_VERBOSE LOG_WARNING
 
-/* What the command line asks for; filled by parse_options(), then only read. */
+/*
+ * What the command line asks for: filled by modprobe_option() through tool_main(),
+ * the operands by modprobe_run(), then only read.
+ */
 struct modprobe_opts {
 	struct tool_common common; /* -v, -s (also when stderr is closed), -V, -h */
 	bool all; /* -a: every operand is a module; "not found" is a WARNING */
@@ -539,7 +542,8 @@ static int rmmod(const struct modprobe *mp, const char *alias)
 
 /*
  * The library calls print_action without a data pointer: the run is reached
- * through the user data of the module's context (set by act()).
+ * through the user data of the module's context (set by act(), and for each
+ * operand of a --jobs worker by insmod_in_worker()).
  */
 static const struct modprobe *action_run(const struct kmod_module *m)
 {
