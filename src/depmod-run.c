@@ -79,6 +79,15 @@ int depmod_load_kernel_symbols(struct depmod *d, const char *symvers,
 	return err;
 }
 
+/* The cache and parse stages return -ENOMEM without a message (their other errors
+ * are reported where they happen): it is reported here, once. */
+static int report_nomem(int err)
+{
+	if (err == -ENOMEM)
+		ERR("out of memory\n");
+	return err;
+}
+
 int depmod_pipeline(struct depmod *d, unsigned int n_threads)
 {
 	int err;
@@ -94,17 +103,17 @@ int depmod_pipeline(struct depmod *d, unsigned int n_threads)
 			err = depmod_cache_apply(d, n_threads);
 		timing_mark(d, "cache");
 		if (err < 0)
-			return err;
+			return report_nomem(err);
 	}
 	err = depmod_parse(d, n_threads);
 	timing_mark(d, "parse");
 	if (err < 0)
-		return err;
+		return report_nomem(err);
 	if (d->use_cache) {
 		err = depmod_cache_build(d);
 		timing_mark(d, "store");
 		if (err < 0)
-			return err;
+			return report_nomem(err);
 	}
 	/* not when the cache keeps every index the resolve stage feeds */
 	if (!d->resolve_skipped) {
