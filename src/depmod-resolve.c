@@ -50,7 +50,7 @@ static int symbols_init(struct depmod *d)
 	return d->symbols ? 0 : -ENOMEM;
 }
 
-/* One line of a kernel symbol file (its newline kept); 0 or a negative errno. */
+/* One line of a kernel symbol file (its newline kept); 0 or -ENOMEM. */
 typedef int (*symbols_line_fn)(struct depmod *d, char *line, const char *filename,
 			       unsigned int linenum);
 
@@ -60,20 +60,21 @@ static int symbols_read(struct depmod *d, const char *filename, symbols_line_fn 
 	_cleanup_fclose_ FILE *fp = NULL;
 	char line[10240];
 	unsigned int linenum = 0;
-	int err = symbols_init(d);
+	int err;
 
-	if (err < 0)
-		return err;
 	fp = fopen(filename, "re");
 	if (fp == NULL) {
 		err = -errno;
 		FATAL("could not load %s: %m\n", filename);
 		return err;
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	err = symbols_init(d);
+	while (err >= 0 && fgets(line, sizeof(line), fp) != NULL)
 		err = fn(d, line, filename, ++linenum);
-		if (err < 0)
-			return err;
+	if (err < 0) {
+		/* the table's only error */
+		ERR("out of memory\n");
+		return err;
 	}
 	return 0;
 }
@@ -573,7 +574,8 @@ static int number_modules(struct depmod *d)
 	return 0;
 }
 
-int depmod_resolve(struct depmod *d)
+/* The export table and the dependency edges; only -ENOMEM, unreported. */
+static int build_edges(struct depmod *d)
 {
 	struct depmod_module **mods = (struct depmod_module **)d->modules.array;
 	size_t n = d->modules.count;
@@ -596,8 +598,19 @@ int depmod_resolve(struct depmod *d)
 		if (err < 0)
 			return err;
 	}
-	for (size_t i = 0; i < n; i++)
-		mods[i]->visit = 0;
+	return 0;
+}
+
+int depmod_resolve(struct depmod *d)
+{
+	int err = build_edges(d);
+
+	if (err < 0) {
+		ERR("out of memory\n");
+		return err;
+	}
+	for (size_t i = 0; i < d->modules.count; i++)
+		((struct depmod_module *)d->modules.array[i])->visit = 0;
 	return number_modules(d);
 }
 
@@ -617,6 +630,7 @@ static int cmp_symbol_order(const void *pa, const void *pb)
 {
 	const struct depmod_symbol *a = *(struct depmod_symbol *const *)pa;
 	const struct depmod_symbol *b = *(struct depmod_symbol *const *)pb;
+
 	return depmod_cmp_bucket(a->hash, a->name, b->hash, b->name, 2047);
 }
 

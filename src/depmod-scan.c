@@ -516,6 +516,7 @@ static int cmp_hash_order(const void *pa, const void *pb)
 {
 	const struct depmod_module *a = *(struct depmod_module *const *)pa;
 	const struct depmod_module *b = *(struct depmod_module *const *)pb;
+
 	return depmod_cmp_bucket(a->hash, a->modname, b->hash, b->modname, 511);
 }
 
