@@ -502,14 +502,17 @@ int depmod_scan(struct depmod *d)
 int depmod_add_module_file(struct depmod *d, const char *path)
 {
 	struct stat st;
+	int err;
 
 	if (stat(path, &st) < 0) {
-		int err = -errno;
-
+		err = -errno;
 		FATAL("could not create module %s: %m\n", path);
 		return err;
 	}
-	return module_add(d, path, strlen(path), false);
+	err = module_add(d, path, strlen(path), false);
+	if (err < 0)
+		ERR("could not add module %s: %s\n", path, strerror(-err));
+	return err;
 }
 
 static int cmp_hash_order(const void *pa, const void *pb)
