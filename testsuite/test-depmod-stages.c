@@ -50,6 +50,40 @@ TEST(config_search_order_and_keywords)
 	return 0;
 }
 
+/* Without a search line, "updates" first, then every other directory. */
+TEST(config_default_search)
+{
+	struct depmod_config *cfg = parse_config("exclude foo\n", "6.1");
+	const struct depmod_search *s;
+
+	CHECK(cfg != NULL);
+	CHECK_INT_EQ(cfg->searches.count, 0);
+	CHECK_INT_EQ(depmod_config_default(cfg, "6.1"), 0);
+	CHECK_INT_EQ(cfg->searches.count, 2);
+	s = cfg->searches.array[0];
+	CHECK_INT_EQ(s->kind, DEPMOD_SEARCH_DIR);
+	CHECK_STR_EQ(s->path, "updates");
+	s = cfg->searches.array[1];
+	CHECK_INT_EQ(s->kind, DEPMOD_SEARCH_BUILTIN);
+	depmod_config_release(cfg);
+	return 0;
+}
+
+/* A configuration with its own search line keeps it alone. */
+TEST(config_default_search_given)
+{
+	struct depmod_config *cfg = parse_config("search extra\n", "6.1");
+	const struct depmod_search *s;
+
+	CHECK(cfg != NULL);
+	CHECK_INT_EQ(depmod_config_default(cfg, "6.1"), 0);
+	CHECK_INT_EQ(cfg->searches.count, 1);
+	s = cfg->searches.array[0];
+	CHECK_STR_EQ(s->path, "extra");
+	depmod_config_release(cfg);
+	return 0;
+}
+
 TEST(config_override_external_kver_regex)
 {
 	struct depmod_config *cfg = parse_config("override a * kernel/x\n"
@@ -467,6 +501,52 @@ TEST(symbols_in_2048_bucket_order)
 	for (size_t i = 0; i < n; i++)
 		CHECK_STR_EQ(list[i]->name, expected[i]);
 	free(list);
+	depmod_release(&d);
+	return 0;
+}
+
+/* -E and -F through one call: which file it was, the kernel's symbols (vmlinux rows
+ * of Module.symvers with their CRC; __ksymtab_ entries of System.map), -P applied. */
+TEST(kernel_symbols_symvers_and_system_map)
+{
+	char *symvers = test_keep(malloc(strlen(test_tmpdir()) + 20));
+	char *sysmap = test_keep(malloc(strlen(test_tmpdir()) + 20));
+	const struct depmod_symbol *sym;
+	struct depmod d;
+
+	sprintf(symvers, "%s/Module.symvers", test_tmpdir());
+	sprintf(sysmap, "%s/System.map", test_tmpdir());
+	CHECK_INT_EQ(test_write_str(symvers,
+				    "0x0000abcd\t_printk\tvmlinux\tEXPORT_SYMBOL\n"
+				    "0x00001234\t_other\tdrivers/x\tEXPORT_SYMBOL\n"),
+		     0);
+	CHECK_INT_EQ(test_write_str(sysmap, "ffffffff81000000 r __ksymtab_kfree\n"
+					    "ffffffff81000010 T kmalloc\n"),
+		     0);
+
+	setup(&d);
+	d.sym_prefix = '_';
+	CHECK_INT_EQ(depmod_load_kernel_symbols(&d, symvers, sysmap), 0);
+	CHECK_INT_EQ(d.kernel_symbols_kind, 'E');
+	CHECK_STR_EQ(d.kernel_symbols_file, symvers);
+	sym = hash_find(d.symbols, "printk");
+	CHECK(sym != NULL);
+	CHECK(sym->owner == NULL);
+	CHECK_INT_EQ(sym->crc, 0xabcd);
+	CHECK(hash_find(d.symbols, "other") == NULL);
+	depmod_release(&d);
+
+	setup(&d);
+	CHECK_INT_EQ(depmod_load_kernel_symbols(&d, NULL, sysmap), 0);
+	CHECK_INT_EQ(d.kernel_symbols_kind, 'F');
+	CHECK(hash_find(d.symbols, "kfree") != NULL);
+	CHECK(hash_find(d.symbols, "kmalloc") == NULL);
+	depmod_release(&d);
+
+	setup(&d);
+	CHECK_INT_EQ(depmod_load_kernel_symbols(&d, NULL, NULL), 0);
+	CHECK_INT_EQ(d.kernel_symbols_kind, 0);
+	CHECK(d.symbols == NULL);
 	depmod_release(&d);
 	return 0;
 }
