@@ -342,6 +342,29 @@ static void match_wildcards(struct explain *e, enum index_type type, const char 
 	}
 }
 
+/* What made the lookup step hit answer for name. */
+static void print_matches(struct explain *e, const struct lookup_step *hit,
+			  const char *name)
+{
+	switch (hit->kind) {
+	case STEP_CONFIG:
+		match_config_aliases(e, name);
+		break;
+	case STEP_EXACT:
+		if (e->json == NULL)
+			printf("    key %s\n", name);
+		else
+			print_match(e, name, NULL, NULL, 0, NULL);
+		break;
+	case STEP_WILD:
+		match_wildcards(e, hit->index, name);
+		break;
+	case STEP_COMMAND:
+		match_commands(e, name);
+		break;
+	}
+}
+
 /*
  * Runs the lookup steps in kmod's order, prints the one that answered and its
  * matches, and returns the modules found (*list) or 0 with *list NULL.
@@ -383,25 +406,8 @@ static int explain_lookup(struct explain *e, const char *alias, struct kmod_list
 		printf("  lookup: %s found nowhere (configuration aliases, modules.dep.bin, modules.symbols.bin, install and remove commands, modules.alias.bin, modules.builtin.bin, modules.builtin.alias.bin)\n",
 		       name);
 	}
-	if (hit != NULL) {
-		switch (hit->kind) {
-		case STEP_CONFIG:
-			match_config_aliases(e, name);
-			break;
-		case STEP_EXACT:
-			if (e->json == NULL)
-				printf("    key %s\n", name);
-			else
-				print_match(e, name, NULL, NULL, 0, NULL);
-			break;
-		case STEP_WILD:
-			match_wildcards(e, hit->index, name);
-			break;
-		case STEP_COMMAND:
-			match_commands(e, name);
-			break;
-		}
-	}
+	if (hit != NULL)
+		print_matches(e, hit, name);
 	if (e->json != NULL) {
 		json_array_end(e->json);
 		json_object_end(e->json);
