@@ -25,6 +25,7 @@
 #include "lib/ctx.h"
 #include "lib/index.h"
 #include "lib/list.h"
+#include "lib/macro.h"
 #include "lib/module.h"
 #include "lib/util.h"
 #include "lib/strbuf.h"
@@ -131,9 +132,9 @@ static int conf_push(struct conf_name **v, size_t *n, size_t dir, const char *na
 static int conf_collect(const char *const *paths, struct conf_name **v, size_t *n)
 {
 	for (size_t i = 0; paths[i] != NULL; i++) {
+		_cleanup_closedir_ DIR *d = NULL;
 		struct stat st;
 		struct dirent *de;
-		DIR *d;
 
 		if (stat(paths[i], &st) < 0)
 			continue;
@@ -151,12 +152,9 @@ static int conf_collect(const char *const *paths, struct conf_name **v, size_t *
 			if (!conf_wanted(de->d_name))
 				continue;
 			if (asprintf(&path, "%s/%s", paths[i], de->d_name) < 0 ||
-			    conf_push(v, n, i, de->d_name, path) < 0) {
-				closedir(d);
+			    conf_push(v, n, i, de->d_name, path) < 0)
 				return -ENOMEM;
-			}
 		}
-		closedir(d);
 	}
 	return 0;
 }

@@ -25,7 +25,8 @@ struct explain_opts {
 /*
  * Explains args[0..nargs): without opts->all and opts->remove, args[0] is the module
  * and the rest its parameters. Text or one JSON document on stdout. Returns 0, or a
- * negative errno when an operand cannot be resolved.
+ * negative errno when an operand cannot be resolved (explained in the output) or
+ * -ENOMEM (not reported: the caller says it).
  */
 int modprobe_explain(struct kmod_ctx *ctx, const struct explain_opts *opts, char **args,
 		     int nargs);

@@ -1056,7 +1056,11 @@ static int act_explain(const struct modprobe *mp)
 		.config_paths = o->config.paths,
 	};
 
-	return modprobe_explain(mp->ctx, &eo, o->args, o->nargs);
+	int r = modprobe_explain(mp->ctx, &eo, o->args, o->nargs);
+
+	if (r == -ENOMEM)
+		ERR("out of memory\n");
+	return r;
 }
 
 static int act_closure(const struct modprobe *mp)
