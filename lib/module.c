@@ -304,9 +304,10 @@ static int module_resolve_deps(const struct kmod_module *mod, struct kmod_list *
 }
 
 /* Joins the dependencies of a modules.dep line's tail to the module directory,
- * one NUL-terminated path after another, into *paths; returns their count. */
-static int depline_join_deps(struct kmod_ctx *ctx, char *deps, char buf[static PATH_MAX],
-			     size_t prefixlen, char **paths)
+ * one NUL-terminated path after another, into *paths; returns their count, or
+ * -ENAMETOOLONG with the dependency in *toolong (the caller logs it). */
+static int depline_join_deps(char *deps, char buf[static PATH_MAX], size_t prefixlen,
+			     char **paths, const char **toolong)
 {
 	_cleanup_(strbuf_releasep) struct strbuf sb;
 	char *p, *saveptr;
@@ -318,7 +319,7 @@ static int depline_join_deps(struct kmod_ctx *ctx, char *deps, char buf[static P
 		const char *path = depline_path(p, buf, prefixlen);
 
 		if (path == NULL) {
-			ERR(ctx, "could not join path '%s' and '%s'.\n", ctx->dirname, p);
+			*toolong = p;
 			return -ENAMETOOLONG;
 		}
 		if (!strbuf_pushmem(&sb, path, strlen(path) + 1))
@@ -369,8 +370,11 @@ int module_parse_depline(struct kmod_module *mod, char *line)
 		}
 	}
 
-	n = depline_join_deps(ctx, p, buf, prefixlen, &mod->dep_paths);
+	n = depline_join_deps(p, buf, prefixlen, &mod->dep_paths, &failed);
 	if (n < 0) {
+		if (n == -ENAMETOOLONG)
+			ERR(ctx, "could not join path '%s' and '%s'.\n", ctx->dirname,
+			    failed);
 		mod->init.dep = false;
 		return n;
 	}
