@@ -278,16 +278,26 @@ static bool walk_skips(const struct walk *w, const char *name)
 	return w->excludes && name_excluded(w->d, name);
 }
 
+/* array (of *cap elements of size bytes) reallocated to twice its size, or to first
+ * elements when empty; *cap follows. NULL (array untouched) when out of memory. */
+static void *grow(void *array, size_t *cap, size_t first, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : first;
+	void *p = reallocarray(array, n, size);
+
+	if (p != NULL)
+		*cap = n;
+	return p;
+}
+
 static int level_add(struct walk_level *lv, const char *name, bool dir)
 {
 	if (lv->count == lv->cap) {
-		size_t cap = lv->cap ? lv->cap * 2 : 32;
-		struct walk_entry *e = reallocarray(lv->entries, cap, sizeof(*e));
+		struct walk_entry *e = grow(lv->entries, &lv->cap, 32, sizeof(*e));
 
 		if (e == NULL)
 			return -ENOMEM;
 		lv->entries = e;
-		lv->cap = cap;
 	}
 	lv->entries[lv->count].name = lv->names.used;
 	lv->entries[lv->count].dir = dir;
@@ -370,13 +380,11 @@ static int walk_enter(struct walk *w)
 		return err;
 	}
 	if (w->depth == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		struct walk_level *levels = reallocarray(w->levels, cap, sizeof(*levels));
+		struct walk_level *levels = grow(w->levels, &w->cap, 16, sizeof(*levels));
 
 		if (levels == NULL)
 			return -ENOMEM;
 		w->levels = levels;
-		w->cap = cap;
 	}
 	lv = &w->levels[w->depth];
 	memset(lv, 0, sizeof(*lv));
