@@ -237,8 +237,8 @@ static int show_config(struct kmod_ctx *ctx)
 static int show_modversions_or_exports(const struct modprobe *mp, const char *filename,
 				       bool exports)
 {
+	_cleanup_kmod_module_ struct kmod_module *mod = NULL;
 	struct kmod_list *list = NULL, *l;
-	struct kmod_module *mod;
 	struct stat st;
 	int r;
 
@@ -254,7 +254,6 @@ static int show_modversions_or_exports(const struct modprobe *mp, const char *fi
 	if (r < 0) {
 		LOG(mp->o, "could not get %s of %s: %s\n",
 		    exports ? "symbols" : "modversions", filename, strerror(-r));
-		kmod_module_unref(mod);
 		return r;
 	}
 	kmod_list_foreach (l, list) {
@@ -277,7 +276,6 @@ static int show_modversions_or_exports(const struct modprobe *mp, const char *fi
 		kmod_module_symbols_free_list(list);
 	else
 		kmod_module_versions_free_list(list);
-	kmod_module_unref(mod);
 	return 0;
 }
 
@@ -475,7 +473,7 @@ static int rmmod_do_module(const struct modprobe *mp, struct kmod_module *mod,
 			   unsigned int flags)
 {
 	const struct modprobe_opts *o = mp->o;
-	struct kmod_list *pre = NULL, *post = NULL;
+	_cleanup_kmod_list_ struct kmod_list *pre = NULL, *post = NULL;
 	const char *cmd = NULL;
 	int r;
 
@@ -490,35 +488,33 @@ static int rmmod_do_module(const struct modprobe *mp, struct kmod_module *mod,
 	}
 	r = cmd == NULL ? rmmod_check_state(o, mod, flags) : 1;
 	if (r <= 0)
-		goto done;
+		return r;
 
 	(void)rmmod_do_modlist(mp, post, false);
 	if (flags & RMMOD_HOLDERS) {
-		struct kmod_list *holders = kmod_module_get_holders(mod);
+		_cleanup_kmod_list_ struct kmod_list *holders = kmod_module_get_holders(
+			mod);
 
 		r = rmmod_do_modlist(mp, holders, true);
-		kmod_module_unref_list(holders);
 		if (r < 0)
-			goto done;
+			return r;
 	}
 	if (cmd != NULL)
 		r = rmmod_run_command(o, mod, cmd);
 	else
 		r = rmmod_remove_with_deps(o, mod, flags);
 	if (r < 0)
-		goto done;
+		return r;
 	(void)rmmod_do_modlist(mp, pre, false);
-done:
-	kmod_module_unref_list(pre);
-	kmod_module_unref_list(post);
-	return r;
+	return 0;
 }
 
 static int rmmod(const struct modprobe *mp, const char *alias)
 {
 	unsigned int flags = RMMOD_DEPENDENCIES |
 			     (mp->o->remove_holders ? RMMOD_HOLDERS : 0);
-	struct kmod_list *list = NULL, *l;
+	_cleanup_kmod_list_ struct kmod_list *list = NULL;
+	struct kmod_list *l;
 	int r = kmod_module_new_from_lookup(mp->ctx, alias, &list);
 
 	if (r < 0 || list == NULL) {
@@ -534,7 +530,6 @@ static int rmmod(const struct modprobe *mp, const char *alias)
 		if (r < 0)
 			break;
 	}
-	kmod_module_unref_list(list);
 	return r;
 }
 
@@ -690,11 +685,12 @@ static int resolve_or_probe(const struct modprobe *mp, struct kmod_module *mod,
 static int insmod_lookup(const struct modprobe *mp, const char *alias,
 			 const char *extra_options)
 {
-	struct kmod_list *list = NULL, *l;
+	_cleanup_kmod_list_ struct kmod_list *list = NULL;
+	struct kmod_list *l;
 	int r;
 
 	if (strncmp(alias, "/", 1) == 0 || strncmp(alias, "./", 2) == 0) {
-		struct kmod_module *mod;
+		_cleanup_kmod_module_ struct kmod_module *mod = NULL;
 
 		r = kmod_module_new_from_path(mp->ctx, alias, &mod);
 		if (r < 0) {
@@ -702,9 +698,7 @@ static int insmod_lookup(const struct modprobe *mp, const char *alias,
 			    strerror(-r));
 			return -ENOENT;
 		}
-		r = resolve_or_probe(mp, mod, extra_options);
-		kmod_module_unref(mod);
-		return r;
+		return resolve_or_probe(mp, mod, extra_options);
 	}
 
 	r = kmod_module_new_from_lookup(mp->ctx, alias, &list);
@@ -720,7 +714,6 @@ static int insmod_lookup(const struct modprobe *mp, const char *alias,
 		r = resolve_or_probe(mp, mod, extra_options);
 		kmod_module_unref(mod);
 	}
-	kmod_module_unref_list(list);
 	return r;
 }
 
@@ -1164,6 +1157,8 @@ static int act(struct modprobe *mp)
 
 static int run(const struct modprobe_opts *o)
 {
+	_cleanup_kmod_ctx_ struct kmod_ctx *ctx = NULL;
+	_cleanup_verify_certs_ struct verify_certs *certs = NULL;
 	struct modprobe mp = { .o = o };
 	char dirname[PATH_MAX];
 	int r = 0;
@@ -1175,17 +1170,19 @@ static int run(const struct modprobe_opts *o)
 			return r;
 		mp.dirname = dirname;
 	}
-	mp.ctx = log_kmod_new(mp.dirname, o->config.paths, o->common.verbose);
-	if (mp.ctx == NULL)
+	ctx = log_kmod_new(mp.dirname, o->config.paths, o->common.verbose);
+	if (ctx == NULL)
 		return -ENOMEM;
-	(void)kmod_load_resources(mp.ctx);
-	if (o->verify.n > 0)
-		r = verify_opts_load(&o->verify, o->root, o->kversion, &mp.certs);
-	if (r >= 0)
-		r = act(&mp);
+	(void)kmod_load_resources(ctx);
+	if (o->verify.n > 0) {
+		r = verify_opts_load(&o->verify, o->root, o->kversion, &certs);
+		if (r < 0)
+			return r;
+	}
+	mp.ctx = ctx;
+	mp.certs = certs;
+	r = act(&mp);
 	fflush(stdout);
-	verify_certs_free(mp.certs);
-	kmod_unref(mp.ctx);
 	return r < 0 ? r : 0;
 }
 
