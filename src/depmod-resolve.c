@@ -669,7 +669,7 @@ static int cmp_dsi(const void *pa, const void *pb)
 int depmod_module_closure(struct depmod *d, struct depmod_module *mod,
 			  struct depmod_module ***list, size_t *n)
 {
-	struct depmod_module **out;
+	_cleanup_free_ struct depmod_module **out = NULL;
 	size_t count = 0, cap = 16, pos = 0;
 	uint32_t stamp;
 
@@ -695,10 +695,8 @@ int depmod_module_closure(struct depmod *d, struct depmod_module *mod,
 				struct depmod_module **tmp =
 					realloc(out, 2 * cap * sizeof(*out));
 
-				if (tmp == NULL) {
-					free(out);
+				if (tmp == NULL)
 					return -ENOMEM;
-				}
 				out = tmp;
 				cap *= 2;
 			}
@@ -706,7 +704,7 @@ int depmod_module_closure(struct depmod *d, struct depmod_module *mod,
 		}
 	}
 	qsort(out, count, sizeof(*out), cmp_dsi);
-	*list = out;
+	*list = TAKE_PTR(out);
 	*n = count;
 	return 0;
 }
