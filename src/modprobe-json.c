@@ -3,13 +3,11 @@
  * modprobe --json: the configuration and index dump of -c, and option strings as
  * word arrays (modprobe-json.h).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "index-text.h"
 #include "json.h"
 #include "lib/config.h"
 #include "lib/ctx.h"
@@ -159,42 +157,24 @@ static void config_section(struct json_writer *w, const struct kmod_ctx *ctx)
 
 /*
  * One index as an array of {key_name, "module"} objects, in the order of its text
- * dump ("alias <key> <module>" lines, sorted by key). strip is a prefix removed
- * from the keys ("symbol:").
+ * dump ("<key> <module>" lines, sorted by key). strip is a prefix removed from the
+ * keys ("symbol:"). A missing index is an empty array, as the text dump prints
+ * nothing for it.
  */
-static int index_section(struct json_writer *w, struct kmod_ctx *ctx,
-			 enum kmod_index type, const char *key_name, const char *strip)
+static void index_section(struct json_writer *w, struct kmod_ctx *ctx,
+			  enum index_type type, const char *key_name, const char *strip)
 {
-	_cleanup_free_ char *line = NULL;
-	size_t linesize = 0, striplen = strip != NULL ? strlen(strip) : 0;
-	ssize_t len;
-	FILE *fp;
-	int fd, err = 0;
+	_cleanup_free_ char *text = tool_index_text(ctx, type);
+	size_t striplen = strip != NULL ? strlen(strip) : 0;
 
-	fd = memfd_create("modprobe-index", MFD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	/* A missing index is passed over, as the text dump does. */
-	(void)kmod_dump_index(ctx, type, fd);
-	if (lseek(fd, 0, SEEK_SET) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	fp = fdopen(fd, "re");
-	if (fp == NULL) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
 	json_array_begin(w);
-	while ((len = getline(&line, &linesize, fp)) > 0) {
-		char *key = line, *value;
+	for (char *key = text, *nl; key != NULL && *key != '\0'; key = nl + 1) {
+		char *value;
 
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (strstartswith(key, "alias "))
-			key += STRLEN("alias ");
+		nl = strchr(key, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
 		/* module names have no blanks; keys might */
 		value = strrchr(key, ' ');
 		if (value == NULL)
@@ -208,27 +188,17 @@ static int index_section(struct json_writer *w, struct kmod_ctx *ctx,
 		json_object_end(w);
 	}
 	json_array_end(w);
-	if (ferror(fp))
-		err = -EIO;
-	fclose(fp);
-	return err;
 }
 
-int modprobe_json_config(struct json_writer *w, struct kmod_ctx *ctx)
+void modprobe_json_config(struct json_writer *w, struct kmod_ctx *ctx)
 {
-	int err;
-
 	json_key(w, "config");
 	config_section(w, ctx);
 	json_key(w, "indexes");
 	json_object_begin(w);
 	json_key(w, "alias");
-	err = index_section(w, ctx, KMOD_INDEX_MODULES_ALIAS, "alias", NULL);
-	if (err >= 0) {
-		json_key(w, "symbols");
-		err = index_section(w, ctx, KMOD_INDEX_MODULES_SYMBOL, "symbol",
-				    "symbol:");
-	}
+	index_section(w, ctx, INDEX_MODULES_ALIAS, "alias", NULL);
+	json_key(w, "symbols");
+	index_section(w, ctx, INDEX_MODULES_SYMBOL, "symbol", "symbol:");
 	json_object_end(w);
-	return err;
 }

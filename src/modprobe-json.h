@@ -10,10 +10,10 @@ struct json_writer;
 struct kmod_ctx;
 
 /*
- * -c: the "config" and "indexes" members of the document. Returns 0 or a negative
- * errno (the index dump could not be read back).
+ * -c: the "config" and "indexes" members of the document; an index that is
+ * missing or cannot be read is an empty array (as in the text dump).
  */
-int modprobe_json_config(struct json_writer *w, struct kmod_ctx *ctx);
+void modprobe_json_config(struct json_writer *w, struct kmod_ctx *ctx);
 
 /*
  * A module option string as an array of words: split at blanks outside double

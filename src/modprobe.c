@@ -1069,9 +1069,10 @@ static int act_closure(const struct modprobe *mp)
 
 static int act_show_config(const struct modprobe *mp)
 {
-	if (mp->json != NULL)
-		return modprobe_json_config(mp->json, mp->ctx);
-	return show_config(mp->ctx);
+	if (mp->json == NULL)
+		return show_config(mp->ctx);
+	modprobe_json_config(mp->json, mp->ctx);
+	return 0;
 }
 
 static int act_load_all(const struct modprobe *mp)
