@@ -69,7 +69,8 @@ char *freadline_wrapped(FILE *fp, unsigned int *linenum);
 int mkdir_parents(const char *path, mode_t mode);
 /* mkdir -p of the whole path. */
 int mkdir_p(const char *path, size_t len, mode_t mode);
-/* Absolute version of p against the cwd (malloc'd); p itself if already absolute. */
+/* p made absolute against the cwd: always a new malloc'd string (a copy of p when it is
+ * absolute already); NULL on allocation or getcwd() failure, errno set. */
 char *path_make_absolute_cwd(const char *p);
 
 unsigned long long ts_usec(const struct timespec *ts);
