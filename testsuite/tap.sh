@@ -50,6 +50,25 @@ have_kmod_oracle() {
 	[ -x /sbin/depmod ] && [ -x /sbin/modprobe ] &&
 		env -u LD_LIBRARY_PATH -u LD_PRELOAD /sbin/depmod -V 2>/dev/null | grep -q '^kmod version'
 }
+# have_feature NAME: the build has the optional library NAME (zstd, xz, zlib,
+# openssl), as meson configured it ($MODKIT_FEATURES, set by meson; outside meson,
+# read from $MODKIT_BUILD_ROOT/config.h). feature_off NAME: the skip reason.
+have_feature() {
+	if [ -n "${MODKIT_FEATURES+set}" ]; then
+		case " $MODKIT_FEATURES " in *" $1 "*) return 0 ;; *) return 1 ;; esac
+	fi
+	grep -qx "#define ENABLE_${1^^} 1" "${MODKIT_BUILD_ROOT:?}/config.h"
+}
+feature_off() { echo "built with -D$1=disabled"; }
+# drop_unreadable DIR: deletes under DIR the compressed modules (.ko.zst, .ko.xz,
+# .ko.gz) this build has no decompressor for, so that a fixture tree keeps what the
+# build can index (tools fail on the others by design: test-nodecomp.sh checks that).
+drop_unreadable() {
+	local f
+	for f in zstd:zst xz:xz zlib:gz; do
+		have_feature "${f%%:*}" || find "$1" -name "*.ko.${f#*:}" -delete
+	done
+}
 # The reason of a comparison with Debian's depmod skipped for want of it.
 no_debian_depmod="Debian's depmod (package kmod) not installed"
 # have_qemu: qemu-system-x86_64 can be started.

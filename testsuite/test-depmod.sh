@@ -31,6 +31,7 @@ make_tree() {
 	mkdir -p "$work/$name"
 	printf '%s\n' "$spec" >"$work/$name.spec"
 	"$mktree" -K "$kver" "$work/$name.spec" "$work/$name/ours" || return 1
+	drop_unreadable "$work/$name/ours"
 	cp -a "$work/$name/ours" "$work/$name/deb"
 }
 
@@ -520,8 +521,9 @@ for t in ours deb; do
 	printf 'garbage!' >"$hd/garbage.ko"
 	printf '\177ELF' >"$hd/tiny.ko"
 	: >"$hd/empty.ko"
-	head -c 100 /dev/zero | xz >"$hd/badxz.ko.xz"
-	printf '\050\265\057\375garbage' >"$hd/badzst.ko.zst"
+	# (a build without the decompressor fails on these by design: left out there)
+	have_feature xz && head -c 100 /dev/zero | xz >"$hd/badxz.ko.xz"
+	have_feature zstd && printf '\050\265\057\375garbage' >"$hd/badzst.ko.zst"
 done
 versus hostile hostile
 # a truncated ELF: kmod says EINVAL where modkit's elf_new() says ENOEXEC (reported to
@@ -579,7 +581,11 @@ fi
 rm -rf "$shm"
 
 # ---- gzip: same results as the uncompressed tree, with the suffix ------------------------
-make_tree plain "$order_spec" || not_ok "plain: tree built"
+if ! have_feature zlib; then
+	skip ".ko.gz tree: modules.dep is the plain one with .gz" "$(feature_off zlib)"
+	tap_finish
+fi
+make_tree plain "${order_spec//.ko.xz/.ko}" || not_ok "plain: tree built"
 sed 's/^\(module .*\.ko\)\(\.xz\)\{0,1\}$/\1.gz/' "$work/plain.spec" >"$work/gz.spec"
 "$mktree" -K "$kver" "$work/gz.spec" "$work/gz" || not_ok "gz: tree built"
 "$depmod" -b "$work/plain/ours" "$kver" 2>/dev/null

@@ -112,16 +112,19 @@ TEST(info_plain)
 
 TEST(info_gzip)
 {
+	test_need_feature("zlib");
 	return basic_with(MODGEN_COMPRESS_GZIP, ".gz");
 }
 
 TEST(info_xz)
 {
+	test_need_feature("xz");
 	return basic_with(MODGEN_COMPRESS_XZ, ".xz");
 }
 
 TEST(info_zstd)
 {
+	test_need_feature("zstd");
 	return basic_with(MODGEN_COMPRESS_ZSTD, ".zst");
 }
 
@@ -305,6 +308,7 @@ TEST(info_signed_pkcs7)
 	size_t nserial = 0, len = 0;
 	uint32_t siglen;
 
+	test_need_feature("openssl");
 	CHECK(dir != NULL && m != NULL);
 	snprintf(path, sizeof(path), "%s/spk.ko", dir);
 	CHECK_INT_EQ(modgen_add_modinfo(m, "license=GPL"), 0);
@@ -383,6 +387,7 @@ TEST(info_signed_pkcs7_lazy)
 	const char *keys[6];
 	int n = 0;
 
+	test_need_feature("openssl");
 	CHECK(dir != NULL && m != NULL);
 	snprintf(path, sizeof(path), "%s/lazy.ko", dir);
 	CHECK_INT_EQ(modgen_add_modinfo(m, "license=GPL"), 0);
@@ -431,6 +436,7 @@ TEST(info_signed_compressed)
 	struct kmod_module *mod = NULL;
 	struct kmod_list *list = NULL;
 
+	test_need_feature("zstd");
 	CHECK(dir != NULL && m != NULL);
 	snprintf(path, sizeof(path), "%s/sz.ko.zst", dir);
 	CHECK_INT_EQ(modgen_add_modinfo(m, "license=GPL"), 0);

@@ -883,6 +883,8 @@ TEST(force_on_init_module_path)
 	size_t len, olen;
 	const unsigned char *sh;
 
+	test_need_feature("zstd");
+	test_need_feature("xz");
 	CHECK_INT_EQ(fx_init(), 0);
 	CHECK_INT_EQ(fx_modules("plain"), 0);
 	{
@@ -941,6 +943,8 @@ TEST(force_on_init_module_path)
 
 TEST(compression_paths)
 {
+	test_need_feature("xz");
+	test_need_feature("zlib");
 	CHECK_INT_EQ(fx_init(), 0);
 	{
 		struct fx_mod z = { .name = "z", .suffix = ".zst" };
@@ -970,6 +974,7 @@ TEST(compression_paths)
 
 TEST(compression_unknown_kernel_word)
 {
+	test_need_feature("zstd");
 	CHECK_INT_EQ(fx_init(), 0);
 	{
 		struct fx_mod z = { .name = "z", .suffix = ".zst" };
@@ -1523,6 +1528,7 @@ TEST(oracle_info)
 {
 	char *ops[5];
 
+	test_need_feature("openssl");
 	/* the root (and so the paths) exists once fx_init() chose it */
 	CHECK_INT_EQ(fx_init(), 0);
 	fx_done();

@@ -438,6 +438,31 @@ void test_need_kmod_oracle(void)
 		test_skip("needs Debian's kmod (package kmod) as the oracle");
 }
 
+bool test_have_feature(const char *name)
+{
+	static const struct {
+		const char *name;
+		bool on;
+	} features[] = {
+		{ "zstd", ENABLE_ZSTD },
+		{ "xz", ENABLE_XZ },
+		{ "zlib", ENABLE_ZLIB },
+		{ "openssl", ENABLE_OPENSSL },
+	};
+
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (strcmp(features[i].name, name) == 0)
+			return features[i].on;
+	test_fail(__FILE__, __LINE__, "unknown feature '%s'", name);
+	abort();
+}
+
+void test_need_feature(const char *name)
+{
+	if (!test_have_feature(name))
+		test_skip("built with -D%s=disabled", name);
+}
+
 /*
  * Runs one case in a child process. Returns 0 (passed), 1 (skipped: reason holds
  * why) or -1 (failed).

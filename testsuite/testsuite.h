@@ -61,6 +61,14 @@ void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
 bool test_have_kmod_oracle(void);
 void test_need_kmod_oracle(void);
 
+/*
+ * The optional libraries of this build, by kmod's option name ("zstd", "xz", "zlib",
+ * "openssl"), as meson configured them (config.h). test_need_feature() skips the
+ * running case with "built with -D<name>=disabled" when the build lacks it.
+ */
+bool test_have_feature(const char *name);
+void test_need_feature(const char *name);
+
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

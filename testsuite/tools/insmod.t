@@ -34,6 +34,7 @@ $ insmod lib/modules/@KVER@/kernel/a.ko x=1 --force
 c finit_module name=a flags=3 args=x=1
 
 ### a compressed file the kernel cannot decompress goes through init_module
+needs xz
 $ insmod lib/modules/@KVER@/kernel/b.ko.xz
 c~ init_module name=b len=[0-9]+ args=
 @ differential
@@ -145,7 +146,7 @@ c finit_module name=a flags=0 args=
 ### version
 $ insmod --version
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### insmod -h: the help lists its usage and options (tools.md 2)

@@ -37,25 +37,25 @@ $ kmod --help
 ### kmod -V
 $ kmod -V
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### kmod --version
 $ kmod --version
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### long options may be abbreviated
 $ kmod --vers
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### -V before -h wins
 $ kmod -V -h
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### -h before -V wins
@@ -106,7 +106,7 @@ $ bin/lsmod --xyz
 ### -V wins even with operands after it
 $ lsmod -V foo
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### an invalid option before -V exits 1 first
@@ -137,13 +137,13 @@ $ modprobe --config
 ### modinfo -V
 $ modinfo -V
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### insmod -V with operands
 $ insmod -V x.ko
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### insmod -h before -V

@@ -98,7 +98,7 @@ $ lsmod
 ### version
 $ lsmod -V
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### -s: the messages go to syslog, stderr stays empty

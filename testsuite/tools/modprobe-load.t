@@ -476,7 +476,7 @@ $ modprobe
 ### -V
 $ modprobe -V
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### -h goes to stdout

@@ -172,7 +172,7 @@ $ rmmod -s c
 ### version
 $ rmmod -V
 > kmod version 34.2
-> +ZSTD +XZ +ZLIB +OPENSSL
+> @FEATURES@
 > modkit version 0.1.0
 
 ### help on stdout

@@ -28,6 +28,9 @@ fixture root; then come cases:
                              made before our run: same stdout, stderr, exit status and
                              shim calls (ROOT in its output stands for the copy's path)
     f PATH                   expected content of ROOT/PATH follows as 'f> text' lines
+    needs FEATURE            the case needs an optional library of the build (zstd, xz,
+                             zlib, openssl): without it, TAP SKIP "built with
+                             -DFEATURE=disabled"
 
 Lines '% command' between '---' and the first case run once, in ROOT, after the tree
 is built (e.g. '% "$BUILD/src/depmod" -b . @KVER@' to index it with our depmod: fixtures
@@ -37,7 +40,9 @@ Without Debian's kmod (package kmod, /sbin/<tool>) a differential case still run
 checks everything it expects of our tool, then reports TAP "ok ... # SKIP" naming the
 missing oracle (a failure of its own checks is still "not ok").
 
-@ROOT@ and @KVER@ are substituted everywhere; @LONGNAME@ is 5000 'a' characters. Every command runs under the shim with
+@ROOT@ and @KVER@ are substituted everywhere; @LONGNAME@ is 5000 'a' characters;
+@FEATURES@ is the build's feature line of --version ("+ZSTD +XZ +ZLIB +OPENSSL" when
+all are built), made from the options meson configured ($MODKIT_FEATURES). Every command runs under the shim with
 MODKIT_ROOT=ROOT and MODKIT_UNAME_R=KVER, so /lib/modules, /etc/modprobe.d, /proc and
 /sys are the fixture's. Stdout, stderr and exit status are compared byte for byte.
 
@@ -57,6 +62,22 @@ mktree = os.path.join(build, "testsuite", "modkit-mktree")
 TOOLS = {"insmod", "rmmod", "lsmod", "modprobe", "modinfo", "depmod", "kmod"}
 
 
+def build_features():
+    """The optional libraries meson configured: $MODKIT_FEATURES, else config.h."""
+    if "MODKIT_FEATURES" in os.environ:
+        return set(os.environ["MODKIT_FEATURES"].split())
+    with open(os.path.join(build, "config.h"), encoding="utf-8") as f:
+        return {m.group(1).lower() for m in
+                re.finditer(r"^#define ENABLE_(ZSTD|XZ|ZLIB|OPENSSL) 1$", f.read(), re.M)}
+
+
+FEATURES = build_features()
+# setup lines may test it too (e.g. to leave out modules the build cannot read)
+os.environ["MODKIT_FEATURES"] = " ".join(sorted(FEATURES))
+FEATURE_LINE = " ".join(("+" if f in FEATURES else "-") + f.upper()
+                        for f in ("zstd", "xz", "zlib", "openssl"))
+
+
 class Case:
     def __init__(self, name, lineno):
         self.name, self.lineno = name, lineno
@@ -70,6 +91,7 @@ class Case:
         self.err_re = False
         self.close_stderr = False
         self.out_has = []
+        self.needs = []
 
 
 def parse(path):
@@ -137,6 +159,8 @@ def parse(path):
             cur.no_calls = True
         elif tag == "@":
             cur.differential = True
+        elif tag == "needs":
+            cur.needs.append(rest)
         elif tag == "f":
             curfile = rest
             cur.files[curfile] = []
@@ -158,7 +182,8 @@ def joined(lines, nl):
 
 
 def subst(s, root, kver):
-    return s.replace("@ROOT@", root).replace("@KVER@", kver).replace("@LONGNAME@", "a" * 5000)
+    return (s.replace("@ROOT@", root).replace("@KVER@", kver)
+            .replace("@LONGNAME@", "a" * 5000).replace("@FEATURES@", FEATURE_LINE))
 
 
 def calls_match(calls, exp):
@@ -179,6 +204,10 @@ def calls_match(calls, exp):
 
 
 def run_case(case, root, kver, n):
+    missing = [f for f in case.needs if f not in FEATURES]
+    if missing:
+        print(f"ok {n} - {case.name} # SKIP built with -D{missing[0]}=disabled")
+        return True
     env = dict(os.environ)
     case.err = [e if isinstance(e, tuple) else e.replace("@BUILD@", build) for e in case.err]
     env.update({"LD_PRELOAD": shim, "MODKIT_ROOT": root, "MODKIT_UNAME_R": kver,
