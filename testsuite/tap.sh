@@ -60,6 +60,15 @@ have_feature() {
 	grep -qx "#define ENABLE_${1^^} 1" "${MODKIT_BUILD_ROOT:?}/config.h"
 }
 feature_off() { echo "built with -D$1=disabled"; }
+# readable_spec SPEC: prints the modkit-mktree SPEC file with each module compressed
+# in a way this build cannot read made a plain .ko instead (its name unchanged).
+readable_spec() {
+	local args=(-e '') f
+	for f in zstd:zst xz:xz zlib:gz; do
+		have_feature "${f%%:*}" || args+=(-e "s/^\(module .*\.ko\)\.${f#*:}\$/\1/")
+	done
+	sed "${args[@]}" "$1"
+}
 # drop_unreadable DIR: deletes under DIR the compressed modules (.ko.zst, .ko.xz,
 # .ko.gz) this build has no decompressor for, so that a fixture tree keeps what the
 # build can index (tools fail on the others by design: test-nodecomp.sh checks that).

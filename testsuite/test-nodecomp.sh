@@ -94,7 +94,9 @@ for sh_name, sh_type, flags, addr, off, size in found:
             sonames += obj["soname"]
     if pos != end:
         die("notes overrun their section")
-print("\n".join(sorted(sonames)))
+# no note at all (nothing dlopen()ed) is an empty list: no line
+for s in sorted(sonames):
+    print(s)
 EOF
 }
 

@@ -227,6 +227,7 @@ TEST(modinfo_good_pem_adds_one_line)
 	struct modgen_module *m = modgen_new("a");
 	struct test_run plain, ver;
 
+	test_need_feature("openssl");
 	/* with a parameter: the line goes between the signature and "parm:" */
 	CHECK(m != NULL);
 	CHECK_INT_EQ(modgen_add_modinfo(m, "license=GPL"), 0);
@@ -264,6 +265,7 @@ TEST(modinfo_good_der_dir_and_lists)
 	char opt1[PATH_MAX + 16], opt2[PATH_MAX + 16], want[PATH_MAX + 128];
 	struct test_run r;
 
+	test_need_feature("openssl");
 	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
 	der = der_of(dir, CN_A);
 	CHECK(der != NULL);
@@ -302,6 +304,7 @@ TEST(modinfo_unknown_key)
 	const char *serial = serial_of(CN_A);
 	char want[512];
 
+	test_need_feature("openssl");
 	CHECK(serial != NULL);
 	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
 	snprintf(want, sizeof(want),
@@ -315,6 +318,7 @@ TEST(modinfo_flipped_content_byte)
 {
 	const char *dir = test_tmpdir(), *ko = path_in(dir, "a.ko");
 
+	test_need_feature("openssl");
 	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
 	CHECK_INT_EQ(verify_field(cert_of(CN_A), ko, good_line(CN_A, cert_of(CN_A)), 0),
 		     0);
@@ -330,6 +334,7 @@ TEST(modinfo_flipped_signature_byte)
 {
 	const char *dir = test_tmpdir(), *ko = path_in(dir, "a.ko");
 
+	test_need_feature("openssl");
 	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
 	/* the RSA signature value ends the PKCS#7 data, before info block and magic */
 	CHECK_INT_EQ(flip_byte(ko, -(28 + 12 + 30)), 0);
@@ -344,6 +349,7 @@ TEST(modinfo_unsigned)
 {
 	const char *dir = test_tmpdir(), *ko = path_in(dir, "a.ko");
 
+	test_need_feature("openssl");
 	CHECK_INT_EQ(write_module(ko, "a", NULL, NULL), 0);
 	CHECK_INT_EQ(verify_field(cert_of(CN_A), ko, "unsigned", 1), 0);
 	return 0;
@@ -356,6 +362,10 @@ TEST(modinfo_compressed_checked_after_decompression)
 					     "/bin/gzip" };
 	const char *dir = test_tmpdir();
 
+	test_need_feature("openssl");
+	test_need_feature("xz");
+	test_need_feature("zstd");
+	test_need_feature("zlib");
 	for (size_t i = 0; i < 3; i++) {
 		char name[32];
 		const char *file, *plain;
@@ -391,6 +401,7 @@ TEST(modinfo_verify_with_null_separator)
 	char opt[PATH_MAX + 16], want[1024];
 	struct test_run r;
 
+	test_need_feature("openssl");
 	CHECK_INT_EQ(write_module(ko, "a", NULL, NULL), 0);
 	snprintf(opt, sizeof(opt), "--verify=%s", cert_of(CN_A));
 	const char *argv[] = { tool("modinfo"), "-0", opt, ko, NULL };
@@ -412,6 +423,7 @@ TEST(modinfo_certificate_errors)
 	char opt[PATH_MAX + 16], want[PATH_MAX + 128];
 	struct test_run r;
 
+	test_need_feature("openssl");
 	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
 	CHECK_INT_EQ(test_write_str(junk, "-----BEGIN CERTIFICATE-----\nAAAA\n"), 0);
 	CHECK_INT_EQ(mkdir(empty, 0755), 0);
@@ -556,6 +568,7 @@ out:
 
 TEST(modinfo_verify_alone_uses_kernel_image)
 {
+	test_need_feature("openssl");
 	for (int bz = 0; bz < 2; bz++) {
 		const char *dir = test_tmpdir(), *ko = path_in(dir, "a.ko");
 		const char *der = der_of(dir, CN_A);
@@ -678,6 +691,7 @@ TEST(lib_signed_attributes)
 	uint8_t *img = NULL;
 	size_t len = 0;
 
+	test_need_feature("openssl");
 	CHECK(kr != NULL);
 	/* openssl adds signed attributes unless -noattr: a messageDigest among them */
 	CHECK_INT_EQ(sign_custom(dir, CN_A, NULL, NULL, (void **)&img, &len), 0);
@@ -702,6 +716,7 @@ TEST(lib_embedded_content_refused)
 	void *img = NULL;
 	size_t len = 0;
 
+	test_need_feature("openssl");
 	CHECK(kr != NULL);
 	CHECK_INT_EQ(sign_custom(dir, CN_A, "-noattr", "-nodetach", &img, &len), 0);
 	CHECK_INT_EQ(sig_verify_image(kr, img, len, &res), 0);
@@ -721,6 +736,7 @@ TEST(lib_trailer_shapes)
 	char *img = NULL;
 	size_t len = 0;
 
+	test_need_feature("openssl");
 	CHECK(kr != NULL);
 	CHECK_INT_EQ(write_module(ko, "a", CN_A, NULL), 0);
 	CHECK_INT_EQ(test_read_file(ko, &img, &len), 0);
@@ -777,6 +793,7 @@ TEST(lib_keyring_formats)
 	char *a = NULL, *b = NULL, *der = NULL, *both;
 	size_t alen, blen, dlen;
 
+	test_need_feature("openssl");
 	CHECK(kr != NULL);
 	CHECK_INT_EQ(test_read_file(cert_of(CN_A), &a, &alen), 0);
 	CHECK_INT_EQ(test_read_file(cert_of(CN_B), &b, &blen), 0);
@@ -838,6 +855,7 @@ TEST(insmod_refuses_and_accepts)
 	_cleanup_free_ char *log = NULL, *ko = NULL, *want = NULL, *opt = NULL;
 	struct test_run r;
 
+	test_need_feature("openssl");
 	CHECK_INT_EQ(setup_tree(&fx, NULL, CN_A), 0);
 	CHECK(asprintf(&ko, "%s/lib/modules/" KVER "/kernel/a.ko", fx.root) > 0);
 	CHECK(asprintf(&opt, "--require-signature=%s", cert_of(CN_A)) > 0);
@@ -873,6 +891,7 @@ TEST(modprobe_refuses_a_bad_dependency)
 	_cleanup_free_ char *log = NULL, *want = NULL, *opt = NULL;
 	struct test_run r;
 
+	test_need_feature("openssl");
 	/* a is good, its dependency b is signed by a key that is not given */
 	CHECK_INT_EQ(setup_tree(&fx, CN_A, CN_B), 0);
 	CHECK(asprintf(&opt, "--require-signature=%s", cert_of(CN_A)) > 0);
@@ -898,6 +917,7 @@ TEST(modprobe_loads_when_all_good)
 	_cleanup_free_ char *log = NULL, *opt = NULL;
 	struct test_run r;
 
+	test_need_feature("openssl");
 	CHECK_INT_EQ(setup_tree(&fx, CN_A, CN_B), 0);
 	/* both keys given: a directory and a file */
 	CHECK(asprintf(&opt, "--require-signature=%s,%s", cert_of(CN_A), cert_of(CN_B)) >
@@ -920,6 +940,7 @@ TEST(modprobe_skips_loaded_dependency)
 	_cleanup_free_ char *log = NULL, *opt = NULL;
 	struct test_run r;
 
+	test_need_feature("openssl");
 	/* b is unsigned but already loaded: only a is inserted, so only a is checked */
 	CHECK_INT_EQ(setup_tree(&fx, CN_A, NULL), 0);
 	CHECK_INT_EQ(fixture_set_loaded(&fx, "b", 4096, 0, NULL), 0);

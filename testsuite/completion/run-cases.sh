@@ -51,7 +51,9 @@ mkdir -p "$work/home"
 # ---- fixtures ---------------------------------------------------------------------------
 for r in tree:tree.spec sys:system.spec; do
 	root=$work/${r%%:*}
-	if ! "$mktree" "$here/${r#*:}" "$root" 2>"$work/mktree.err"; then
+	# (modules the build cannot decompress made plain: depmod fails on them by design)
+	readable_spec "$here/${r#*:}" >"$work/${r%%:*}.spec"
+	if ! "$mktree" "$work/${r%%:*}.spec" "$root" 2>"$work/mktree.err"; then
 		sed 's/^/# /' "$work/mktree.err"
 		not_ok "fixture $root built"
 		tap_finish
