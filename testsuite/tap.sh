@@ -60,6 +60,15 @@ have_feature() {
 	grep -qx "#define ENABLE_${1^^} 1" "${MODKIT_BUILD_ROOT:?}/config.h"
 }
 feature_off() { echo "built with -D$1=disabled"; }
+# feature_line: the build's feature line of --version, from the same options
+# ("+ZSTD +XZ +ZLIB +OPENSSL" when all are built)
+feature_line() {
+	local f line=
+	for f in zstd xz zlib openssl; do
+		if have_feature $f; then line+=" +${f^^}"; else line+=" -${f^^}"; fi
+	done
+	echo "${line# }"
+}
 # readable_spec SPEC: prints the modkit-mktree SPEC file with each module compressed
 # in a way this build cannot read made a plain .ko instead (its name unchanged).
 readable_spec() {
