@@ -101,6 +101,18 @@ both() {
 	check "$name: as without cache" same_as_reference "$name" "$root"
 }
 
+# age ROOT SECONDS: waits until the newest ctime of ROOT's modules is SECONDS in the past
+# (by the real-time clock; a ctime cannot be set back, only waited for)
+age() {
+	python3 - "$(moddir "$1")" "$2" <<'EOF'
+import os, sys, time
+root, secs = sys.argv[1], float(sys.argv[2])
+newest = max(os.stat(os.path.join(d, f)).st_ctime
+             for d, _, files in os.walk(root) for f in files if '.ko' in f)
+time.sleep(max(0.0, newest + secs - time.time()))
+EOF
+}
+
 # stats_match NAME REGEX: the cache's line of run NAME
 stats_match() {
 	grep -qE "$2" "$work/$1.stats" || {
@@ -206,7 +218,7 @@ gen() {
 
 # ============================================================================================
 # basics
-make_tree t || not_ok "tree built"
+make_tree t && settle t || not_ok "tree built"
 both first t
 check "first run: no cache yet, every module stored" \
 	stats_match first '^depmod: cache: none; 0 reused, 12 parsed, 12 stored; 0 indexes kept$'
@@ -481,11 +493,24 @@ check "--help names --no-cache and the variable" \
 	eval '"$depmod" --help | grep -q -- "--no-cache.*" && "$depmod" --help | grep -q MODKIT_DEPMOD_NO_CACHE'
 
 # ---- -o: the cache goes with the indexes ---------------------------------------------------
+# An output directory that exists gets the clock probe (a file created there), so every
+# settled module is stored at once.
+mkdir -p "$work/o/lib/modules/$kver"
 run o1 t -o "$work/o"
 run o2 t -o "$work/o"
 check "-o: the cache is written in the output directory" \
 	test -f "$work/o/lib/modules/$kver/modules.depmod-cache"
+check "-o: every module stored in the first run" stats_match o1 '0 reused, 12 parsed, 12 stored'
 check "-o: and used from there" stats_match o2 '12 reused, 0 parsed'
+# One that does not exist yet has no probe: a module is stored only when its ctime is
+# more than 3 s (DEPMOD_CACHE_SETTLE_SEC) older than the clock. Wait until the newest
+# is 4 s old, so that the result does not depend on how fast the machine is.
+age t 4
+run o3 t -o "$work/o-new"
+run o4 t -o "$work/o-new"
+check "-o into a new directory: every module aged 4 s stored" \
+	stats_match o3 '0 reused, 12 parsed, 12 stored'
+check "-o into a new directory: and used from there" stats_match o4 '12 reused, 0 parsed'
 
 # ---- a decompressor missing at run time: the run fails as without cache ---------------------
 if [ "$xz_state" = dlopen ]; then
