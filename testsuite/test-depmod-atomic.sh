@@ -132,13 +132,25 @@ for i in $(seq 1 100); do
 done
 echo "# 100 kills over ${span_us}us runs: $complete after the renames, $mixed during them, $((100 - complete - mixed)) before"
 check "killed 100 times: every file always complete (old or new)" test $bad -eq 0
+# What a run killed while writing leaves behind, planted (a kill lands before, during or
+# after the writes by chance): temporaries named <output>.<pid>.<usec>.<sec>, a partly
+# renamed set, and beside them files that only look like temporaries and are not ours.
 fresh_old kill
-( "$depmod" -b "$work/kill" "$kver" 2>/dev/null & pid=$!; sleep 0.00$((span_us / 2000)); kill -KILL $pid )
-wait 2>/dev/null
+k=$(moddir kill)
+printf 'partial' >"$k/modules.dep.4242.123456.1700000000"
+printf 'partial' >"$k/modules.alias.bin.1.2.3"
+printf 'partial' >"$k/modules.depmod-cache.77.0.1700000001"
+cp "$work/new-set/modules.dep" "$k/modules.dep"
+printf 'not ours' >"$k/modules.dep.bak"
+printf 'not ours' >"$k/modules.dep.1.2"
+printf 'not ours' >"$k/modules.dep.1.2.x"
+check "a killed run's leftovers planted" test "$(temporaries "$k")" -eq 3
 "$depmod" -b "$work/kill" "$kver" 2>/dev/null
-check "after a kill, a second run gives the new set" same_set "$(moddir kill)" "$work/new-set"
+check "after a kill, a second run gives the new set" same_set "$k" "$work/new-set"
 check "after a kill, the second run removed every stale temporary" \
-	test "$(temporaries "$(moddir kill)")" -eq 0
+	test "$(temporaries "$k")" -eq 0
+check "after a kill, files that only look like temporaries are kept" \
+	test "$(cat "$k/modules.dep.bak" "$k/modules.dep.1.2" "$k/modules.dep.1.2.x")" = "not oursnot oursnot ours"
 
 # ---- two at once --------------------------------------------------------------------
 fresh_old two
