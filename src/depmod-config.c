@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,14 +70,178 @@ static int search_add(struct depmod_config *cfg, const char *word)
 	return append_owned(&cfg->searches, s);
 }
 
+/*
+ * glibc's regcomp() builds a tree in which every repetition is spelled out: "x+" is
+ * compiled as "xx*", "x{3,5}" as five copies of x. So a short pattern can ask for
+ * memory exponential in its length: "a++++...+" doubles the tree with each '+',
+ * "((a{99}){99}){99}" holds a million copies (a fuzzed depmod.d line took 3 GB). Before
+ * compiling, the size of the spelled-out pattern is estimated: an atom costs the
+ * product of the repetition factors that apply to it and to the groups around it.
+ * A pattern over the bound is refused, as are backreferences ("\1": not POSIX ERE,
+ * and what makes matching exponential) and groups nested too deep. Real kernel
+ * version patterns cost a few dozen.
+ */
+#define KVER_PATTERN_COST_MAX 4096u
+#define KVER_PATTERN_DEPTH_MAX 32u
+
+struct kver_scan {
+	const char *p;
+	unsigned int depth;
+	bool refused; /* a backreference, or groups nested too deep */
+};
+
+static uint64_t cost_clamp(uint64_t v)
+{
+	return v > KVER_PATTERN_COST_MAX ? KVER_PATTERN_COST_MAX + 1 : v;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Digits at *p as a clamped number; *p moved past them. */
+static uint64_t scan_number(const char **p)
+{
+	uint64_t n = 0;
+
+	while (is_digit(**p))
+		n = cost_clamp(n * 10 + (uint64_t)(*(*p)++ - '0'));
+	return n;
+}
+
+/* "{m}", "{m,}" or "{m,n}" at s->p: the copies it makes, s->p moved past it; 0 when
+ * the brace does not open an interval (it is then a literal). */
+static uint64_t interval_factor(struct kver_scan *s)
+{
+	const char *p = s->p + 1;
+	uint64_t m, n;
+
+	if (!is_digit(*p))
+		return 0;
+	m = scan_number(&p);
+	n = m;
+	if (*p == ',') {
+		p++;
+		n = is_digit(*p) ? scan_number(&p) :
+				   m + 1; /* {m,}: m copies and a star */
+	}
+	if (*p != '}')
+		return 0;
+	s->p = p + 1;
+	n = n > m ? n : m;
+	return n > 0 ? n : 1;
+}
+
+/* Moves s->p past a bracket expression ("[^]a-z[:digit:]]"), or to the end of an
+ * unterminated one (which regcomp() rejects). */
+static void skip_bracket(struct kver_scan *s)
+{
+	const char *p = s->p + 1;
+
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+			const char *q = p + 2;
+
+			while (*q != '\0' && !(q[0] == p[1] && q[1] == ']'))
+				q++;
+			p = *q == '\0' ? q : q + 2;
+		} else {
+			p++;
+		}
+	}
+	s->p = *p == ']' ? p + 1 : p;
+}
+
+static uint64_t scan_alternatives(struct kver_scan *s);
+
+/* One atom at s->p and the repetitions that follow it: its cost. */
+static uint64_t scan_piece(struct kver_scan *s)
+{
+	uint64_t cost = 1, factor;
+
+	if (*s->p == '(') {
+		if (++s->depth > KVER_PATTERN_DEPTH_MAX) {
+			s->refused = true;
+			return 0;
+		}
+		s->p++;
+		cost = cost_clamp(scan_alternatives(s) + 1);
+		if (*s->p == ')')
+			s->p++;
+		s->depth--;
+	} else if (*s->p == '[') {
+		skip_bracket(s);
+	} else if (*s->p == '\\') {
+		s->p++;
+		if (*s->p >= '1' && *s->p <= '9')
+			s->refused = true;
+		if (*s->p != '\0')
+			s->p++;
+	} else {
+		s->p++;
+	}
+	for (;;) {
+		if (*s->p == '+') {
+			factor = 2;
+			s->p++;
+		} else if (*s->p == '*' || *s->p == '?') {
+			factor = 1;
+			s->p++;
+		} else if (*s->p != '{' || (factor = interval_factor(s)) == 0) {
+			break;
+		}
+		cost = cost_clamp(cost * factor);
+	}
+	return cost;
+}
+
+/* Alternatives up to the ')' closing the current group, or the end. */
+static uint64_t scan_alternatives(struct kver_scan *s)
+{
+	uint64_t cost = 0;
+
+	while (*s->p != '\0' && *s->p != ')' && !s->refused) {
+		if (*s->p == '|')
+			s->p++;
+		else
+			cost = cost_clamp(cost + scan_piece(s));
+	}
+	return cost;
+}
+
+/* Whether regcomp() may be given pattern (see above). */
+static bool kver_pattern_ok(const char *pattern)
+{
+	struct kver_scan s = { .p = pattern };
+	uint64_t cost = 0;
+
+	while (*s.p != '\0' && !s.refused) {
+		cost = cost_clamp(cost + scan_alternatives(&s));
+		if (*s.p == ')') /* unmatched: a literal in ERE */
+			s.p++;
+	}
+	return !s.refused && cost <= KVER_PATTERN_COST_MAX;
+}
+
 /* KVER is "*" or an extended regex searched anywhere in the kernel version. */
-static bool kver_matches(const char *pattern, const char *kver)
+static bool kver_matches(const char *pattern, const char *kver, const char *filename,
+			 unsigned int linenum)
 {
 	regex_t re;
 	bool match;
 
 	if (streq(pattern, "*"))
 		return true;
+	if (!kver_pattern_ok(pattern)) {
+		WRN("%s:%u: kernel version pattern too complex, line ignored\n", filename,
+		    linenum);
+		return false;
+	}
 	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
 		return false;
 	match = regexec(&re, kver, 0, NULL, 0) == 0;
@@ -134,7 +300,7 @@ int depmod_config_parse(struct depmod_config *cfg, FILE *fp, const char *filenam
 
 			if (modname == NULL || version == NULL || subdir == NULL)
 				goto syntax_error;
-			if (!kver_matches(version, kver)) {
+			if (!kver_matches(version, kver, filename, linenum)) {
 				INF("%s:%u: override kernel did not match %s\n", filename,
 				    linenum, version);
 				continue;
@@ -146,7 +312,7 @@ int depmod_config_parse(struct depmod_config *cfg, FILE *fp, const char *filenam
 
 			if (version == NULL || dir == NULL)
 				goto syntax_error;
-			if (!kver_matches(version, kver)) {
+			if (!kver_matches(version, kver, filename, linenum)) {
 				INF("%s:%u: external directory did not match %s\n",
 				    filename, linenum, version);
 				continue;

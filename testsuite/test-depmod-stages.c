@@ -115,6 +115,67 @@ TEST(config_override_external_kver_regex)
 	return 0;
 }
 
+/*
+ * glibc's regcomp() spells every repetition out, so some short KVER patterns would
+ * take memory exponential in their length (a fuzzed line with a run of '+' took 3 GB).
+ * Those are refused with a warning naming the line, as are backreferences and groups
+ * nested deeper than 32; ordinary and even large repetitions still compile and match.
+ * Without the bound this case fails: regcomp() runs out of memory on lines 3 and 4.
+ */
+TEST(config_kver_regex_bounded)
+{
+	char text[4096], pluses[201], deep[200], err[2048] = "";
+	struct depmod_config *cfg;
+	FILE *log = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	ssize_t n;
+
+	memset(pluses, '+', 200);
+	pluses[200] = '\0';
+	memset(deep, '(', 33);
+	deep[33] = '6';
+	memset(deep + 34, ')', 33);
+	deep[67] = '\0';
+	snprintf(
+		text, sizeof(text),
+		"override a 6(\\.1)+ kernel/a\n"
+		"override b (a|6){1,1000} kernel/b\n"
+		"override c 6%s kernel/c\n"
+		"override d ((6{99}){99}){99} kernel/d\n"
+		"external (6)\\\\1 /ext\n" /* the file has two backslashes: one escapes */
+		"override f %s kernel/f\n"
+		"override g [[:digit:]]{2}-amd6[4] kernel/g\n",
+		pluses, deep);
+	CHECK(log != NULL);
+	CHECK(dup2(fileno(log), STDERR_FILENO) == STDERR_FILENO);
+	cfg = parse_config(text, "6.1.0-50-amd64");
+	CHECK(dup2(saved, STDERR_FILENO) == STDERR_FILENO); /* the checks report there */
+	close(saved);
+	CHECK(cfg != NULL);
+	CHECK_INT_EQ(cfg->overrides.count, 3);
+	CHECK_STR_EQ(((struct depmod_override *)cfg->overrides.array[0])->path,
+		     "kernel/a/a");
+	CHECK_STR_EQ(((struct depmod_override *)cfg->overrides.array[1])->path,
+		     "kernel/b/b");
+	CHECK_STR_EQ(((struct depmod_override *)cfg->overrides.array[2])->path,
+		     "kernel/g/g");
+	CHECK_INT_EQ(cfg->externals.count, 0);
+	n = pread(fileno(log), err, sizeof(err) - 1, 0);
+	CHECK(n > 0);
+	for (int line = 3; line <= 6; line++) {
+		char want[80];
+
+		snprintf(want, sizeof(want),
+			 "t.conf:%d: kernel version pattern too complex, line ignored\n",
+			 line);
+		CHECK(strstr(err, want) != NULL);
+	}
+	CHECK(strstr(err, "t.conf:1:") == NULL && strstr(err, "t.conf:2:") == NULL);
+	depmod_config_release(cfg);
+	fclose(log);
+	return 0;
+}
+
 /* ---- resolve on hand-made modules ------------------------------------------------- */
 
 static struct kmod_modversion *syms(const char *const *names, size_t n, bool weak_last)
