@@ -71,23 +71,32 @@ static int search_add(struct depmod_config *cfg, const char *word)
 }
 
 /*
- * glibc's regcomp() builds a tree in which every repetition is spelled out: "x+" is
- * compiled as "xx*", "x{3,5}" as five copies of x. So a short pattern can ask for
- * memory exponential in its length: "a++++...+" doubles the tree with each '+',
- * "((a{99}){99}){99}" holds a million copies (a fuzzed depmod.d line took 3 GB). Before
- * compiling, the size of the spelled-out pattern is estimated: an atom costs the
- * product of the repetition factors that apply to it and to the groups around it.
- * A pattern over the bound is refused, as are backreferences ("\1": not POSIX ERE,
- * and what makes matching exponential) and groups nested too deep. Real kernel
- * version patterns cost a few dozen.
+ * glibc's regcomp() is not safe on hostile patterns, and depmod.d lines are read by a
+ * program running as root in package scripts. It spells every repetition out ("x+" is
+ * compiled as "xx*", "x{3,5}" as five copies of x), so "a++++...+" doubles the tree
+ * with each '+' (a fuzzed line took 3 GB); and its closure computation is exponential
+ * when repetitions are stacked over something that can match empty:
+ * "((y?|z?)+){30}" or "y???...???++++" run for minutes (both found by fuzzing, or
+ * measured while bounding them). So before compiling, a pattern is checked against
+ * three limits, generous for any real kernel-version pattern (those have a few dozen
+ * elements and at most two nested repetitions, as in "6\.1(\.[0-9]+)?"):
+ *  - its size once repetitions are spelled out (each atom weighted by the product of
+ *    the repetition factors that apply to it, directly or to a group around it):
+ *    KVER_PATTERN_COST_MAX;
+ *  - how many repetition operators apply to any one atom (counting those after the
+ *    groups around it): KVER_PATTERN_REPEAT_MAX;
+ *  - group nesting: KVER_PATTERN_DEPTH_MAX.
+ * Backreferences ("\1": not POSIX ERE, and what makes matching itself exponential)
+ * are refused too.
  */
-#define KVER_PATTERN_COST_MAX 4096u
-#define KVER_PATTERN_DEPTH_MAX 32u
+#define KVER_PATTERN_COST_MAX 256u
+#define KVER_PATTERN_REPEAT_MAX 2u
+#define KVER_PATTERN_DEPTH_MAX 16u
 
 struct kver_scan {
 	const char *p;
 	unsigned int depth;
-	bool refused; /* a backreference, or groups nested too deep */
+	bool refused; /* over a limit other than the cost */
 };
 
 static uint64_t cost_clamp(uint64_t v)
@@ -110,9 +119,9 @@ static uint64_t scan_number(const char **p)
 	return n;
 }
 
-/* "{m}", "{m,}" or "{m,n}" at s->p: the copies it makes, s->p moved past it; 0 when
- * the brace does not open an interval (it is then a literal). */
-static uint64_t interval_factor(struct kver_scan *s)
+/* "{m}", "{m,}" or "{m,n}" at s->p: the copies it makes, s->p moved past it, *min
+ * set to m; 0 when the brace does not open an interval (it is then a literal). */
+static uint64_t interval_factor(struct kver_scan *s, uint64_t *min)
 {
 	const char *p = s->p + 1;
 	uint64_t m, n;
@@ -129,6 +138,7 @@ static uint64_t interval_factor(struct kver_scan *s)
 	if (*p != '}')
 		return 0;
 	s->p = p + 1;
+	*min = m;
 	n = n > m ? n : m;
 	return n > 0 ? n : 1;
 }
@@ -157,20 +167,25 @@ static void skip_bracket(struct kver_scan *s)
 	s->p = *p == ']' ? p + 1 : p;
 }
 
-static uint64_t scan_alternatives(struct kver_scan *s);
+static uint64_t scan_alternatives(struct kver_scan *s, unsigned int *repeats,
+				  bool *nullable);
 
-/* One atom at s->p and the repetitions that follow it: its cost. */
-static uint64_t scan_piece(struct kver_scan *s)
+/* One atom at s->p and the repetitions that follow it: its cost; *repeats is the
+ * most repetition operators that apply to an atom inside it, *nullable whether it
+ * can match the empty string. */
+static uint64_t scan_piece(struct kver_scan *s, unsigned int *repeats, bool *nullable)
 {
-	uint64_t cost = 1, factor;
+	uint64_t cost = 1, factor, min = 1;
 
+	*repeats = 0;
+	*nullable = false;
 	if (*s->p == '(') {
 		if (++s->depth > KVER_PATTERN_DEPTH_MAX) {
 			s->refused = true;
 			return 0;
 		}
 		s->p++;
-		cost = cost_clamp(scan_alternatives(s) + 1);
+		cost = cost_clamp(scan_alternatives(s, repeats, nullable) + 1);
 		if (*s->p == ')')
 			s->p++;
 		s->depth--;
@@ -180,37 +195,64 @@ static uint64_t scan_piece(struct kver_scan *s)
 		s->p++;
 		if (*s->p >= '1' && *s->p <= '9')
 			s->refused = true;
+		/* glibc's zero-width escapes: word boundaries, buffer ends */
+		*nullable = *s->p != '\0' && strchr("bB<>`'", *s->p) != NULL;
 		if (*s->p != '\0')
 			s->p++;
+	} else if (*s->p == '*' || *s->p == '+' || *s->p == '?' || *s->p == '{') {
+		/* a repetition with nothing to repeat (undefined in POSIX; glibc repeats
+		 * the empty string or the character, and stacks what follows on it) */
+		s->refused = true;
+		return 0;
 	} else {
+		*nullable = *s->p == '^' || *s->p == '$';
 		s->p++;
 	}
 	for (;;) {
-		if (*s->p == '+') {
-			factor = 2;
+		bool empty_too; /* whether the operator lets the piece match empty */
+
+		if (*s->p == '+' || *s->p == '*' || *s->p == '?') {
+			factor = *s->p == '+' ? 2 : 1;
+			empty_too = *s->p != '+';
 			s->p++;
-		} else if (*s->p == '*' || *s->p == '?') {
-			factor = 1;
-			s->p++;
-		} else if (*s->p != '{' || (factor = interval_factor(s)) == 0) {
+		} else if (*s->p == '{' && (factor = interval_factor(s, &min)) != 0) {
+			empty_too = min == 0;
+		} else {
 			break;
 		}
-		cost = cost_clamp(cost * factor);
+		cost = cost_clamp(cost * (factor + 1)); /* the copies and the operator */
+		if (++*repeats > KVER_PATTERN_REPEAT_MAX || *nullable)
+			s->refused = true;
+		*nullable = empty_too;
 	}
 	return cost;
 }
 
-/* Alternatives up to the ')' closing the current group, or the end. */
-static uint64_t scan_alternatives(struct kver_scan *s)
+/* Alternatives up to the ')' closing the current group, or the end; *nullable
+ * whether one of them can match the empty string. */
+static uint64_t scan_alternatives(struct kver_scan *s, unsigned int *repeats,
+				  bool *nullable)
 {
 	uint64_t cost = 0;
+	bool branch_nullable = true, piece_nullable;
+	unsigned int r;
 
+	*repeats = 0;
+	*nullable = false;
 	while (*s->p != '\0' && *s->p != ')' && !s->refused) {
-		if (*s->p == '|')
+		if (*s->p == '|') {
 			s->p++;
-		else
-			cost = cost_clamp(cost + scan_piece(s));
+			cost = cost_clamp(cost + 1);
+			*nullable |= branch_nullable;
+			branch_nullable = true;
+			continue;
+		}
+		cost = cost_clamp(cost + scan_piece(s, &r, &piece_nullable));
+		branch_nullable &= piece_nullable;
+		if (r > *repeats)
+			*repeats = r;
 	}
+	*nullable |= branch_nullable;
 	return cost;
 }
 
@@ -219,11 +261,13 @@ static bool kver_pattern_ok(const char *pattern)
 {
 	struct kver_scan s = { .p = pattern };
 	uint64_t cost = 0;
+	unsigned int repeats;
+	bool nullable;
 
 	while (*s.p != '\0' && !s.refused) {
-		cost = cost_clamp(cost + scan_alternatives(&s));
-		if (*s.p == ')') /* unmatched: a literal in ERE */
-			s.p++;
+		cost = cost_clamp(cost + scan_alternatives(&s, &repeats, &nullable));
+		if (*s.p == ')') /* unmatched: undefined in POSIX, a literal to glibc */
+			s.refused = true;
 	}
 	return !s.refused && cost <= KVER_PATTERN_COST_MAX;
 }
