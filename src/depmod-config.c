@@ -77,17 +77,18 @@ static int search_add(struct depmod_config *cfg, const char *word)
  * with each '+' (a fuzzed line took 3 GB); and its closure computation is exponential
  * when repetitions are stacked over something that can match empty:
  * "((y?|z?)+){30}" or "y???...???++++" run for minutes (both found by fuzzing, or
- * measured while bounding them). So before compiling, a pattern is checked against
- * three limits, generous for any real kernel-version pattern (those have a few dozen
- * elements and at most two nested repetitions, as in "6\.1(\.[0-9]+)?"):
+ * measured while bounding them). So before compiling, a pattern is refused when it
+ * goes past a limit that no real kernel-version pattern comes near (those have a few
+ * dozen elements and at most two nested repetitions, as in "6\.1(\.[0-9]+)?"):
  *  - its size once repetitions are spelled out (each atom weighted by the product of
  *    the repetition factors that apply to it, directly or to a group around it):
  *    KVER_PATTERN_COST_MAX;
  *  - how many repetition operators apply to any one atom (counting those after the
  *    groups around it): KVER_PATTERN_REPEAT_MAX;
- *  - group nesting: KVER_PATTERN_DEPTH_MAX.
- * Backreferences ("\1": not POSIX ERE, and what makes matching itself exponential)
- * are refused too.
+ *  - group nesting: KVER_PATTERN_DEPTH_MAX;
+ * or when it repeats something that can match the empty string, or nothing at all,
+ * or has an unmatched ')' (both undefined in POSIX), or a backreference ("\1": not
+ * POSIX ERE, and what makes matching itself exponential).
  */
 #define KVER_PATTERN_COST_MAX 256u
 #define KVER_PATTERN_REPEAT_MAX 2u
@@ -260,15 +261,13 @@ static uint64_t scan_alternatives(struct kver_scan *s, unsigned int *repeats,
 static bool kver_pattern_ok(const char *pattern)
 {
 	struct kver_scan s = { .p = pattern };
-	uint64_t cost = 0;
+	uint64_t cost;
 	unsigned int repeats;
 	bool nullable;
 
-	while (*s.p != '\0' && !s.refused) {
-		cost = cost_clamp(cost + scan_alternatives(&s, &repeats, &nullable));
-		if (*s.p == ')') /* unmatched: undefined in POSIX, a literal to glibc */
-			s.refused = true;
-	}
+	cost = scan_alternatives(&s, &repeats, &nullable);
+	if (*s.p == ')') /* unmatched: undefined in POSIX, a literal to glibc */
+		s.refused = true;
 	return !s.refused && cost <= KVER_PATTERN_COST_MAX;
 }
 
