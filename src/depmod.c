@@ -174,20 +174,19 @@ static int depmod_option(int c, const char *arg, void *data)
 static int parse_operands(struct depmod_cmdline *cl, int argc, char *argv[])
 {
 	struct depmod_options *o = &cl->o;
+	int r;
 
+	o->kver = NULL;
 	if (optind < argc) {
 		if (!version_ok(argv[optind])) {
 			ERR("Bad version passed %s\n", argv[optind]);
 			return -EINVAL;
 		}
 		o->kver = argv[optind++];
-	} else {
-		if (uname(&cl->u) < 0) {
-			ERR("uname() failed: %m\n");
-			return -errno;
-		}
-		o->kver = cl->u.release;
 	}
+	r = tool_kversion(&o->kver, &cl->u);
+	if (r < 0)
+		return r;
 	o->files = argv + optind;
 	o->n_files = argc - optind;
 	return 0;

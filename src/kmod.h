@@ -39,6 +39,14 @@ void kmod_print_version(void);
  */
 int tool_module_dir(const char *root, const char *kversion, char buf[static PATH_MAX]);
 
+/*
+ * (options.c) Leaves *kversion as it is when set; when NULL, points it at the running
+ * kernel's release, kept in *u (so u must live as long as *kversion is used). A uname()
+ * failure is reported here and returned as a negative errno.
+ */
+struct utsname;
+int tool_kversion(const char **kversion, struct utsname *u);
+
 /* Clean-up attributes for the library's objects (lib/macro.h has the generic ones). */
 static inline void kmod_ctx_unrefp(struct kmod_ctx **ctx)
 {

@@ -20,6 +20,7 @@
 #include <sys/utsname.h>
 
 #include "json.h"
+#include "kmod.h"
 #include "libkmod.h"
 #include "lib/array.h"
 #include "lib/hash.h"
@@ -658,14 +659,9 @@ int modprobe_closure(struct kmod_ctx *ctx, const struct closure_opts *opts, char
 	struct utsname u;
 	int ret = 0;
 
-	if (kversion == NULL) {
-		if (uname(&u) < 0) {
-			ret = -errno;
-			ERR("uname() failed: %m\n");
-			return ret;
-		}
-		kversion = u.release;
-	}
+	ret = tool_kversion(&kversion, &u);
+	if (ret < 0)
+		return ret;
 	cl.mods = hash_new(256, cmod_free);
 	cl.fw = hash_new(64, cfw_free);
 	visited = hash_new(256, NULL);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "kmod.h"
 #include "lib/strbuf.h"
@@ -59,6 +60,21 @@ int tool_module_dir(const char *root, const char *kversion, char buf[static PATH
 	else if (r < 0)
 		ERR("uname() failed: %s\n", strerror(-r));
 	return r;
+}
+
+int tool_kversion(const char **kversion, struct utsname *u)
+{
+	int r;
+
+	if (*kversion != NULL)
+		return 0;
+	if (uname(u) < 0) {
+		r = -errno;
+		ERR("uname() failed: %s\n", strerror(-r));
+		return r;
+	}
+	*kversion = u->release;
+	return 0;
 }
 
 int options_exit_status(enum options_result result)

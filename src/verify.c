@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "kmod.h"
 #include "lib/file.h"
 #include "lib/list.h"
 #include "lib/module.h"
@@ -277,14 +278,9 @@ int verify_certs_add_kernel(struct verify_certs **vc, const char *root,
 		ERR("out of memory\n");
 		return -ENOMEM;
 	}
-	if (kversion == NULL) {
-		if (uname(&u) < 0) {
-			r = -errno;
-			ERR("uname() failed: %m\n");
-			return r;
-		}
-		kversion = u.release;
-	}
+	r = tool_kversion(&kversion, &u);
+	if (r < 0)
+		return r;
 	if (asprintf(&path, "%s/boot/vmlinuz-%s", root != NULL ? root : "", kversion) <
 	    0) {
 		ERR("out of memory\n");
