@@ -411,17 +411,21 @@ static char *lookup_moddep(struct kmod_ctx *ctx, const char *name)
 }
 
 /* Reads the module's modules.dep line once (path and dependencies). */
-static void module_init_dep(const struct kmod_module *mod)
+/* Reads mod's modules.dep line once it is needed; 0 also when there is none (the
+ * module is not in modules.dep, or the index cannot be read: reported there). */
+static int module_init_dep(const struct kmod_module *mod)
 {
 	struct kmod_module *m = (struct kmod_module *)mod;
 	_cleanup_free_ char *line = NULL;
+	int r;
 
 	if (m->init.dep)
-		return;
+		return 0;
 	line = lookup_moddep(m->ctx, m->name);
 	if (line == NULL)
-		return;
-	(void)module_parse_depline(m, line);
+		return 0;
+	r = module_parse_depline(m, line);
+	return r < 0 ? r : 0;
 }
 
 KMOD_EXPORT const char *kmod_module_get_name(const struct kmod_module *mod)
@@ -436,32 +440,41 @@ KMOD_EXPORT const char *kmod_module_get_path(const struct kmod_module *mod)
 	if (mod == NULL)
 		return NULL;
 	if (mod->path == NULL)
-		module_init_dep(mod);
+		(void)module_init_dep(mod);
 	return mod->path;
 }
 
-KMOD_EXPORT struct kmod_list *kmod_module_get_dependencies(const struct kmod_module *mod)
+int module_get_dependencies(const struct kmod_module *mod, struct kmod_list **list)
 {
-	struct kmod_list *list = NULL;
 	const char *failed;
 	int err;
 
-	if (mod == NULL)
-		return NULL;
-	module_init_dep(mod);
+	*list = NULL;
+	err = module_init_dep(mod);
+	if (err < 0)
+		return err;
 	if (!mod->init.dep)
-		return NULL;
-	err = module_resolve_deps(mod, &list, &failed);
+		return 0;
+	err = module_resolve_deps(mod, list, &failed);
 	if (err == -ENOMEM && failed == NULL) {
 		ERR(mod->ctx, "out of memory\n");
-		return NULL;
+		return err;
 	}
 	if (err < 0) {
 		/* a dependency's file removed since its line was read */
 		ERR(mod->ctx, "ctx=%p path=%s error=%s\n", (void *)mod->ctx, failed,
 		    strerror(-err));
-		return NULL;
+		return err;
 	}
+	return 0;
+}
+
+KMOD_EXPORT struct kmod_list *kmod_module_get_dependencies(const struct kmod_module *mod)
+{
+	struct kmod_list *list;
+
+	if (mod == NULL || module_get_dependencies(mod, &list) < 0)
+		return NULL;
 	return list;
 }
 

@@ -67,6 +67,10 @@ void module_list_free_data(struct kmod_list *list, void (*free_data)(void *));
 /* Parses a modules.dep line ("path: dep dep...") into mod->dep. */
 int module_parse_depline(struct kmod_module *mod, char *line);
 void module_set_path(struct kmod_module *mod, const char *path);
+/* kmod_module_get_dependencies() that says when the list is incomplete: a negative
+ * errno (logged) when mod's modules.dep line names a file that cannot be resolved, or
+ * memory ran out; *list is then NULL, as the public getter returns it. */
+int module_get_dependencies(const struct kmod_module *mod, struct kmod_list **list);
 /* Opens mod->file on demand and keeps it (freed with the module); -ENOENT when the
  * module has no path, else file_open()'s error. */
 int module_get_file(const struct kmod_module *mod, struct kmod_file **file);

@@ -25,6 +25,7 @@
 #include "lib/array.h"
 #include "lib/hash.h"
 #include "lib/macro.h"
+#include "lib/module.h"
 #include "lib/util.h"
 #include "log.h"
 #include "modprobe-closure.h"
@@ -51,6 +52,8 @@ struct closure {
 	struct hash *fw; /* firmware name -> struct cfw */
 	char *fwdirs[5];
 	size_t n_fwdirs;
+	/* modules whose dependency list could not be made whole (a file missing) */
+	unsigned int incomplete;
 };
 
 /* A zeroed record of size bytes whose flexible name member (at name_off) holds name. */
@@ -100,7 +103,9 @@ static int cmodcmp(const void *a, const void *b)
  * Library messages during the walk: shown as usual, and an error among them (a
  * dependency whose file is missing, an unreadable index) makes the closure
  * incomplete, so the exit status says so. data, when not NULL, counts them (an
- * unsigned int of modprobe_closure()'s).
+ * unsigned int of modprobe_closure()'s). The walk also sees a missing dependency
+ * by itself (struct closure's incomplete), so that a library built without its
+ * messages (-Dlogging=false) gives the same exit status.
  */
 static void closure_log(void *data, int priority, const char *file, int line,
 			const char *fn, const char *format, va_list args)
@@ -344,8 +349,9 @@ static int closure_walk(struct closure *cl, struct hash *visited,
 	}
 	while (stack.count > 0) {
 		struct kmod_module *m = stack.array[stack.count - 1];
-		struct kmod_list *pre = NULL, *post = NULL, *weak = NULL;
+		struct kmod_list *deps, *pre = NULL, *post = NULL, *weak = NULL;
 		struct cmod *cm;
+		int d;
 
 		array_pop(&stack);
 		if (r < 0 || hash_find(visited, kmod_module_get_name(m)) != NULL) {
@@ -358,8 +364,11 @@ static int closure_walk(struct closure *cl, struct hash *visited,
 			r = -ENOMEM;
 			continue;
 		}
-		if (push_list(&stack, kmod_module_get_dependencies(m)) < 0)
+		d = module_get_dependencies(m, &deps);
+		if (d == -ENOMEM || push_list(&stack, deps) < 0)
 			r = -ENOMEM;
+		else if (d < 0)
+			cl->incomplete++;
 		if (kmod_module_get_softdeps(m, &pre, &post) == 0) {
 			if (push_list(&stack, pre) < 0 || push_list(&stack, post) < 0)
 				r = -ENOMEM;
@@ -677,7 +686,7 @@ int modprobe_closure(struct kmod_ctx *ctx, const struct closure_opts *opts, char
 		ret = closure_walk_all(&cl, w, visited, args, nargs);
 		if (ret != -ENOMEM)
 			ret = closure_print(&cl, w, visited, ret);
-		if (ret == 0 && library_errors > 0)
+		if (ret == 0 && (library_errors > 0 || cl.incomplete > 0))
 			ret = -EIO;
 	}
 	if (ret == -ENOMEM)
