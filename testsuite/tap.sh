@@ -29,6 +29,11 @@ check() {
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
 # check_eq DESCRIPTION EXPECTED_FILE ACTUAL_FILE: byte-identical files
+# lib_check DESC CMD...: check, for a message the library logs; with -Dlogging=false
+# (a library without messages) a TAP SKIP saying so
+lib_check() {
+	if have_feature logging; then check "$@"; else skip "$1" "$(feature_off logging)"; fi
+}
 check_eq() {
 	if cmp -s "$2" "$3"; then
 		ok "$1"
@@ -51,15 +56,18 @@ have_kmod_oracle() {
 		env -u LD_LIBRARY_PATH -u LD_PRELOAD /sbin/depmod -V 2>/dev/null | grep -q '^kmod version'
 }
 # have_feature NAME: the build has the optional library NAME (zstd, xz, zlib,
-# openssl), as meson configured it ($MODKIT_FEATURES, set by meson; outside meson,
-# read from $MODKIT_BUILD_ROOT/config.h). feature_off NAME: the skip reason.
+# openssl), or the library's messages (logging), as meson configured it
+# ($MODKIT_FEATURES, set by meson; outside meson, read from
+# $MODKIT_BUILD_ROOT/config.h). feature_off NAME: the skip reason.
 have_feature() {
 	if [ -n "${MODKIT_FEATURES+set}" ]; then
 		case " $MODKIT_FEATURES " in *" $1 "*) return 0 ;; *) return 1 ;; esac
 	fi
 	grep -qx "#define ENABLE_${1^^} 1" "${MODKIT_BUILD_ROOT:?}/config.h"
 }
-feature_off() { echo "built with -D$1=disabled"; }
+feature_off() {
+	if [ "$1" = logging ]; then echo "built with -Dlogging=false"; else echo "built with -D$1=disabled"; fi
+}
 # feature_line: the build's feature line of --version, from the same options
 # ("+ZSTD +XZ +ZLIB +OPENSSL" when all are built)
 feature_line() {

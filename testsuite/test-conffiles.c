@@ -226,6 +226,7 @@ TEST(skipped_entries_are_logged)
 	struct conf_file *files;
 	size_t n;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	touch(d, "ok.conf", "");
 	touch(d, "sub.conf/inner.conf", "");
 	CHECK(symlink("/nonexistent/target", dangling) == 0);
@@ -488,6 +489,7 @@ TEST(directory_read_once_by_identity)
 	char *expected;
 	size_t n;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	touch(d, "a.conf", "");
 	touch(d, "sub.conf/x", "");
 	CHECK(symlink("d", link) == 0);
@@ -530,6 +532,7 @@ TEST(config_skips_special_files_and_keeps_masking)
 	struct kmod_config *config;
 	char *expected;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	touch(hi, "ok.conf", "alias from-ok ok\n");
 	touch(lo, "masked.conf", "alias from-masked masked\n");
 	touch(lo, "fifo.conf", "alias from-lo-fifo lo\n");
@@ -572,6 +575,7 @@ TEST(module_dir_files_hold_one_directive)
 	struct kmod_config *config;
 	char *expected;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	touch(d, "a.conf", "alias conf-alias m\n");
 	touch(moddir, "modules.softdep",
 	      "# Soft dependencies extracted from modules themselves.\n"

@@ -432,6 +432,7 @@ TEST(deprecated_include_config)
 	char *expected;
 	struct kmod_ctx *ctx = load("include /etc/foo\nconfig x\n", &path);
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK(asprintf(
 		      &expected,
 		      "kmod_config_parse: %s: command include is deprecated and not parsed anymore\n"
@@ -473,6 +474,7 @@ TEST(bad_directive_lines)
 		"options", "bogus",   "Alias",	   "alias:",  "\vblacklist"
 	};
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_STR_EQ(logged(), bad_lines_text(path, lines, words, ARRAY_SIZE(lines)));
 	CHECK_STR_EQ(dump(ctx), "blacklist ok\n");
 	return 0;
@@ -495,6 +497,7 @@ TEST(comments_and_blank_lines)
 	static const unsigned int lines[] = { 6, 7 };
 	static const char *const words[] = { "#", "#neither" };
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_STR_EQ(logged(), bad_lines_text(path, lines, words, 2));
 	CHECK_STR_EQ(dump(ctx), "blacklist a\noptions b x=1 # kept\n");
 	return 0;
@@ -515,6 +518,7 @@ TEST(continuation_lines)
 	static const unsigned int lines[] = { 5, 9, 12 };
 	static const char *const words[] = { "bad", "bogus2", "bogus3" };
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_STR_EQ(logged(), bad_lines_text(path, lines, words, 3));
 	CHECK_STR_EQ(dump(ctx), "alias c d\n"
 				"options a x=1   y=2\n"
@@ -530,6 +534,7 @@ TEST(last_line_without_newline)
 	static const unsigned int lines[] = { 2 };
 	static const char *const words[] = { "bogus" };
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_STR_EQ(logged(), bad_lines_text(path, lines, words, 1));
 	CHECK_STR_EQ(dump(ctx), "blacklist a\n");
 	return 0;
@@ -543,6 +548,7 @@ TEST(binary_garbage)
 	unsigned int seed = 12345;
 	struct kmod_ctx *ctx;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	for (size_t i = 0; i < sizeof(buf); i++) {
 		seed = seed * 1103515245 + 12345;
 		buf[i] = (char)(seed >> 16);
@@ -689,6 +695,7 @@ TEST(kcmdline_bad_module_name)
 {
 	struct kmod_ctx *ctx = load_cmdline("a[.b=1 x].y=2 ok-x.p-q=1");
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_STR_EQ(logged(),
 		     "kcmdline_parse_result: Ignoring bad option on kernel command "
 		     "line while parsing module name: 'a['\n"
@@ -747,6 +754,7 @@ TEST(kcmdline_read_error)
 	const char *paths[] = { NULL };
 	char *expected;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	/* a directory opens but cannot be read */
 	CHECK_INT_EQ(config_new_full(ctx, paths, root, &ctx->config), 0);
 	CHECK(asprintf(
@@ -1209,6 +1217,7 @@ TEST(differential_debian_modprobe)
 {
 	bool fake;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	test_need_kmod_oracle();
 	fake = can_fake_cmdline();
 	if (!fake)
@@ -1387,6 +1396,7 @@ TEST(differential_generated)
 	unsigned int rounds = 40;
 	bool fake;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	test_need_kmod_oracle();
 	/* MODKIT_CONFIG_DIFF_ROUNDS runs more (or fewer) generated rounds */
 	if (getenv("MODKIT_CONFIG_DIFF_ROUNDS"))

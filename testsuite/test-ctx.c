@@ -129,6 +129,7 @@ TEST(info_messages)
 	char *dir = test_tmpdir(), path[PATH_MAX], *text;
 	size_t len;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	/* the default logger: "libkmod: INFO: <function>: <text>" on stderr */
 	snprintf(path, sizeof(path), "%s/stderr", dir);
 	fd_err = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -167,6 +168,29 @@ TEST(info_messages)
 	kmod_set_log_fn(ctx, fx_log_fn, &log);
 	kmod_unref(ctx);
 	CHECK_INT_EQ(log.len, 0);
+	return 0;
+}
+
+/* -Dlogging=false compiles every library message out: the log function of a context is
+ * then never called, whatever the priority. With messages, the same calls log. */
+TEST(messages_follow_the_logging_option)
+{
+	struct fx_log log = { .len = 0 };
+	struct kmod_ctx *ctx = kmod_new("/nonexistent", NULL);
+
+	CHECK(ctx != NULL);
+	log.buf[0] = '\0';
+	kmod_set_log_priority(ctx, LOG_DEBUG);
+	kmod_set_log_fn(ctx, fx_log_fn, &log);
+	kmod_unref(ctx);
+	if (test_have_feature("logging")) {
+		CHECK(strstr(log.buf, ":kmod_set_log_fn:custom logging function") !=
+		      NULL);
+		CHECK(strstr(log.buf, ":kmod_unref:context ") != NULL);
+	} else {
+		CHECK_STR_EQ(log.buf, "");
+		CHECK_INT_EQ(log.len, 0);
+	}
 	return 0;
 }
 

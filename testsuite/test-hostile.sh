@@ -74,7 +74,7 @@ run insmod-fifo "${SHIM[@]}" "$bin/insmod" ./x.ko
 check "insmod FIFO: ends" finished insmod-fifo
 check "insmod FIFO: exit 1" status_is insmod-fifo 1
 check "insmod FIFO: message names it" err_has insmod-fifo "./x.ko"
-check "insmod FIFO: said to be no regular file" err_has insmod-fifo "not a regular file"
+lib_check "insmod FIFO: said to be no regular file" err_has insmod-fifo "not a regular file"
 check "insmod FIFO: no kernel call" test ! -s "$root/.shim/calls.log"
 show_err insmod-fifo
 
@@ -95,7 +95,7 @@ mv "$root/lib/modules/$kver/kernel/b.ko" "$work/b.ko.real"
 mkfifo "$root/lib/modules/$kver/kernel/b.ko"
 run modprobe-fifo "${SHIM[@]}" "$bin/modprobe" a
 check "modprobe, dependency is a FIFO: ends with exit 1" status_is modprobe-fifo 1
-check "modprobe, dependency is a FIFO: message names it" \
+lib_check "modprobe, dependency is a FIFO: message names it" \
 	err_has modprobe-fifo "/lib/modules/$kver/kernel/b.ko"
 check "modprobe, dependency is a FIFO: nothing loaded" test ! -s "$root/.shim/calls.log"
 show_err modprobe-fifo
@@ -104,7 +104,7 @@ show_err modprobe-fifo
 truncate -s 1G "$work/huge.ko"
 run modinfo-huge "$bin/modinfo" -b "$root" -k "$kver" "$work/huge.ko"
 check "modinfo 1 GiB sparse .ko: ends with exit 1" status_is modinfo-huge 1
-check "modinfo 1 GiB sparse .ko: message names it" err_has modinfo-huge "$work/huge.ko"
+lib_check "modinfo 1 GiB sparse .ko: message names it" err_has modinfo-huge "$work/huge.ko"
 check "modinfo 1 GiB sparse .ko: said too large" err_has modinfo-huge "too large"
 show_err modinfo-huge
 run insmod-huge "${SHIM[@]}" "$bin/insmod" "$work/huge.ko"
@@ -129,7 +129,7 @@ bomb() {
 	head -c 520M /dev/zero | "$@" >"$f"
 	run "bomb-$fmt" "$bin/modinfo" -b "$root" -k "$kver" "$f"
 	check "modinfo $fmt bomb (520 MiB of zeros): ends with exit 1" status_is "bomb-$fmt" 1
-	check "modinfo $fmt bomb: refused as too large, named" \
+	lib_check "modinfo $fmt bomb: refused as too large, named" \
 		err_has "bomb-$fmt" "$f: too large to be a module (over 512 MiB decompressed)"
 	show_err "bomb-$fmt"
 	rm -f "$f"
@@ -147,14 +147,14 @@ ln -s /dev/zero "$conf/zero.conf"
 
 run modprobe-conf "$bin/modprobe" -d "$root" -S "$kver" -C "$conf" -c
 check "modprobe -C dir with FIFO and /dev/zero: ends with exit 0" status_is modprobe-conf 0
-check "modprobe -C: FIFO named" err_has modprobe-conf "$conf/fifo.conf: not a regular file"
-check "modprobe -C: /dev/zero named" err_has modprobe-conf "$conf/zero.conf: not a regular file"
+lib_check "modprobe -C: FIFO named" err_has modprobe-conf "$conf/fifo.conf: not a regular file"
+lib_check "modprobe -C: /dev/zero named" err_has modprobe-conf "$conf/zero.conf: not a regular file"
 check "modprobe -C: the good file read" grep -qx "alias good_alias a" "$work/modprobe-conf.out"
 show_err modprobe-conf
 
 run modprobe-conf-fifo "$bin/modprobe" -d "$root" -S "$kver" -C "$conf/fifo.conf" -c
 check "modprobe -C FIFO itself: ends with exit 0" status_is modprobe-conf-fifo 0
-check "modprobe -C FIFO itself: named" err_has modprobe-conf-fifo "$conf/fifo.conf"
+lib_check "modprobe -C FIFO itself: named" err_has modprobe-conf-fifo "$conf/fifo.conf"
 
 run depmod-conf "$bin/depmod" -b "$root" -C "$conf" "$kver"
 check "depmod -C dir with FIFO and /dev/zero: ends with exit 0" status_is depmod-conf 0
@@ -199,7 +199,7 @@ if python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1
 	"$moddir/modules.dep.bin" 2>/dev/null; then
 	run modprobe-sock "$bin/modprobe" -d "$root" -S "$kver" --show-depends a
 	check "modprobe, modules.dep.bin a socket: ends with exit 1" status_is modprobe-sock 1
-	check "modprobe, modules.dep.bin a socket: named" \
+	lib_check "modprobe, modules.dep.bin a socket: named" \
 		err_has modprobe-sock "$moddir/modules.dep.bin: not a regular file"
 	show_err modprobe-sock
 else
@@ -209,17 +209,17 @@ rm -f "$moddir/modules.dep.bin"
 mkfifo "$moddir/modules.dep.bin"
 run modprobe-idxfifo "$bin/modprobe" -d "$root" -S "$kver" --show-depends a
 check "modprobe, modules.dep.bin a FIFO: ends with exit 1" status_is modprobe-idxfifo 1
-check "modprobe, modules.dep.bin a FIFO: named" \
+lib_check "modprobe, modules.dep.bin a FIFO: named" \
 	err_has modprobe-idxfifo "$moddir/modules.dep.bin: not a regular file"
 run modinfo-idxfifo "$bin/modinfo" -b "$root" -k "$kver" a
 check "modinfo, modules.dep.bin a FIFO: ends with exit 1" status_is modinfo-idxfifo 1
-check "modinfo, modules.dep.bin a FIFO: named" \
+lib_check "modinfo, modules.dep.bin a FIFO: named" \
 	err_has modinfo-idxfifo "$moddir/modules.dep.bin: not a regular file"
 rm "$moddir/modules.alias.bin"
 ln -s /dev/zero "$moddir/modules.alias.bin"
 run modprobe-idxzero "$bin/modprobe" -d "$root" -S "$kver" --show-depends a-alias
 check "modprobe, modules.alias.bin /dev/zero: ends with exit 1" status_is modprobe-idxzero 1
-check "modprobe, modules.alias.bin /dev/zero: named" \
+lib_check "modprobe, modules.alias.bin /dev/zero: named" \
 	err_has modprobe-idxzero "$moddir/modules.alias.bin: not a regular file"
 show_err modprobe-idxzero
 # text indexes read by depmod and static-nodes (a fresh tree: depmod refuses to
@@ -362,7 +362,7 @@ check "modules.softdep install line: modprobe ends with exit 0" status_is inject
 check "modules.softdep install line: b inserted instead" \
 	grep -q "^finit_module name=b " "$work/inject/.shim/calls.log"
 check "modules.softdep install line: not run" test ! -e "$work/pwned"
-check "modules.softdep install line: refused, named" err_has inject \
+lib_check "modules.softdep install line: refused, named" err_has inject \
 	"/lib/modules/$kver/modules.softdep line 3: ignoring bad line starting with 'install'"
 show_err inject
 

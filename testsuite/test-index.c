@@ -1126,6 +1126,7 @@ TEST(header_error_messages)
 	struct index_mm *idx;
 	uint8_t bad[47];
 
+	test_need_feature("logging"); /* checks the library's messages */
 	ctx.log.fn = capture_log;
 	ctx.log.priority = LOG_ERR;
 	memcpy(bad, dep_34, sizeof(bad));
@@ -1155,6 +1156,7 @@ TEST(open_special_files)
 	struct index_mm *idx = NULL;
 	int sock;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	ctx.log.fn = capture_log;
 	ctx.log.priority = LOG_ERR;
 

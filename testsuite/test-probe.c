@@ -555,6 +555,7 @@ TEST(builtin_target_and_dependency)
 {
 	struct kmod_module *m;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_INT_EQ(fx_init(), 0);
 	CHECK_INT_EQ(fx_modules("a"), 0);
 	CHECK_INT_EQ(fx_builtin("only"), 0);
@@ -744,6 +745,7 @@ TEST(install_command_of_dependency_and_softdep_override)
 
 TEST(install_command_fails)
 {
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_INT_EQ(fx_init(), 0);
 	CHECK_INT_EQ(fx_modules("a:b b c:b"), 0);
 	fx_conf("install a exit 3");
@@ -883,6 +885,7 @@ TEST(force_on_init_module_path)
 	size_t len, olen;
 	const unsigned char *sh;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	test_need_feature("zstd");
 	test_need_feature("xz");
 	CHECK_INT_EQ(fx_init(), 0);
@@ -974,6 +977,7 @@ TEST(compression_paths)
 
 TEST(compression_unknown_kernel_word)
 {
+	test_need_feature("logging"); /* checks the library's messages */
 	test_need_feature("zstd");
 	CHECK_INT_EQ(fx_init(), 0);
 	{
@@ -1020,6 +1024,7 @@ TEST(insert_errors)
 {
 	char p[BUFSZ];
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_INT_EQ(fx_init(), 0);
 	CHECK_INT_EQ(fx_modules("a gone"), 0);
 	CHECK(fx_ctx() != NULL);
@@ -1047,6 +1052,7 @@ TEST(remove_module)
 {
 	struct kmod_module *m;
 
+	test_need_feature("logging"); /* checks the library's messages */
 	CHECK_INT_EQ(fx_init(), 0);
 	CHECK_INT_EQ(fx_modules("a b"), 0);
 	CHECK(fx_ctx() != NULL);
@@ -1276,6 +1282,7 @@ TEST(oracle_plan)
 		NULL,
 	};
 
+	test_need_feature("logging"); /* checks the library's messages */
 	return oracle_compare(scenario_plan, ops);
 }
 
@@ -1337,6 +1344,7 @@ TEST(oracle_commands)
 		NULL,
 	};
 
+	test_need_feature("logging"); /* checks the library's messages */
 	return oracle_compare(scenario_commands, ops);
 }
 
@@ -1356,6 +1364,7 @@ TEST(oracle_builtin)
 		"remove|only|0", "insert|only|0|", NULL
 	};
 
+	test_need_feature("logging"); /* checks the library's messages */
 	return oracle_compare(scenario_builtin, ops);
 }
 
@@ -1387,6 +1396,7 @@ TEST(oracle_insert_errors)
 					   "insert|a|0|",
 					   NULL };
 
+	test_need_feature("logging"); /* checks the library's messages */
 	return oracle_compare(scenario_errors, ops);
 }
 
@@ -1425,6 +1435,7 @@ TEST(oracle_state)
 					   "state|nothere",   "probe|alpha|0|",
 					   "probe|coming|0|", NULL };
 
+	test_need_feature("logging"); /* checks the library's messages */
 	return oracle_compare(scenario_state, ops);
 }
 
@@ -1455,6 +1466,7 @@ TEST(oracle_missing_dependency)
 					   "probe|c|0|",     "probe|gone|0|",
 					   "probe|gone|10|", NULL };
 
+	test_need_feature("logging"); /* checks the library's messages */
 	return oracle_compare(scenario_missing_dep, ops);
 }
 
@@ -1468,6 +1480,7 @@ TEST(oracle_default_logger_names)
 		"state|badnum", "state|nothere", NULL
 	};
 
+	test_need_feature("logging"); /* checks the library's messages */
 	oracle_default_log = true;
 	return oracle_compare(scenario_commands_and_state, ops);
 }

@@ -444,10 +444,13 @@ bool test_have_feature(const char *name)
 		const char *name;
 		bool on;
 	} features[] = {
+		// clang-format off
 		{ "zstd", ENABLE_ZSTD },
 		{ "xz", ENABLE_XZ },
 		{ "zlib", ENABLE_ZLIB },
 		{ "openssl", ENABLE_OPENSSL },
+		{ "logging", ENABLE_LOGGING }, /* the library's messages */
+		// clang-format on
 	};
 
 	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
@@ -460,7 +463,8 @@ bool test_have_feature(const char *name)
 void test_need_feature(const char *name)
 {
 	if (!test_have_feature(name))
-		test_skip("built with -D%s=disabled", name);
+		test_skip("built with -D%s=%s", name,
+			  strcmp(name, "logging") == 0 ? "false" : "disabled");
 }
 
 /*

@@ -63,8 +63,9 @@ void test_need_kmod_oracle(void);
 
 /*
  * The optional libraries of this build, by kmod's option name ("zstd", "xz", "zlib",
- * "openssl"), as meson configured them (config.h). test_need_feature() skips the
- * running case with "built with -D<name>=disabled" when the build lacks it.
+ * "openssl"), as meson configured them (config.h), and "logging": the library's
+ * messages. test_need_feature() skips the running case with "built with
+ * -D<name>=disabled" (-Dlogging=false) when the build lacks it.
  */
 bool test_have_feature(const char *name);
 void test_need_feature(const char *name);

@@ -127,7 +127,7 @@ $ kmod list --json --sort=size --columns=state
 % printf 'x\n' > sys/module/nf_a/refcnt
 $ lsmod --json
 > {"schema":1,"tool":"lsmod","modules":[{"name":"xt_LOG","size":20480,"refcount":0,"holders":[],"state":"live","taint":"OE","parameters":{"limit":"5","prefix":"a b"}},{"name":"x_tables","size":53248,"refcount":2,"holders":["xt_LOG"],"state":"going","taint":"","parameters":{}},{"name":"nf_a","size":4096,"refcount":null,"holders":[],"state":"coming","taint":null,"parameters":{}}]}
-! lsmod: ERROR: could not read integer from '/sys/module/nf_a/refcnt': 'Invalid argument'
+!L lsmod: ERROR: could not read integer from '/sys/module/nf_a/refcnt': 'Invalid argument'
 
 ### --json: a missing holders directory is null, with kmod's message
 % printf '1\n' > sys/module/nf_a/refcnt; rmdir sys/module/nf_a/holders
@@ -160,7 +160,7 @@ $ lsmod --json
 ### --json without /proc/modules: kmod's messages, no document
 % rm proc/modules
 $ lsmod --json
-! lsmod: ERROR: could not open /proc/modules: No such file or directory
+!L lsmod: ERROR: could not open /proc/modules: No such file or directory
 ! lsmod: ERROR: could not get list of modules: No such file or directory
 ? 1
 

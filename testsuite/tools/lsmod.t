@@ -63,7 +63,7 @@ $ lsmod
 > xt_LOG                 20480  -22
 > x_tables               53248  2 xt_LOG
 > a_module_with_a_very_long_name     4096  1
-! lsmod: ERROR: could not read integer from '/sys/module/xt_LOG/refcnt': 'Invalid argument'
+!L lsmod: ERROR: could not read integer from '/sys/module/xt_LOG/refcnt': 'Invalid argument'
 
 ### missing holders directory
 % printf '0\n' > sys/module/xt_LOG/refcnt; rmdir sys/module/xt_LOG/holders
@@ -91,7 +91,7 @@ $ lsmod
 ### no /proc/modules
 % rm proc/modules
 $ lsmod
-! lsmod: ERROR: could not open /proc/modules: No such file or directory
+!L lsmod: ERROR: could not open /proc/modules: No such file or directory
 ! lsmod: ERROR: could not get list of modules: No such file or directory
 ? 1
 

@@ -299,14 +299,14 @@ f> inst:inst::-v -v -C /etc/modprobe.d -q
 
 ### install command failing
 $ modprobe failing
-! modprobe: ERROR: Error running install command 'false' for module failing: retcode 1
+!L modprobe: ERROR: Error running install command 'false' for module failing: retcode 1
 ! modprobe: ERROR: could not insert 'failing': Invalid argument
 ? 1
 c-
 
 ### module without file that is not builtin
 $ modprobe nofile
-! modprobe: ERROR: could not find module by name='nofilemod'
+!L modprobe: ERROR: could not find module by name='nofilemod'
 ! modprobe: ERROR: could not insert 'nofilemod': Unknown symbol in module, or unknown parameter (see dmesg)
 ? 1
 
@@ -606,8 +606,8 @@ c finit_module name=c flags=0 args=
 % sh reset; mv lib/modules/@KVER@/kernel/c.ko c.ko.away
 $ modprobe -D a
 > insmod /lib/modules/@KVER@/kernel/a.ko 
-!~ modprobe: ERROR: ctx=0x[0-9a-f]+ path=/lib/modules/@KVER@/kernel/c\.ko error=No such file or directory
-!~ modprobe: ERROR: ctx=0x[0-9a-f]+ path=/lib/modules/@KVER@/kernel/c\.ko error=No such file or directory
+!L~ modprobe: ERROR: ctx=0x[0-9a-f]+ path=/lib/modules/@KVER@/kernel/c\.ko error=No such file or directory
+!L~ modprobe: ERROR: ctx=0x[0-9a-f]+ path=/lib/modules/@KVER@/kernel/c\.ko error=No such file or directory
 
 ### the target's own file missing
 % mv c.ko.away lib/modules/@KVER@/kernel/c.ko; mv lib/modules/@KVER@/kernel/p1.ko p1.ko.away
@@ -732,7 +732,7 @@ $ modinfo -F vermagic .shim/images/q1.ko
 ### --force-vermagic on a module without vermagic fails on the init_module path (34.2)
 % sh reset; echo 'finit_module * ENOSYS' > .shim/errors
 $ modprobe --force-vermagic novm
-! modprobe: ERROR: Failed to strip version information: No data available
+!L modprobe: ERROR: Failed to strip version information: No data available
 ! modprobe: ERROR: could not insert 'novm': No data available
 ? 1
 c finit_module name=novm flags=2 args=

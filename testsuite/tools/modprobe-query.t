@@ -125,13 +125,13 @@ $ modprobe -c -C /etc/modprobe.d/w -S 9.9
 ### malformed modprobe.d: the library's default logger, even with -q
 $ modprobe -q -D -C /etc/modprobe.d/bad noexp
 > insmod /lib/modules/@KVER@/kernel/noexp.ko 
-! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 1: ignoring bad line starting with 'bogus'
-! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 2: ignoring bad line starting with '#'
-! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 3: ignoring bad line starting with 'options'
-! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 4: ignoring bad line starting with 'softdep'
-! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 5: ignoring bad line starting with 'alias'
-! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf: command include is deprecated and not parsed anymore
-! libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf: command config is deprecated and not parsed anymore
+!L libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 1: ignoring bad line starting with 'bogus'
+!L libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 2: ignoring bad line starting with '#'
+!L libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 3: ignoring bad line starting with 'options'
+!L libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 4: ignoring bad line starting with 'softdep'
+!L libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf line 5: ignoring bad line starting with 'alias'
+!L libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf: command include is deprecated and not parsed anymore
+!L libkmod: ERROR: kmod_config_parse: /etc/modprobe.d/bad/bad.conf: command config is deprecated and not parsed anymore
 
 ### --show-modversions
 $ modprobe --show-modversions lib/modules/@KVER@/kernel/x_tables.ko

@@ -160,7 +160,7 @@ c delete_module name=x_tables flags=2048
 ### a failing holder aborts
 % sh load x_tables xt_LOG; echo 'delete_module xt_LOG EPERM' > .shim/errors
 $ modprobe -r --remove-holders x_tables
-! modprobe: ERROR: could not remove 'xt_LOG': Operation not permitted
+!L modprobe: ERROR: could not remove 'xt_LOG': Operation not permitted
 ? 1
 c delete_module name=xt_LOG flags=2048
 
@@ -212,7 +212,7 @@ c delete_module name=p1 flags=2048
 ### busy removal fails with the library message
 % sh load c; echo 'delete_module c EAGAIN' > .shim/errors
 $ modprobe -r c
-! modprobe: ERROR: could not remove 'c': Resource temporarily unavailable
+!L modprobe: ERROR: could not remove 'c': Resource temporarily unavailable
 ? 1
 c delete_module name=c flags=2048
 

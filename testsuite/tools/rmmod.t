@@ -49,8 +49,8 @@ c-
 ### unknown initstate: the library's message, then not loaded
 % sh load c; echo weird > sys/module/c/initstate
 $ rmmod c
-! rmmod: ERROR: unknown /sys/module/c/initstate: 'weird
-! '
+!L rmmod: ERROR: unknown /sys/module/c/initstate: 'weird
+!L '
 ! rmmod: ERROR: Module c is not currently loaded
 ? 1
 c-
@@ -81,7 +81,7 @@ c-
 ### unparsable refcnt: library message only
 % sh load c; echo x > sys/module/c/refcnt
 $ rmmod c
-! rmmod: ERROR: could not read integer from '/sys/module/c/refcnt': 'Invalid argument'
+!L rmmod: ERROR: could not read integer from '/sys/module/c/refcnt': 'Invalid argument'
 ? 1
 c-
 
@@ -94,7 +94,7 @@ c delete_module name=c flags=2048
 ### -f skips the checks and adds O_TRUNC; kernel failure gives two lines
 % sh load x_tables xt_LOG
 $ rmmod -f x_tables
-! rmmod: ERROR: could not remove 'x_tables': Resource temporarily unavailable
+!L rmmod: ERROR: could not remove 'x_tables': Resource temporarily unavailable
 ! rmmod: ERROR: could not remove module x_tables: Resource temporarily unavailable
 ? 1
 c delete_module name=x_tables flags=2560
@@ -108,7 +108,7 @@ c delete_module name=c flags=2560
 ### delete_module failure
 % sh load c; echo 'delete_module c EPERM' > .shim/errors
 $ rmmod c
-! rmmod: ERROR: could not remove 'c': Operation not permitted
+!L rmmod: ERROR: could not remove 'c': Operation not permitted
 ! rmmod: ERROR: could not remove module c: Operation not permitted
 ? 1
 c delete_module name=c flags=2048
@@ -130,7 +130,7 @@ c delete_module name=dash_name flags=2048
 # (directory without initstate = coming, no holders dir, no refcnt: tools.md 10.3)
 % sh load
 $ rmmod ./nonexist.ko
-! rmmod: ERROR: could not open '/sys/module//holders': No such file or directory
+!L rmmod: ERROR: could not open '/sys/module//holders': No such file or directory
 ! rmmod: ERROR: Module unloading is not supported
 ? 1
 c-

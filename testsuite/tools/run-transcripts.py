@@ -18,6 +18,10 @@ fixture root; then come cases:
                              no newline added; such lines are concatenated
     ! text                   expected stderr line; '!|' without newline; '!*' ignore
     !~ regex                 expected stderr line matched as a regular expression
+    !L text, !L~ regex       expected stderr line that the library logs: with
+                             -Dlogging=false (no library messages) it is not expected,
+                             and a differential case then leaves stderr out of the
+                             comparison with kmod 30
     - close-stderr           run the tool with file descriptor 2 closed
     ? N                      expected exit status (default 0)
     c text                   expected line appended to the shim's calls.log
@@ -30,7 +34,8 @@ fixture root; then come cases:
     f PATH                   expected content of ROOT/PATH follows as 'f> text' lines
     needs FEATURE            the case needs an optional library of the build (zstd, xz,
                              zlib, openssl): without it, TAP SKIP "built with
-                             -DFEATURE=disabled"
+                             -DFEATURE=disabled"; 'needs logging': the library's
+                             messages (TAP SKIP "built with -Dlogging=false")
 
 Lines '% command' between '---' and the first case run once, in ROOT, after the tree
 is built (e.g. '% "$BUILD/src/depmod" -b . @KVER@' to index it with our depmod: fixtures
@@ -63,12 +68,13 @@ TOOLS = {"insmod", "rmmod", "lsmod", "modprobe", "modinfo", "depmod", "kmod"}
 
 
 def build_features():
-    """The optional libraries meson configured: $MODKIT_FEATURES, else config.h."""
+    """The optional libraries meson configured, and 'logging' when the library has
+    its messages: $MODKIT_FEATURES, else config.h."""
     if "MODKIT_FEATURES" in os.environ:
         return set(os.environ["MODKIT_FEATURES"].split())
     with open(os.path.join(build, "config.h"), encoding="utf-8") as f:
-        return {m.group(1).lower() for m in
-                re.finditer(r"^#define ENABLE_(ZSTD|XZ|ZLIB|OPENSSL) 1$", f.read(), re.M)}
+        return {m.group(1).lower() for m in re.finditer(
+            r"^#define ENABLE_(ZSTD|XZ|ZLIB|OPENSSL|LOGGING) 1$", f.read(), re.M)}
 
 
 FEATURES = build_features()
@@ -92,6 +98,7 @@ class Case:
         self.close_stderr = False
         self.out_has = []
         self.needs = []
+        self.lib_err = False  # has '!L' lines
 
 
 def parse(path):
@@ -139,6 +146,12 @@ def parse(path):
         elif tag in (">", ">|"):
             cur.out.append(rest)
             cur.out_nl = tag == ">"
+        elif tag in ("!L", "!L~"):
+            cur.lib_err = True
+            if "logging" in FEATURES:
+                cur.err.append(("re", rest) if tag == "!L~" else rest)
+                cur.err_re = cur.err_re or tag == "!L~"
+                cur.err_nl = True
         elif tag == "!~":
             cur.err.append(("re", rest))
             cur.err_re = True
@@ -206,7 +219,8 @@ def calls_match(calls, exp):
 def run_case(case, root, kver, n):
     missing = [f for f in case.needs if f not in FEATURES]
     if missing:
-        print(f"ok {n} - {case.name} # SKIP built with -D{missing[0]}=disabled")
+        value = "false" if missing[0] == "logging" else "disabled"
+        print(f"ok {n} - {case.name} # SKIP built with -D{missing[0]}={value}")
         return True
     env = dict(os.environ)
     case.err = [e if isinstance(e, tuple) else e.replace("@BUILD@", build) for e in case.err]
@@ -297,8 +311,11 @@ def run_case(case, root, kver, n):
         safter = open(slog, "rb").read() if os.path.exists(slog) else b""
         shutil.rmtree(snap, ignore_errors=True)
         unsnap = lambda b: b.replace(snap.encode(), root.encode())
+        # without the library's messages our stderr lacks what kmod 30's library logs
+        err30 = (ours.stderr if case.lib_err and "logging" not in FEATURES
+                 else unsnap(theirs.stderr))
         for what, a, b in (("stdout vs kmod 30", ours.stdout, unsnap(theirs.stdout)),
-                           ("stderr vs kmod 30", ours.stderr, unsnap(theirs.stderr)),
+                           ("stderr vs kmod 30", ours.stderr, err30),
                            ("status vs kmod 30", str(ours.returncode), str(theirs.returncode)),
                            ("calls vs kmod 30", after[len(before):],
                             unsnap(safter[len(sbefore):]))):
