@@ -410,9 +410,9 @@ static char *lookup_moddep(struct kmod_ctx *ctx, const char *name)
 	return line;
 }
 
-/* Reads the module's modules.dep line once (path and dependencies). */
-/* Reads mod's modules.dep line once it is needed; 0 also when there is none (the
- * module is not in modules.dep, or the index cannot be read: reported there). */
+/* Reads mod's modules.dep line once (path and dependencies); 0 also when there is
+ * none (the module is not in modules.dep, or the index cannot be read: reported
+ * there). */
 static int module_init_dep(const struct kmod_module *mod)
 {
 	struct kmod_module *m = (struct kmod_module *)mod;

@@ -28,12 +28,12 @@ check() {
 	shift
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
-# check_eq DESCRIPTION EXPECTED_FILE ACTUAL_FILE: byte-identical files
 # lib_check DESC CMD...: check, for a message the library logs; with -Dlogging=false
 # (a library without messages) a TAP SKIP saying so
 lib_check() {
 	if have_feature logging; then check "$@"; else skip "$1" "$(feature_off logging)"; fi
 }
+# check_eq DESCRIPTION EXPECTED_FILE ACTUAL_FILE: byte-identical files
 check_eq() {
 	if cmp -s "$2" "$3"; then
 		ok "$1"
